@@ -1,0 +1,357 @@
+"""Composition: (offer, figures, template) → the document model. Pure: no files are read
+here beyond the template's own wording, and nothing is drawn.
+
+The wording of each section is a Jinja template that writes a small block language, one
+block per paragraph (blank-line separated):
+
+``# title``, ``## section heading`` (an outline entry), ``### sub-heading``, ``- bullet``,
+``> quote``, ``~ small note``, ``| cell | cell |`` table rows (a ``|---|`` row marks the row
+above as a header), ``@market_table`` / ``@band_chart`` for the computed blocks, and anything
+else is a body paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from markupsafe import Markup
+
+from .compute import Figures, applicable
+from .document import Block, Brief, Chart, ChartRow, Section, Table
+from .money import fmt_money, fmt_money_short, fmt_number, fmt_pct
+from .offer import Offer
+from .templates import Template, escape_data, plain
+
+COMPUTED = ("market_table", "band_chart")
+
+
+class Money:
+    """Formats amounts in one currency and locale."""
+
+    def __init__(self, currency: str, locale: str) -> None:
+        self.currency, self.locale = currency, locale
+
+    def full(self, amount: Decimal | float) -> str:
+        return fmt_money(Decimal(str(amount)), self.currency, self.locale)
+
+    def short(self, amount: Decimal | float) -> str:
+        return fmt_money_short(Decimal(str(amount)), self.currency, self.locale)
+
+    def band(self, band: Any) -> str:
+        return f"{self.short(band.low)}–{self.short(band.high)}"
+
+
+def compose(offer: Offer, figures: Figures, template: Template, today: date) -> Brief:
+    context = build_context(offer, figures, template, today)
+    sections = []
+    for name in template.style.sections:
+        text = template.render(f"sections/{name}.j2", context)
+        blocks = tuple(parse_blocks(text, offer, figures, template))
+        title = next((plain(b.text) for b in blocks if b.kind in ("heading", "title")), name)
+        sections.append(Section(name=name, title=title, blocks=blocks))
+    guide = offer.guide
+    role = f"{guide.role}, {guide.company}"
+    return Brief(
+        title=f"Negotiation brief: {offer.name} — {role}",
+        author=offer.name,
+        subject=f"Offer position and negotiation script for {role}, {offer.region.name}",
+        keywords=f"{guide.company}, {guide.role}, {offer.region.name}, negotiation",
+        header=_fill(template.style.header, candidate=offer.name, guide=guide.title),
+        footer=_fill(template.style.footer, candidate=offer.name, guide=guide.title),
+        sections=tuple(sections),
+        appendices=tuple((p.stem.replace("-", " ").replace("_", " ").capitalize(), str(p)) for p in offer.appendices),
+    )
+
+
+def _fill(text: str, **values: str) -> str:
+    """Header and footer text: only {candidate} and {guide} are filled here; {page} and
+    {pages} are left for the renderer."""
+    return re.sub(r"\{(candidate|guide)\}", lambda m: values[m.group(1)], text)
+
+
+# --- the context the wording templates see --------------------------------------------------
+
+
+def build_context(offer: Offer, figures: Figures, template: Template, today: date) -> dict[str, Any]:
+    guide, region = offer.guide, offer.region
+    script_region = guide.script_region
+    money = Money(offer.currency, region.locale)
+    script_money = Money(script_region.currency, script_region.locale)
+    asks = figures.asks
+
+    def ask_view(part: str) -> dict[str, Any]:
+        ask = asks[part]
+        is_pct = part == "bonus_pct"
+        show = (lambda v: f"{fmt_number(v)}%") if is_pct else money.full
+        band = {
+            "base": (script_region.base, region.base),
+            "stock": (script_region.stock, region.stock),
+            "accept_stock_above": (script_region.stock, region.stock),
+            "bonus_pct": (script_region.bonus_pct, region.bonus_pct),
+        }[part]
+        return {
+            "value": show(ask.value),
+            "derived": show(ask.derived),
+            "guide_value": (lambda v: f"{fmt_number(v)}%") (ask.guide_value) if is_pct else script_money.full(ask.guide_value),
+            "guide_position": fmt_pct(ask.guide_position),
+            "script_band": _band_text(band[0], script_money, is_pct),
+            "band": _band_text(band[1], money, is_pct),
+            "offered": show(ask.offered) if ask.offered is not None else None,
+            "offer_meets": ask.offer_meets,
+            "raised": ask.value > ask.derived,
+        }
+
+    def pos_view(pos: Any, pct: bool = False) -> dict[str, Any]:
+        return {
+            "fraction": fmt_pct(pos.fraction),
+            "where": pos.where,
+            "value": f"{fmt_number(pos.value)}%" if pct else money.full(pos.value),
+            "band": f"{fmt_number(pos.low)}–{fmt_number(pos.high)}%" if pct else f"{money.short(pos.low)}–{money.short(pos.high)}",
+        }
+
+    levers = []
+    for lever in guide.levers:
+        ok = applicable(lever, offer)
+        quote = lever.quote
+        if lever.template:
+            quote = personalise(lever.template, {}, competing_claim(template, offer, money)) if ok else None
+        levers.append(
+            {
+                "title": lever.title,
+                "quote": Markup(quote) if isinstance(quote, Markup) else quote,
+                "guide_quote": lever.quote,
+                "applicable": ok,
+                "requires": lever.requires,
+                "strongest": lever is figures.strongest_lever,
+                "guide_claim": lever.claim.text if lever.claim else None,
+            }
+        )
+    script = guide.script
+    numbers = {
+        "base": asks["base"].value and money.full(asks["base"].value),
+        "stock": money.full(asks["stock"].value),
+        "stock_years": str(offer.stock_years),
+        "bonus_pct": f"{fmt_number(asks['bonus_pct'].value)}%",
+    }
+    claim = competing_claim(template, offer, money)
+    return {
+        "today": today.isoformat(),
+        "today_long": f"{today.day} {today:%B %Y}",
+        "candidate": {"name": offer.name, "email": offer.email},
+        "guide": {
+            "id": guide.id,
+            "title": guide.title,
+            "role": guide.role,
+            "company": guide.company,
+            "parent_company": guide.parent_company,
+            "as_of": guide.as_of,
+            "stock_years": guide.stock_years,
+            "dna": guide.negotiation_dna,
+            "levels": guide.level_mapping,
+            "headline_lever": guide.headline_lever,
+            "sources": guide.sources,
+            "script_region": script_region.name,
+            "script_quote": script.quote,
+            "accept_text": script.accept_text,
+            "script_claim": script.claim.text if script.claim else None,
+        },
+        "region": {"name": region.name, "currency": region.currency},
+        "same_region": figures.same_region,
+        "offer": {
+            "base": money.full(offer.base),
+            "stock": money.full(offer.stock),
+            "stock_years": offer.stock_years,
+            "bonus_pct": f"{fmt_number(offer.bonus_pct)}%",
+            "sign_on": money.full(offer.sign_on) if offer.sign_on else None,
+            "total": money.full(figures.offer_total),
+            "first_year_cash": money.full(offer.base + offer.base * offer.bonus_pct / 100 + (offer.sign_on or 0)),
+        },
+        "position": {
+            "base": pos_view(figures.base),
+            "stock": pos_view(figures.stock),
+            "bonus": pos_view(figures.bonus, pct=True),
+            "total": pos_view(figures.total),
+        },
+        "ask": {part: ask_view(part) for part in asks},
+        "ask_total": money.full(figures.ask_total),
+        "accept_met": figures.accept_met,
+        "competing": [
+            {"company": c.company, "total_comp": fmt_money(c.total_comp, c.currency, region.locale), "currency": c.currency,
+             "same_currency": c.currency == offer.currency, "above_offer": c.currency == offer.currency and c.total_comp > figures.offer_total}
+            for c in offer.competing
+        ],
+        "competing_claim": claim,
+        "strongest": {
+            "title": figures.strongest_lever.title if figures.strongest_lever else None,
+            "reason": figures.strongest_reason,
+            "best_company": figures.best_competing.company if figures.best_competing else None,
+            "best_total": money.full(figures.best_competing.total_comp) if figures.best_competing else None,
+        },
+        "script": personalise(script.template, numbers, claim),
+        "levers": levers,
+        "stock_scaled": offer.stock_years != guide.stock_years,
+        "appendices": [p.name for p in offer.appendices],
+    }
+
+
+def _band_text(band: Any, money: Money, pct: bool) -> str:
+    if pct:
+        return f"{fmt_number(Decimal(str(band.low)))}–{fmt_number(Decimal(str(band.high)))}%"
+    return money.band(band)
+
+
+def competing_claim(template: Template, offer: Offer, money: Money) -> Markup:
+    """The candidate's own competing-offer sentence (empty without competing offers)."""
+    if not offer.competing:
+        return Markup("")
+    context = {
+        "offers": [
+            {"company": c.company, "total_comp": fmt_money(c.total_comp, c.currency, offer.region.locale)}
+            for c in offer.competing
+        ]
+    }
+    return Markup(" ".join(template.render("sections/_competing_claim.j2", context).split()))
+
+
+def personalise(text: str, numbers: dict[str, str], claim: Markup) -> Markup:
+    """Guide wording with its placeholders replaced: numbers in bold, the claim as given."""
+    safe = str(escape_data(text))
+    for name, value in numbers.items():
+        safe = safe.replace("{" + name + "}", f"<b>{escape_data(value)}</b>")
+    safe = safe.replace("{competing}", str(claim))
+    return Markup(" ".join(safe.split()))
+
+
+# --- from rendered wording to blocks -----------------------------------------------------------
+
+_PREFIXES = (("### ", "subheading"), ("## ", "heading"), ("# ", "title"), ("- ", "bullet"), ("> ", "quote"), ("~ ", "note"))
+
+
+def parse_blocks(text: str, offer: Offer, figures: Figures, template: Template) -> list[Block]:
+    blocks: list[Block] = []
+    pending_rows: list[str] = []
+    for chunk in re.split(r"\n\s*\n", text):
+        lines = [line.strip() for line in chunk.strip().splitlines() if line.strip()]
+        if not lines:
+            continue
+        if lines[0].startswith("|"):
+            if blocks and blocks[-1].kind == "rows" and pending_rows:
+                pending_rows.extend(lines)  # rows split by blank lines (a loop) stay one table
+                blocks[-1] = _rows_block(pending_rows)
+            else:
+                pending_rows = list(lines)
+                blocks.append(_rows_block(pending_rows))
+            continue
+        pending_rows = []
+        if lines[0].startswith("@"):
+            name = lines[0][1:].strip()
+            if name == "market_table":
+                blocks.append(Block("table", table=market_table(offer, figures, template)))
+            elif name == "band_chart":
+                blocks.append(Block("chart", chart=band_chart(offer, figures, template)))
+            else:
+                from .errors import TemplateError
+
+                raise TemplateError(f"unknown block @{name}", hint=f"known: {', '.join('@' + c for c in COMPUTED)}")
+            continue
+        # bullets may be written on consecutive lines: one block each
+        if all(line.startswith("- ") for line in lines):
+            blocks.extend(Block("bullet", line[2:].strip()) for line in lines)
+            continue
+        kind = "para"
+        first = lines[0]
+        for prefix, name in _PREFIXES:
+            if first.startswith(prefix):
+                kind, lines[0] = name, first[len(prefix):]
+                break
+        blocks.append(Block(kind, " ".join(lines)))
+    return blocks
+
+
+def _rows_block(lines: list[str]) -> Block:
+    rows: list[tuple[str, ...]] = []
+    header = False
+    for line in lines:
+        cells = tuple(c.strip() for c in line.strip().strip("|").split("|"))
+        if all(re.fullmatch(r":?-{3,}:?", c) for c in cells):
+            header = header or len(rows) == 1
+            continue
+        rows.append(cells)
+    return Block("rows", rows=tuple(rows), header=header)
+
+
+def market_table(offer: Offer, figures: Figures, template: Template) -> Table:
+    guide, labels = offer.guide, template.style.labels
+    header = (
+        labels["region"],
+        labels["base"],
+        labels["stock"].replace("{years}", str(guide.stock_years)),
+        labels["bonus"],
+        labels["total"],
+    )
+    rows = []
+    highlight = 0
+    for i, region in enumerate(guide.regions):
+        money = Money(region.currency, region.locale)
+        rows.append(
+            (
+                region.name,
+                money.band(region.base),
+                money.band(region.stock),
+                _band_text(region.bonus_pct, money, True),
+                money.band(region.total_comp),
+            )
+        )
+        if region.name == offer.region.name:
+            highlight = i
+    money = Money(offer.currency, offer.region.locale)
+    stock_note = "" if offer.stock_years == guide.stock_years else f" /{offer.stock_years}yr"
+    rows.append(
+        (
+            labels["your_offer"],
+            f"{money.short(offer.base)} · {_pos(figures.base)}",
+            f"{money.short(offer.stock)}{stock_note} · {_pos(figures.stock)}",
+            f"{fmt_number(offer.bonus_pct)}% · {_pos(figures.bonus)}",
+            f"{money.short(figures.offer_total)} · {_pos(figures.total)}",
+        )
+    )
+    asks = figures.asks
+    rows.append(
+        (
+            labels["your_ask"],
+            money.short(asks["base"].value),
+            money.short(asks["stock"].value),
+            f"{fmt_number(asks['bonus_pct'].value)}%",
+            money.short(figures.ask_total),
+        )
+    )
+    n = len(guide.regions)
+    return Table(header, tuple(rows), frozenset({highlight}), frozenset({n, n + 1}))
+
+
+def _pos(pos: Any) -> str:
+    if pos.where == "below":
+        return "below band"
+    if pos.where == "above":
+        return "above band"
+    return fmt_pct(pos.fraction)
+
+
+def band_chart(offer: Offer, figures: Figures, template: Template) -> Chart:
+    labels, region = template.style.labels, offer.region
+    money = Money(offer.currency, region.locale)
+    asks = figures.asks
+    rows = [
+        ChartRow(labels["base"], figures.base.low, figures.base.high, figures.base.value, asks["base"].value,
+                 money.short(figures.base.low), money.short(figures.base.high), money.short(figures.base.value), money.short(asks["base"].value)),
+        ChartRow(labels["stock"].replace("{years}", str(offer.stock_years)), figures.stock.low, figures.stock.high, figures.stock.value, asks["stock"].value,
+                 money.short(figures.stock.low), money.short(figures.stock.high), money.short(figures.stock.value), money.short(asks["stock"].value)),
+        ChartRow(labels["bonus"], figures.bonus.low, figures.bonus.high, figures.bonus.value, asks["bonus_pct"].value,
+                 f"{fmt_number(figures.bonus.low)}%", f"{fmt_number(figures.bonus.high)}%", f"{fmt_number(figures.bonus.value)}%", f"{fmt_number(asks['bonus_pct'].value)}%"),
+        ChartRow(labels["total"], figures.total.low, figures.total.high, figures.total.value, figures.ask_total,
+                 money.short(figures.total.low), money.short(figures.total.high), money.short(figures.total.value), money.short(figures.ask_total)),
+    ]
+    return Chart(tuple(rows), (labels["chart_band"] + f" ({region.name})", labels["chart_offer"], labels["chart_ask"]))

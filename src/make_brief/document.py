@@ -1,0 +1,73 @@
+"""The document model: what a brief says, with no reportlab in it.
+
+Text fields hold reportlab paragraph markup that is already safe: wording from templates, with
+every value from the inputs escaped (see ``templates.escape_data``). Table cells and chart labels
+are plain text, escaped by the renderer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class Block:
+    """One paragraph-level element.
+
+    kind is one of: title, heading, subheading, para, bullet, quote, note, rows (a table written
+    in the template: `rows` holds markup cells), table, chart.
+    """
+
+    kind: str
+    text: str = ""
+    rows: tuple[tuple[str, ...], ...] = ()
+    header: bool = False
+    table: Table | None = None
+    chart: Chart | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    highlight: frozenset[int] = frozenset()  # indexes into rows
+    emphasis: frozenset[int] = frozenset()  # rows drawn bold (the "Your offer" row)
+
+
+@dataclass(frozen=True)
+class ChartRow:
+    label: str
+    low: Decimal
+    high: Decimal
+    offer: Decimal
+    ask: Decimal | None
+    low_text: str
+    high_text: str
+    offer_text: str
+    ask_text: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    rows: tuple[ChartRow, ...]
+    legend: tuple[str, str, str]  # band, offer, ask
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str
+    title: str  # plain text, for the outline
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class Brief:
+    title: str
+    author: str
+    subject: str
+    keywords: str
+    header: str
+    footer: str
+    sections: tuple[Section, ...]
+    appendices: tuple[tuple[str, str], ...] = field(default=())  # (outline title, path)

@@ -1,0 +1,63 @@
+"""The one exception family of make-brief.
+
+Every error names the file first, then the field (or line), then what to do, so that the
+command line can print ``str(error)`` as a single clear line.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class BriefError(Exception):
+    """Base of every error the library raises on purpose."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | Path | None = None,
+        field: str | None = None,
+        line: int | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.message = message
+        self.file = str(file) if file is not None else None
+        self.field = field
+        self.line = line
+        self.hint = hint
+        super().__init__(self.format())
+
+    def format(self) -> str:
+        where = []
+        if self.file:
+            where.append(self.file + (f":{self.line}" if self.line else ""))
+        if self.field:
+            where.append(self.field)
+        text = ": ".join([*where, self.message])
+        if self.hint:
+            text += f" ({self.hint})"
+        return " ".join(text.split())  # one line, whatever the inputs held
+
+    def at(self, file: str | Path) -> BriefError:
+        """The same error, naming `file` when it named none yet."""
+        if self.file is None:
+            self.file = str(file)
+            self.args = (self.format(),)
+        return self
+
+
+class InputError(BriefError):
+    """An offer file, a guide or an appendix that cannot be used as given."""
+
+
+class GuideError(InputError):
+    """A guide that is missing, unreadable or inconsistent."""
+
+
+class TemplateError(BriefError):
+    """A template folder, style sheet or wording template that cannot be used."""
+
+
+class OutputError(BriefError):
+    """The brief could not be written where asked."""

@@ -1,0 +1,260 @@
+"""Guides: curated market data for one company and role, loaded and validated.
+
+A guide is a YAML file under data/guides/ (or a user's guides folder); its id is its file
+name without ``.yaml``. The msgspec structs below are its schema: unknown keys are refused,
+and :func:`check_guide` adds the rules a schema cannot say (a low above its high, a script
+region that is not in the table, ...).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import msgspec
+
+from .errors import GuideError
+from .loading import Document, convert, load_yaml
+from .resources import data_dir
+
+MAX_GUIDE_BYTES = 2_000_000
+PLACEHOLDERS = frozenset({"base", "stock", "stock_years", "bonus_pct", "competing"})
+
+
+class _Model(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    pass
+
+
+class Band(_Model):
+    low: int | float
+    high: int | float
+
+
+class Region(_Model):
+    name: str
+    currency: str
+    locale: str
+    base: Band
+    stock: Band
+    bonus_pct: Band
+    total_comp: Band
+    aliases: list[str] = []
+
+
+class Claim(_Model):
+    """A competing-offer claim as the guide words it; never said for a candidate."""
+
+    text: str
+    companies: list[str] = []
+    total_comp: int | float | None = None
+
+
+class Lever(_Model):
+    title: str
+    quote: str
+    requires: str | None = None  # "competing_offer": only for a candidate who has one
+    template: str | None = None
+    claim: Claim | None = None
+
+
+class HeadlineLever(_Model):
+    title: str
+    paragraphs: list[str]
+    emoji: str = ""
+
+
+class Dna(_Model):
+    headline: str
+    paragraphs: list[str] = []
+
+
+class LevelEntry(_Model):
+    company: str
+    level: str
+
+
+class Script(_Model):
+    region: str
+    quote: str
+    template: str
+    base: int | float
+    stock: int | float
+    bonus_pct: int | float
+    accept_stock_above: int | float
+    stock_years: int = 4
+    accept_text: str = ""
+    claim: Claim | None = None
+
+
+class Source(_Model):
+    title: str
+    url: str | None = None
+
+
+class Appendix(_Model):
+    title: str
+    file: str
+
+
+class Guide(_Model):
+    title: str
+    role: str
+    company: str
+    regions: list[Region]
+    levers: list[Lever]
+    script: Script
+    negotiation_dna: Dna
+    parent_company: str | None = None
+    as_of: str | None = None
+    stock_years: int = 4
+    level_mapping: list[LevelEntry] = []
+    headline_lever: HeadlineLever | None = None
+    sources: list[Source] = []
+    appendices: list[Appendix] = []
+    id: str = ""
+    path: str = ""
+
+    def region(self, name: str) -> Region | None:
+        """The region called `name` or one of its aliases, ignoring case and spacing."""
+        wanted = _norm(name)
+        for region in self.regions:
+            if wanted in {_norm(region.name), *map(_norm, region.aliases)}:
+                return region
+        return None
+
+    @property
+    def script_region(self) -> Region:
+        region = self.region(self.script.region)
+        assert region is not None, "check_guide guarantees the script region exists"
+        return region
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.casefold().replace(".", " ").split())
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem `check_guide` found: an error misleads, a warning is worth a look."""
+
+    level: str  # "error" | "warning"
+    field: str
+    message: str
+
+
+def check_guide(guide: Guide) -> list[Finding]:
+    """Everything in `guide` that would mislead a candidate, errors first."""
+    found: list[Finding] = []
+
+    def add(level: str, field: str, message: str) -> None:
+        found.append(Finding(level, field, message))
+
+    if not guide.regions:
+        add("error", "regions", "a guide needs at least one region")
+    names: set[str] = set()
+    for i, region in enumerate(guide.regions):
+        where = f"regions.{i}"
+        for key in {region.name, *region.aliases}:
+            if _norm(key) in names:
+                add("error", where, f"region name or alias {key!r} is used twice")
+            names.add(_norm(key))
+        if not re.fullmatch(r"[A-Z]{3}", region.currency):
+            add("error", f"{where}.currency", f"{region.currency!r} is not an ISO 4217 code")
+        for part in ("base", "stock", "bonus_pct", "total_comp"):
+            band: Band = getattr(region, part)
+            if band.low < 0 or band.high <= 0:
+                add("error", f"{where}.{part}", "a band must be positive")
+            elif band.low > band.high:
+                add("error", f"{where}.{part}", f"low {band.low} is above high {band.high}")
+            elif band.low == band.high and part != "bonus_pct":
+                add("error", f"{where}.{part}", "low equals high: the band has no width")
+    script = guide.script
+    region = guide.region(script.region)
+    if region is None:
+        add("error", "script.region", f"{script.region!r} is not one of the guide's regions")
+    else:
+        for part, value in (("base", script.base), ("stock", script.stock)):
+            band = getattr(region, part)
+            if not band.low <= value <= band.high:
+                add(
+                    "error",
+                    f"script.{part}",
+                    f"the ask {value} is outside {region.name}'s band {band.low}–{band.high}",
+                )
+        if not region.stock.low <= script.accept_stock_above <= region.stock.high:
+            add("error", "script.accept_stock_above", f"outside {region.name}'s stock band")
+    if script.stock_years != guide.stock_years:
+        add("warning", "script.stock_years", "differs from the guide's stock_years")
+    for field, text in _templates(guide):
+        for name in re.findall(r"\{([^{}]*)\}", text):
+            if name not in PLACEHOLDERS:
+                add("error", field, f"unknown placeholder {{{name}}}")
+    for i, lever in enumerate(guide.levers):
+        if lever.requires not in (None, "competing_offer"):
+            add("error", f"levers.{i}.requires", "only 'competing_offer' is known")
+    if not guide.sources:
+        add("warning", "sources", "the guide names no source for its figures")
+    for i, source in enumerate(guide.sources):
+        if source.url and not re.match(r"https?://", source.url):
+            add("error", f"sources.{i}.url", "a source link must start with http:// or https://")
+    found.sort(key=lambda f: f.level != "error")
+    return found
+
+
+def _templates(guide: Guide) -> list[tuple[str, str]]:
+    out = [("script.template", guide.script.template)]
+    out += [(f"levers.{i}.template", lv.template) for i, lv in enumerate(guide.levers) if lv.template]
+    return out
+
+
+# --- finding and loading -------------------------------------------------------------------
+
+
+def guide_dirs(extra: tuple[Path, ...] = ()) -> list[Path]:
+    """Folders searched for guides, highest priority first: --guides, $MAKE_BRIEF_GUIDES, bundled."""
+    env = [Path(p) for p in os.environ.get("MAKE_BRIEF_GUIDES", "").split(os.pathsep) if p]
+    return [*extra, *env, data_dir() / "guides"]
+
+
+def available(extra: tuple[Path, ...] = ()) -> dict[str, Path]:
+    """Every guide id and the file that wins for it."""
+    found: dict[str, Path] = {}
+    for folder in guide_dirs(extra):
+        if folder.is_dir():
+            for path in sorted(folder.glob("*.yaml")):
+                found.setdefault(path.stem, path)
+    return found
+
+
+def find_guide(guide_id: str, extra: tuple[Path, ...] = ()) -> Path:
+    """The file of guide `guide_id`, or a GuideError listing the known ones."""
+    guides = available(extra)
+    if guide_id in guides:
+        return guides[guide_id]
+    known = ", ".join(sorted(guides)) or "none"
+    raise GuideError(f"unknown guide {guide_id!r}", hint=f"known guides: {known}")
+
+
+def load_guide(path: Path) -> Guide:
+    """The validated guide in `path` (cached per process while the file is unchanged)."""
+    stat = path.stat()
+    return _load_cached(path.resolve(), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=32)
+def _load_cached(path: Path, _mtime: int, _size: int) -> Guide:
+    doc = load_yaml(path, what="guide", max_bytes=MAX_GUIDE_BYTES)
+    return guide_from_document(doc, path.stem)
+
+
+def guide_from_document(doc: Document, guide_id: str) -> Guide:
+    guide = convert(doc, Guide)
+    guide = msgspec.structs.replace(guide, id=guide_id, path=str(doc.path))
+    errors = [f for f in check_guide(guide) if f.level == "error"]
+    if errors:
+        first = errors[0]
+        raise doc.error(first.field, first.message, hint="run `make-brief guides check`")
+    return guide

@@ -1,0 +1,169 @@
+"""Amounts of money: parsing what people write, formatting what the brief shows.
+
+Parsing takes numbers and strings such as ``"210K"``, ``"$210,000"``, ``"₹45L"``,
+``"CHF 245'000"`` and gives an exact ``Decimal``. Formatting is Babel's (CLDR data), so that
+each currency is written the way its readers expect: ``$245,000``, ``£148,000``, ``₹45,00,000``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
+
+_MULTIPLIERS = {
+    "": 1,
+    "k": 1_000,
+    "m": 1_000_000,
+    "mm": 1_000_000,
+    "l": 100_000,
+    "lakh": 100_000,
+    "lakhs": 100_000,
+    "lac": 100_000,
+    "cr": 10_000_000,
+    "crore": 10_000_000,
+    "crores": 10_000_000,
+}
+
+_AMOUNT = re.compile(
+    r"""^\s*(?P<pre>[^\d\s.,+\-]*)\s*
+    (?P<sign>[+\-]?)\s*
+    (?P<num>\d[\d,'’\u00a0\u202f _]*(?:\.\d+)?|\.\d+)\s*
+    (?P<mult>[a-z]*)\s*
+    (?P<post>[^\d\s]*)\s*$""",
+    re.X | re.I,
+)
+
+
+class AmountError(ValueError):
+    """A value that is not an amount; the message says what to write instead."""
+
+
+def parse_amount(value: object, currency: str) -> Decimal:
+    """The exact amount written as `value`, checked against `currency` when it names one."""
+    if isinstance(value, bool) or value is None:
+        raise AmountError("expected an amount such as 210000 or \"210K\"")
+    if isinstance(value, int):
+        amount = Decimal(value)
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            raise AmountError("expected a finite amount")
+        amount = Decimal(repr(value))
+    elif isinstance(value, str):
+        amount = _parse_text(value, currency)
+    else:
+        raise AmountError("expected an amount such as 210000 or \"210K\"")
+    if not amount.is_finite():
+        raise AmountError("expected a finite amount")
+    if amount < 0:
+        raise AmountError("an amount cannot be negative")
+    return amount
+
+
+def _parse_text(text: str, currency: str) -> Decimal:
+    match = _AMOUNT.match(text)
+    if not match:
+        raise AmountError(f"{text!r} is not an amount; write e.g. 210000, \"210K\" or \"$210,000\"")
+    mult = match.group("mult").lower()
+    if mult not in _MULTIPLIERS:
+        raise AmountError(f"{text!r}: unknown suffix {match.group('mult')!r}; use K or M")
+    for mark in (match.group("pre"), match.group("post")):
+        if mark and not symbol_matches(mark, currency):
+            raise AmountError(f"{text!r} is written in {mark}, but the amount is in {currency}")
+    digits = re.sub(r"[,'’\u00a0\u202f _]", "", match.group("num"))
+    try:
+        amount = Decimal(digits) * _MULTIPLIERS[mult]
+    except InvalidOperation:  # pragma: no cover - the pattern admits only digits
+        raise AmountError(f"{text!r} is not an amount") from None
+    return -amount if match.group("sign") == "-" else amount
+
+
+@lru_cache(maxsize=64)
+def symbol_matches(mark: str, currency: str) -> bool:
+    """Whether `mark` ("$", "US$", "£", "USD", "Rs") names `currency`."""
+    mark = mark.strip().rstrip(".")
+    if mark.upper() == currency.upper():
+        return True
+    from babel.numbers import get_currency_symbol
+
+    symbols = {currency.upper()}
+    for locale in ("en", "en_US", "en_GB", "en_IN", "de_CH", "ja_JP", "fr_FR"):
+        symbols.add(get_currency_symbol(currency, locale=locale).rstrip("."))
+    symbols |= _EXTRA_SYMBOLS.get(currency.upper(), set())
+    return mark in symbols or mark.upper() in {s.upper() for s in symbols}
+
+
+_EXTRA_SYMBOLS = {
+    "USD": {"$", "US$"},
+    "INR": {"Rs", "₹"},
+    "CHF": {"Fr", "SFr"},
+    "JPY": {"¥", "￥", "円"},
+    "EUR": {"€"},
+    "GBP": {"£"},
+}
+
+
+def round_to(amount: Decimal, step: int) -> Decimal:
+    """`amount` rounded half-up to a multiple of `step` (1000 → nearest thousand)."""
+    return (amount / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step
+
+
+def fmt_money(amount: Decimal | int, currency: str, locale: str) -> str:
+    """The whole amount in the locale's way: ``$245,000``, ``£148,000``, ``₹45,00,000``."""
+    from babel.numbers import format_currency
+
+    value = Decimal(amount).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return format_currency(
+        value, currency, format=_whole_pattern(locale), locale=locale, currency_digits=False
+    )
+
+
+def fmt_money_short(amount: Decimal | int, currency: str, locale: str) -> str:
+    """The amount in compact form (``$245K``, ``₹45L``) when that is exact, else in full."""
+    from babel.numbers import format_compact_currency
+
+    amount = Decimal(amount)
+    divisor = _compact_divisor(amount, locale)
+    if divisor is not None:
+        exponent = (amount / divisor).normalize().as_tuple().exponent
+        digits = max(0, -exponent) if isinstance(exponent, int) else 3
+        if digits <= 2:
+            return format_compact_currency(amount, currency, locale=locale, fraction_digits=digits)
+    return fmt_money(amount, currency, locale)
+
+
+def fmt_pct(value: Decimal | float, digits: int = 1) -> str:
+    """A percentage such as ``93.0%`` (value 0.93)."""
+    return f"{Decimal(value) * 100:.{digits}f}%"
+
+
+def fmt_number(value: Decimal | int) -> str:
+    """A plain number without trailing zeros: 18 → ``18``, 17.5 → ``17.5``."""
+    text = f"{Decimal(value):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+@lru_cache(maxsize=32)
+def _whole_pattern(locale: str) -> str:
+    from babel import Locale
+
+    pattern = Locale.parse(locale).currency_formats["standard"].pattern
+    pattern = pattern.split(";")[0]
+    return re.sub(r"\.0+", "", pattern)
+
+
+def _compact_divisor(amount: Decimal, locale: str) -> int | None:
+    """What CLDR's short compact form divides `amount` by in `locale` (None: not compacted)."""
+    from babel import Locale
+    from babel.numbers import parse_pattern
+
+    forms = Locale.parse(locale).compact_currency_formats.get("short") or {}
+    other = forms.get("other", {})
+    for magnitude in sorted((int(m) for m in other), reverse=True):
+        if abs(amount) >= magnitude:
+            pattern = parse_pattern(other[str(magnitude)]).pattern
+            if pattern.count("0") == 1 and "0" == pattern.strip("¤\xa0 "):
+                return None
+            return magnitude // (10 ** (pattern.count("0") - 1))
+    return None

@@ -1,0 +1,391 @@
+"""Rendering: the document model → PDF bytes. The only module that imports reportlab.
+
+Layout is reportlab's platypus: headings keep with what follows them, tables repeat their
+header row when they split, every section gets an outline entry, and the footer says
+"page X of Y". Fonts are registered once per process. Text that came from the inputs reaches
+this module already escaped (see templates.escape_data); table cells and chart labels, which are
+plain text, are escaped here.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from markupsafe import escape
+from reportlab.graphics.shapes import Drawing, Line, Polygon, Rect, String
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    KeepTogether,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from .document import Block, Brief, Chart
+from .document import Table as TableModel
+from .errors import TemplateError
+from .templates import Template, plain
+
+PAGE_SIZES = {"a4": A4, "letter": LETTER}
+
+
+@dataclass(frozen=True)
+class Rendered:
+    pdf: bytes
+    pages: int
+    missing: frozenset[str]  # characters left out because the font has no glyph for them
+FAMILY = "BriefSans"
+
+
+# --- fonts ---------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=8)
+def _register_fonts(regular: Path, bold: Path, italic: Path, bold_italic: Path) -> str:
+    """Register a TrueType family once per process; reportlab embeds only the used glyphs."""
+    family = f"{FAMILY}{_register_fonts.cache_info().currsize or ''}"
+    names = {}
+    for variant, path in (("", regular), ("-Bold", bold), ("-Italic", italic), ("-BoldItalic", bold_italic)):
+        name = family + variant
+        try:
+            pdfmetrics.registerFont(TTFont(name, str(path)))
+        except Exception as exc:  # reportlab raises TTFError and friends
+            raise TemplateError(f"cannot use font: {exc}", file=path) from None
+        names[variant] = name
+    pdfmetrics.registerFontFamily(
+        family, normal=names[""], bold=names["-Bold"], italic=names["-Italic"], boldItalic=names["-BoldItalic"]
+    )
+    return family
+
+
+def fonts_for(template: Template) -> str:
+    paths = []
+    for key in ("regular", "bold", "italic", "bold_italic"):
+        name = getattr(template.style.fonts, key)
+        path = template.find(name)
+        if path is None:
+            raise TemplateError(f"font file {name!r} not found", file=template.folders[0] / "style.yaml", field=f"fonts.{key}")
+        paths.append(path.resolve())
+    return _register_fonts(*paths)
+
+
+def missing_glyphs(text: str, template: Template) -> set[str]:
+    """Characters of `text` that the template's regular font cannot draw."""
+    family = fonts_for(template)
+    face = pdfmetrics.getFont(family).face
+    widths = face.charWidths if hasattr(face, "charWidths") else {}
+    return {ch for ch in set(text) if ord(ch) >= 32 and ord(ch) not in widths and not ch.isspace()}
+
+
+# --- styles --------------------------------------------------------------------------------
+
+
+class Styles:
+    def __init__(self, template: Template) -> None:
+        style = template.style
+        self.font = fonts_for(template)
+        self.color = {k: colors.HexColor(v) for k, v in style.colors.items()}
+        size, lead = style.sizes, style.leading
+        self.gap = style.spacing
+        text = self.color["text"]
+
+        def ps(name: str, fsize: float, **kw: Any) -> ParagraphStyle:
+            base = dict(fontName=self.font, fontSize=fsize, leading=fsize * lead, textColor=text, alignment=TA_LEFT)
+            base.update(kw)
+            return ParagraphStyle(name, **base)
+
+        bold = self.font + "-Bold"
+        self.title = ps("title", size["title"], fontName=bold, textColor=self.color["accent"], spaceAfter=2, leading=size["title"] * 1.2)
+        self.heading = ps("heading", size["h2"], fontName=bold, textColor=self.color["accent"], spaceBefore=self.gap["section"], spaceAfter=6, keepWithNext=1)
+        self.subheading = ps("subheading", size["h3"], fontName=bold, spaceBefore=8, spaceAfter=3, keepWithNext=1)
+        self.para = ps("para", size["body"], spaceAfter=self.gap["paragraph"])
+        self.bullet = ps("bullet", size["body"], leftIndent=12, bulletIndent=2, spaceAfter=2)
+        self.quote = ps("quote", size["body"] + 0.5, fontName=self.font + "-Italic", leftIndent=12, rightIndent=6,
+                        borderPadding=(6, 8, 6, 8), backColor=self.color["accent_light"], spaceBefore=4, spaceAfter=8,
+                        borderColor=self.color["accent_light"], borderWidth=0)
+        self.note = ps("note", size["small"], textColor=self.color["muted"], spaceAfter=self.gap["paragraph"])
+        self.cell = ps("cell", size["table"], leading=size["table"] * 1.3)
+        self.cell_head = ps("cell_head", size["table"], fontName=bold, textColor=colors.white, leading=size["table"] * 1.3)
+        self.cell_label = ps("cell_label", size["table"], fontName=bold, textColor=self.color["muted"], leading=size["table"] * 1.3)
+        self.small = size["small"]
+        face = pdfmetrics.getFont(self.font).face
+        self.covered = frozenset(face.charToGlyph)
+        self.missing: set[str] = set()
+
+    def drawable(self, text: str) -> str:
+        """`text` without the characters the font cannot draw; those are noted in `missing`."""
+        lacking = {ch for ch in text if ord(ch) not in self.covered and ch not in "\n\t"}
+        if not lacking:
+            return text
+        self.missing |= lacking - _INVISIBLE
+        return "".join(ch for ch in text if ch not in lacking)
+
+
+_INVISIBLE = frozenset("\ufe0e\ufe0f\u200d\u200b")
+
+
+# --- flowables -----------------------------------------------------------------------------
+
+
+class _Outline(Flowable):
+    """A zero-size marker that puts an outline entry (bookmark) where it lands."""
+
+    def __init__(self, title: str, key: str) -> None:
+        super().__init__()
+        self.title, self.key = title, key
+
+    def wrap(self, *_: Any) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        self.canv.bookmarkPage(self.key)
+        self.canv.addOutlineEntry(self.title, self.key, level=0, closed=False)
+
+
+def _para(markup: str, style: ParagraphStyle, st: Styles) -> Paragraph:
+    return Paragraph(st.drawable(markup), style)
+
+
+def _text(text: str, style: ParagraphStyle, st: Styles) -> Paragraph:
+    return Paragraph(str(escape(st.drawable(text))), style)
+
+
+def _flowables(brief: Brief, st: Styles, width: float) -> list[Flowable]:
+    story: list[Flowable] = []
+    for number, section in enumerate(brief.sections):
+        outlined = False
+        for block in section.blocks:
+            if block.kind in ("title", "heading") and not outlined:
+                story.append(CondPageBreak(35 * mm) if block.kind == "heading" else Spacer(0, 0))
+                story.append(_Outline(plain(block.text), f"section-{number}"))
+                outlined = True
+            story.extend(_block(block, st, width))
+    return story
+
+
+def _block(block: Block, st: Styles, width: float) -> list[Flowable]:
+    kind = block.kind
+    if kind == "rows":
+        return [_rows_table(block, st, width), Spacer(0, st.gap["paragraph"] + 2)]
+    if kind == "table" and block.table is not None:
+        return [_market_table(block.table, st, width), Spacer(0, 8)]
+    if kind == "chart" and block.chart is not None:
+        return [_chart(block.chart, st, width), Spacer(0, 6)]
+    if kind == "bullet":
+        return [Paragraph(st.drawable(block.text), st.bullet, bulletText="•")]
+    style = {"title": st.title, "heading": st.heading, "subheading": st.subheading, "quote": st.quote, "note": st.note}.get(kind, st.para)
+    return [_para(block.text, style, st)]
+
+
+def _rows_table(block: Block, st: Styles, width: float) -> Table:
+    columns = max(len(r) for r in block.rows)
+    data = []
+    for i, row in enumerate(block.rows):
+        cells = list(row) + [""] * (columns - len(row))
+        if block.header and i == 0:
+            data.append([_para(c, st.cell_head, st) for c in cells])
+        else:
+            data.append([_para(c, st.cell_label if j == 0 and not block.header else st.cell, st) for j, c in enumerate(cells)])
+    if columns == 2 and not block.header:
+        widths = [width * 0.22, width * 0.78]
+    else:
+        widths = [width / columns] * columns
+    table = Table(data, colWidths=widths, repeatRows=1 if block.header else 0, hAlign="LEFT")
+    commands: list[tuple] = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.4, st.color["rule"]),
+        ("TOPPADDING", (0, 0), (-1, -1), 3.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+    ]
+    if block.header:
+        commands.append(("BACKGROUND", (0, 0), (-1, 0), st.color["accent"]))
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def _market_table(model: TableModel, st: Styles, width: float) -> Table:
+    data = [[_text(h, st.cell_head, st) for h in model.header]]
+    for i, row in enumerate(model.rows):
+        style = st.cell_label if i in model.emphasis else st.cell
+        data.append([_text(c, style if j == 0 else st.cell, st) for j, c in enumerate(row)])
+    first = width * 0.19
+    rest = (width - first) / (len(model.header) - 1)
+    table = Table(data, colWidths=[first] + [rest] * (len(model.header) - 1), repeatRows=1, hAlign="LEFT")
+    commands: list[tuple] = [
+        ("BACKGROUND", (0, 0), (-1, 0), st.color["accent"]),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.4, st.color["rule"]),
+        ("TOPPADDING", (0, 0), (-1, -1), 4),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+    ]
+    for i in model.highlight:
+        commands.append(("BACKGROUND", (0, i + 1), (-1, i + 1), st.color["highlight"]))
+    if model.emphasis:
+        first_em = min(model.emphasis) + 1
+        commands.append(("LINEABOVE", (0, first_em), (-1, first_em), 1.0, st.color["accent"]))
+        commands.append(("BACKGROUND", (0, first_em), (-1, -1), st.color["accent_light"]))
+    table.setStyle(TableStyle(commands))
+    return KeepTogether([table])
+
+
+def _chart(chart: Chart, st: Styles, width: float) -> Drawing:
+    """One row per component: the band as a bar, the offer and the ask as markers."""
+    row_h, label_w, top = 40, 92, 22
+    height = top + row_h * len(chart.rows)
+    drawing = Drawing(width, height)
+    font, bold, small = st.font, st.font + "-Bold", st.small
+    muted, band_c, offer_c, ask_c = st.color["muted"], st.color["band"], st.color["offer"], st.color["ask"]
+    # legend
+    x = label_w
+    for text, paint, shape in ((chart.legend[0], band_c, "bar"), (chart.legend[1], offer_c, "diamond"), (chart.legend[2], ask_c, "triangle")):
+        _marker(drawing, shape, x + 5, height - 8, paint)
+        drawing.add(String(x + 13, height - 11, st.drawable(text), fontName=font, fontSize=small, fillColor=muted))
+        x += 22 + pdfmetrics.stringWidth(text, font, small)
+    axis_w = width - label_w - 30
+    for i, row in enumerate(chart.rows):
+        y = height - top - row_h * i - row_h / 2
+        drawing.add(String(0, y - 3, st.drawable(row.label), fontName=bold, fontSize=small + 0.5, fillColor=st.color["text"]))
+        values = [row.low, row.high, row.offer] + ([row.ask] if row.ask is not None else [])
+        lo, hi = min(values), max(values)
+        pad = (hi - lo) * Decimal("0.12") or Decimal(1)
+        lo, hi = lo - pad, hi + pad
+
+        def at(v: Decimal, lo: Decimal = lo, hi: Decimal = hi) -> float:
+            return label_w + float((v - lo) / (hi - lo)) * axis_w
+
+        drawing.add(Line(label_w, y, label_w + axis_w, y, strokeColor=st.color["rule"], strokeWidth=0.6))
+        drawing.add(Rect(at(row.low), y - 4, max(at(row.high) - at(row.low), 1), 8, fillColor=band_c, strokeColor=None))
+        drawing.add(String(at(row.low), y - 14, row.low_text, fontName=font, fontSize=small - 0.5, fillColor=muted, textAnchor="middle"))
+        drawing.add(String(at(row.high), y - 14, row.high_text, fontName=font, fontSize=small - 0.5, fillColor=muted, textAnchor="middle"))
+        _marker(drawing, "diamond", at(row.offer), y, offer_c)
+        drawing.add(String(at(row.offer), y + 8, row.offer_text, fontName=bold, fontSize=small - 0.5, fillColor=offer_c, textAnchor="middle"))
+        if row.ask is not None and row.ask != row.offer:
+            _marker(drawing, "triangle", at(row.ask), y, ask_c)
+            anchor_y = y + 8 if abs(at(row.ask) - at(row.offer)) > 40 else y - 22
+            drawing.add(String(at(row.ask), anchor_y, row.ask_text, fontName=bold, fontSize=small - 0.5, fillColor=ask_c, textAnchor="middle"))
+    return drawing
+
+
+def _marker(drawing: Drawing, shape: str, x: float, y: float, paint: Any) -> None:
+    if shape == "bar":
+        drawing.add(Rect(x - 6, y - 3, 12, 6, fillColor=paint, strokeColor=None))
+    elif shape == "diamond":
+        drawing.add(Polygon([x, y + 5, x + 5, y, x, y - 5, x - 5, y], fillColor=paint, strokeColor=colors.white, strokeWidth=0.6))
+    else:
+        drawing.add(Polygon([x - 5, y - 5, x + 5, y - 5, x, y + 5], fillColor=paint, strokeColor=colors.white, strokeWidth=0.6))
+
+
+# --- pages ---------------------------------------------------------------------------------
+
+
+def _numbered_canvas(draw_page: Any) -> type[Canvas]:
+    """A canvas that holds pages back until the end, so that each can say "page X of Y"."""
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict] = []
+
+        def showPage(self) -> None:  # noqa: N802 - reportlab's name
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                draw_page(self, self._pageNumber, total)
+                Canvas.showPage(self)
+            Canvas.save(self)
+
+    return NumberedCanvas
+
+
+def render(brief: Brief, template: Template, page_size: str | None = None) -> Rendered:
+    """The brief as PDF bytes, its page count and the characters its font could not draw (byte-identical for identical inputs when SOURCE_DATE_EPOCH is set)."""
+    style = template.style
+    size_name = (page_size or style.page_size).lower()
+    if size_name not in PAGE_SIZES:
+        raise TemplateError(f"unknown page size {size_name!r}", hint="use a4 or letter")
+    size = PAGE_SIZES[size_name]
+    st = Styles(template)
+    margins = {k: v * mm for k, v in style.margins_mm.items()}
+    buffer = io.BytesIO()
+    doc = BaseDocTemplate(
+        buffer,
+        pagesize=size,
+        leftMargin=margins["left"],
+        rightMargin=margins["right"],
+        topMargin=margins["top"],
+        bottomMargin=margins["bottom"],
+        title=brief.title,
+        author=brief.author,
+        subject=brief.subject,
+        keywords=brief.keywords,
+        creator="make-brief",
+        producer="make-brief (reportlab)",
+        invariant=1 if os.environ.get("SOURCE_DATE_EPOCH") else 0,
+        pageCompression=1,
+        initialFontName=st.font,
+    )
+    frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    logo = template.find(style.logo) if style.logo else None
+    if style.logo and logo is None:
+        raise TemplateError(f"logo file {style.logo!r} not found", file=template.folders[0] / "style.yaml", field="logo")
+
+    def draw_page(canvas: Canvas, number: int, total: int) -> None:
+        canvas.saveState()
+        width, height = size
+        canvas.setFont(st.font, st.small)
+        canvas.setFillColor(st.color["muted"])
+        canvas.setStrokeColor(st.color["rule"])
+        if brief.header and number > 1:
+            canvas.drawString(margins["left"], height - margins["top"] / 2, _fit(st.drawable(brief.header), st.font, st.small, width * 0.7))
+            canvas.line(margins["left"], height - margins["top"] / 2 - 4, width - margins["right"], height - margins["top"] / 2 - 4)
+        footer = brief.footer.replace("{page}", str(number)).replace("{pages}", str(total))
+        canvas.line(margins["left"], margins["bottom"] / 2 + 9, width - margins["right"], margins["bottom"] / 2 + 9)
+        canvas.drawString(margins["left"], margins["bottom"] / 2, _fit(st.drawable(footer), st.font, st.small, width - margins["left"] - margins["right"]))
+        if logo is not None and number == 1:
+            logo_w = style.logo_width_mm * mm
+            canvas.drawImage(str(logo), width - margins["right"] - logo_w, height - margins["top"] - logo_w * 0.4,
+                             width=logo_w, height=logo_w * 0.4, preserveAspectRatio=True, anchor="ne", mask="auto")
+        canvas.restoreState()
+
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+    story = _flowables(brief, st, doc.width)
+    try:
+        doc.build(story, canvasmaker=_numbered_canvas(draw_page))
+    except TemplateError:
+        raise
+    except Exception as exc:  # LayoutError and friends: say what, not a traceback
+        raise TemplateError(f"the brief could not be laid out: {str(exc).splitlines()[0][:200]}") from None
+    return Rendered(buffer.getvalue(), doc.page, frozenset(st.missing))
+
+
+def _fit(text: str, font: str, size: float, width: float) -> str:
+    """`text` shortened with an ellipsis to fit `width` points."""
+    if pdfmetrics.stringWidth(text, font, size) <= width:
+        return text
+    while text and pdfmetrics.stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text + "…"
