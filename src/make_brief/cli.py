@@ -25,7 +25,6 @@ Examples:
   make-brief offer.yaml                 write output/<name>-<guide>.pdf
   make-brief offer.yaml -o brief.pdf --page-size letter
   make-brief validate offer.yaml        check an offer without rendering
-  make-brief guides list                the guides you can name in an offer
 """
 
 EXIT_INPUT = 1
@@ -90,7 +89,7 @@ def main() -> None:
     """
 
 
-@main.command(epilog=EXAMPLES)
+@main.command(epilog=EXAMPLES, short_help="Make the brief for each offer file (the default command).")
 @click.argument("offers", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="The PDF to write (one offer only). Default: output/<name>-<guide>.pdf")
 @click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"), show_default=True, help="Folder for briefs named by default.")
@@ -124,7 +123,7 @@ def build(offers: tuple[Path, ...], output: Path | None, out_dir: Path, page_siz
         sys.exit(EXIT_INPUT)
 
 
-@main.command()
+@main.command(short_help="Check offer files without making a brief.")
 @click.argument("offers", nargs=-1, required=True, type=click.Path(path_type=Path))
 @guides_option
 @_guarded
@@ -145,7 +144,7 @@ def validate(offers: tuple[Path, ...], guide_dirs: tuple[Path, ...]) -> None:
         sys.exit(EXIT_INPUT)
 
 
-@main.command()
+@main.command(short_help="Write a commented example offer file to start from.")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path), default=Path("offer.yaml"))
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 @_guarded

@@ -61,7 +61,7 @@ def merge(brief_pdf: bytes, brief: Brief, appendices: list[tuple[str, Path]], ma
             raise InputError(f"the appendix is not a readable PDF ({type(exc).__name__})", file=path) from None
         except Exception as exc:  # pypdf raises many kinds on damaged files
             raise InputError(f"the appendix is not a readable PDF ({type(exc).__name__})", file=path) from None
-        writer.add_outline_item(title, first)
+        writer.add_outline_item(title=title, page_number=first)
     _strip_active_content(writer)
     writer.add_metadata(
         {

@@ -109,7 +109,7 @@ class Styles:
         text = self.color["text"]
 
         def ps(name: str, fsize: float, **kw: Any) -> ParagraphStyle:
-            base = dict(fontName=self.font, fontSize=fsize, leading=fsize * lead, textColor=text, alignment=TA_LEFT)
+            base = dict(fontName=self.font, bulletFontName=self.font, fontSize=fsize, leading=fsize * lead, textColor=text, alignment=TA_LEFT)
             base.update(kw)
             return ParagraphStyle(name, **base)
 
@@ -211,6 +211,7 @@ def _rows_table(block: Block, st: Styles, width: float) -> Table:
         widths = [width / columns] * columns
     table = Table(data, colWidths=widths, repeatRows=1 if block.header else 0, hAlign="LEFT")
     commands: list[tuple] = [
+        ("FONT", (0, 0), (-1, -1), st.font, st.cell.fontSize),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LINEBELOW", (0, 0), (-1, -1), 0.4, st.color["rule"]),
         ("TOPPADDING", (0, 0), (-1, -1), 3.5),
@@ -232,6 +233,7 @@ def _market_table(model: TableModel, st: Styles, width: float) -> Table:
     rest = (width - first) / (len(model.header) - 1)
     table = Table(data, colWidths=[first] + [rest] * (len(model.header) - 1), repeatRows=1, hAlign="LEFT")
     commands: list[tuple] = [
+        ("FONT", (0, 0), (-1, -1), st.font, st.cell.fontSize),
         ("BACKGROUND", (0, 0), (-1, 0), st.color["accent"]),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("LINEBELOW", (0, 1), (-1, -1), 0.4, st.color["rule"]),
@@ -252,7 +254,7 @@ def _chart(chart: Chart, st: Styles, width: float) -> Drawing:
     """One row per component: the band as a bar, the offer and the ask as markers."""
     row_h, label_w, top = 40, 92, 22
     height = top + row_h * len(chart.rows)
-    drawing = Drawing(width, height)
+    drawing = Drawing(width, height, initialFontName=st.font, initialFontSize=st.small)
     font, bold, small = st.font, st.font + "-Bold", st.small
     muted, band_c, offer_c, ask_c = st.color["muted"], st.color["band"], st.color["offer"], st.color["ask"]
     # legend
@@ -298,27 +300,23 @@ def _marker(drawing: Drawing, shape: str, x: float, y: float, paint: Any) -> Non
 # --- pages ---------------------------------------------------------------------------------
 
 
-def _numbered_canvas(draw_page: Any) -> type[Canvas]:
-    """A canvas that holds pages back until the end, so that each can say "page X of Y"."""
+class _Canvas(Canvas):
+    """A canvas that can write the page count before it is known: footers draw the form
+    ``pagecount``, which is defined with the final number when the document is saved."""
 
-    class NumberedCanvas(Canvas):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict] = []
+    count_font: tuple[str, float, Any] = ("Helvetica", 8, colors.black)
 
-        def showPage(self) -> None:  # noqa: N802 - reportlab's name
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
+    def save(self) -> None:
+        font, size, color = self.count_font
+        self.beginForm(PAGE_COUNT_FORM)
+        self.setFont(font, size)
+        self.setFillColor(color)
+        self.drawString(0, 0, str(self.getPageNumber() - 1))
+        self.endForm()
+        super().save()
 
-        def save(self) -> None:
-            total = len(self._pages)
-            for state in self._pages:
-                self.__dict__.update(state)
-                draw_page(self, self._pageNumber, total)
-                Canvas.showPage(self)
-            Canvas.save(self)
 
-    return NumberedCanvas
+PAGE_COUNT_FORM = "pagecount"
 
 
 def render(brief: Brief, template: Template, page_size: str | None = None) -> Rendered:
@@ -353,7 +351,8 @@ def render(brief: Brief, template: Template, page_size: str | None = None) -> Re
     if style.logo and logo is None:
         raise TemplateError(f"logo file {style.logo!r} not found", file=template.folders[0] / "style.yaml", field="logo")
 
-    def draw_page(canvas: Canvas, number: int, total: int) -> None:
+    def draw_page(canvas: Canvas, doc: Any) -> None:
+        number = canvas.getPageNumber()
         canvas.saveState()
         width, height = size
         canvas.setFont(st.font, st.small)
@@ -362,24 +361,40 @@ def render(brief: Brief, template: Template, page_size: str | None = None) -> Re
         if brief.header and number > 1:
             canvas.drawString(margins["left"], height - margins["top"] / 2, _fit(st.drawable(brief.header), st.font, st.small, width * 0.7))
             canvas.line(margins["left"], height - margins["top"] / 2 - 4, width - margins["right"], height - margins["top"] / 2 - 4)
-        footer = brief.footer.replace("{page}", str(number)).replace("{pages}", str(total))
         canvas.line(margins["left"], margins["bottom"] / 2 + 9, width - margins["right"], margins["bottom"] / 2 + 9)
-        canvas.drawString(margins["left"], margins["bottom"] / 2, _fit(st.drawable(footer), st.font, st.small, width - margins["left"] - margins["right"]))
+        _draw_footer(canvas, st, brief.footer.replace("{page}", str(number)), margins["left"], margins["bottom"] / 2,
+                     width - margins["left"] - margins["right"])
         if logo is not None and number == 1:
             logo_w = style.logo_width_mm * mm
             canvas.drawImage(str(logo), width - margins["right"] - logo_w, height - margins["top"] - logo_w * 0.4,
                              width=logo_w, height=logo_w * 0.4, preserveAspectRatio=True, anchor="ne", mask="auto")
         canvas.restoreState()
 
-    doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=draw_page)])
+    canvas_class = type("BriefCanvas", (_Canvas,), {"count_font": (st.font, st.small, st.color["muted"])})
     story = _flowables(brief, st, doc.width)
     try:
-        doc.build(story, canvasmaker=_numbered_canvas(draw_page))
+        doc.build(story, canvasmaker=canvas_class)
     except TemplateError:
         raise
     except Exception as exc:  # LayoutError and friends: say what, not a traceback
         raise TemplateError(f"the brief could not be laid out: {str(exc).splitlines()[0][:200]}") from None
     return Rendered(buffer.getvalue(), doc.page, frozenset(st.missing))
+
+
+def _draw_footer(canvas: Canvas, st: Styles, text: str, x: float, y: float, width: float) -> None:
+    """The footer line; ``{pages}`` becomes the page count, drawn from a form at save time."""
+    before, marker, after = st.drawable(text).partition("{pages}")
+    before = _fit(before, st.font, st.small, width * 0.9)
+    canvas.drawString(x, y, before)
+    if marker:
+        x += pdfmetrics.stringWidth(before, st.font, st.small)
+        canvas.saveState()
+        canvas.translate(x, y)
+        canvas.doForm(PAGE_COUNT_FORM)
+        canvas.restoreState()
+        slot = pdfmetrics.stringWidth("00", st.font, st.small)
+        canvas.drawString(x + slot, y, _fit(after, st.font, st.small, max(width - (x + slot), 10)))
 
 
 def _fit(text: str, font: str, size: float, width: float) -> str:

@@ -1,0 +1,63 @@
+from decimal import Decimal
+
+import pytest
+
+from make_brief.money import AmountError, fmt_money, fmt_money_short, parse_amount, round_to
+
+
+@pytest.mark.parametrize(
+    ("written", "currency", "amount"),
+    [
+        (210000, "USD", 210000),
+        ("210K", "USD", 210000),
+        ("180k", "USD", 180000),
+        ("$210,000", "USD", 210000),
+        ("USD 210,000", "USD", 210000),
+        ("1.2M", "USD", 1200000),
+        ("£148K", "GBP", 148000),
+        ("₹45L", "INR", 4500000),
+        ("Rs 45 lakh", "INR", 4500000),
+        ("₹45,00,000", "INR", 4500000),
+        ("CHF 245'000", "CHF", 245000),
+        ("¥12,000,000", "JPY", 12000000),
+        (210000.5, "USD", Decimal("210000.5")),
+    ],
+)
+def test_parse_amount(written, currency, amount):
+    assert parse_amount(written, currency) == Decimal(amount)
+
+
+@pytest.mark.parametrize(
+    ("written", "currency", "message"),
+    [
+        ("£210K", "USD", "written in £, but the amount is in USD"),
+        ("210 apples", "USD", "unknown suffix"),
+        ("lots", "USD", "is not an amount"),
+        ("-5000", "USD", "cannot be negative"),
+        (-5000, "USD", "cannot be negative"),
+        (float("nan"), "USD", "finite"),
+        (float("inf"), "USD", "finite"),
+        (True, "USD", "expected an amount"),
+        ("210K-250K", "USD", "is not an amount"),
+    ],
+)
+def test_parse_amount_refuses(written, currency, message):
+    with pytest.raises(AmountError, match=message):
+        parse_amount(written, currency)
+
+
+def test_formatting_per_currency():
+    assert fmt_money(Decimal(245000), "USD", "en_US") == "$245,000"
+    assert fmt_money(Decimal(148000), "GBP", "en_GB") == "£148,000"
+    assert fmt_money(Decimal(4500000), "INR", "en_IN") == "₹45,00,000"
+    assert fmt_money_short(Decimal(245000), "USD", "en_US") == "$245K"
+    assert fmt_money_short(Decimal(4500000), "INR", "en_IN") == "₹45L"
+    # compact only when exact: never hide digits of a figure
+    assert fmt_money_short(Decimal(286500), "USD", "en_US") == "$286.5K"
+    assert fmt_money_short(Decimal(245123), "USD", "en_US") == "$245,123"
+
+
+def test_round_to_nearest_thousand_half_up():
+    assert round_to(Decimal("238930.23"), 1000) == 239000
+    assert round_to(Decimal("238500"), 1000) == 239000
+    assert round_to(Decimal("238499.99"), 1000) == 238000
