@@ -39,7 +39,11 @@ def write_offer(tmp_path: Path):
 
     def write(content: dict | str, name: str = "offer.yaml") -> Path:
         path = tmp_path / name
-        text = content if isinstance(content, str) else yaml.safe_dump(content, allow_unicode=True, sort_keys=False)
+        text = (
+            content
+            if isinstance(content, str)
+            else yaml.safe_dump(content, allow_unicode=True, sort_keys=False)
+        )
         path.write_text(text, encoding="utf-8")
         return path
 
@@ -65,7 +69,11 @@ class Pdf:
 
     @property
     def outline(self) -> list[tuple[str, int]]:
-        return [(item.title, self.reader.get_destination_page_number(item)) for item in self.reader.outline if not isinstance(item, list)]
+        return [
+            (item.title, self.reader.get_destination_page_number(item))
+            for item in self.reader.outline
+            if not isinstance(item, list)
+        ]
 
     @property
     def metadata(self) -> dict:

@@ -5,13 +5,20 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import offer_data
 
 from make_brief.offer import load_offer
 from make_brief.pipeline import build_brief, make_pdf
 
-from conftest import offer_data
-
-SECTIONS = ["Negotiation brief", "At a glance", "The market", "Negotiation DNA", "Levers", "Your script", "Evidence & sources"]
+SECTIONS = [
+    "Negotiation brief",
+    "At a glance",
+    "The market",
+    "Negotiation DNA",
+    "Levers",
+    "Your script",
+    "Evidence & sources",
+]
 
 
 @pytest.fixture
@@ -38,7 +45,10 @@ def test_new_york_brief_is_personalised(brief):
     assert "I'd like $278,000 in Twilio RSUs over 4 years with a $239,000 base and 18% bonus target." in flat
     assert "the stock grant is above $259,000" in flat
     assert "93.0% of the way through its $205K–$248K band" in flat
-    assert "The same point of the New York band ($198K–$242K) is $239,000, rounded to the nearest thousand" in flat
+    assert (
+        "The same point of the New York band ($198K–$242K) is $239,000, rounded to the nearest thousand"
+        in flat
+    )
 
 
 def test_london_brief_is_in_pounds(brief):
@@ -65,7 +75,10 @@ def test_without_competing_offers_no_claim_is_made(brief):
     assert "offer from" not in script and "offers from" not in script
     assert "Not available to you." in pdf.flat
     assert "Your offer file lists no competing offer" in pdf.flat
-    assert "Lead with AI Team Leadership" in pdf.flat.replace(":", "").replace("|", "") or "AI Team Leadership" in pdf.flat
+    assert (
+        "Lead with AI Team Leadership" in pdf.flat.replace(":", "").replace("|", "")
+        or "AI Team Leadership" in pdf.flat
+    )
 
 
 def test_competing_offers_are_only_the_users(brief):
@@ -103,8 +116,12 @@ def test_fonts_are_one_embedded_subset_family(brief):
             descendant = font.get("/DescendantFonts")
             target = descendant[0].get_object() if descendant else font
             descriptor = target.get("/FontDescriptor")
-            assert descriptor is not None and any(k in descriptor.get_object() for k in ("/FontFile2", "/FontFile3")), font
-    assert fonts and all(re.fullmatch(r"/[A-Z]{6}\+NotoSans-(Regular|Bold|Italic|BoldItalic)", f) for f in fonts), fonts
+            assert descriptor is not None and any(
+                k in descriptor.get_object() for k in ("/FontFile2", "/FontFile3")
+            ), font
+    assert fonts and all(
+        re.fullmatch(r"/[A-Z]{6}\+NotoSans-(Regular|Bold|Italic|BoldItalic)", f) for f in fonts
+    ), fonts
 
 
 def test_page_sizes(brief):
@@ -130,14 +147,20 @@ def test_same_inputs_give_identical_bytes(write_offer, offer_letter, tmp_path):
     second = build_brief(path, tmp_path / "b.pdf").path.read_bytes()
     assert first == second
     plain = write_offer(offer_data(), "plain.yaml")
-    assert build_brief(plain, tmp_path / "c.pdf").path.read_bytes() == build_brief(plain, tmp_path / "d.pdf").path.read_bytes()
+    assert (
+        build_brief(plain, tmp_path / "c.pdf").path.read_bytes()
+        == build_brief(plain, tmp_path / "d.pdf").path.read_bytes()
+    )
 
 
 def test_date_comes_from_source_date_epoch(brief):
     assert "18 November 2026" in brief().flat
 
 
-@pytest.mark.parametrize("appendix, message", [("not.pdf", "the appendix is not a PDF"), ("locked.pdf", "encrypted with a password")])
+@pytest.mark.parametrize(
+    "appendix, message",
+    [("not.pdf", "the appendix is not a PDF"), ("locked.pdf", "encrypted with a password")],
+)
 def test_bad_appendices_leave_no_file(write_offer, tmp_path, offer_letter, appendix, message):
     from pypdf import PdfReader, PdfWriter
 

@@ -10,11 +10,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import EXAMPLES, offer_data
 
 from make_brief import __version__
 from make_brief.cli import main
-
-from conftest import EXAMPLES, offer_data
 
 
 @pytest.fixture
@@ -48,8 +47,14 @@ def test_output_and_page_size(runner, in_tmp, write_offer, read_pdf):
     ("setup", "expected"),
     [
         (lambda w: w("candidate: [", "bad.yaml"), "bad.yaml:2: invalid YAML"),
-        (lambda w: w(offer_data(region="Paris"), "paris.yaml"), "paris.yaml:5: region: unknown region 'Paris' (the guide has: San Francisco, New York, London)"),
-        (lambda w: w(offer_data(appendices=["gone.pdf"]), "gone.yaml"), "gone.yaml:13: appendices.0: no such file"),
+        (
+            lambda w: w(offer_data(region="Paris"), "paris.yaml"),
+            "paris.yaml:5: region: unknown region 'Paris' (the guide has: San Francisco, New York, London)",
+        ),
+        (
+            lambda w: w(offer_data(appendices=["gone.pdf"]), "gone.yaml"),
+            "gone.yaml:13: appendices.0: no such file",
+        ),
         (lambda w: Path("missing.yaml"), "missing.yaml: no such offer file (check the path)"),
     ],
 )
@@ -104,11 +109,19 @@ def test_several_offers_continue_past_a_bad_one(runner, in_tmp, write_offer):
 def test_real_subprocess_on_the_bundled_example(tmp_path, read_pdf):
     exe = shutil.which("make-brief") or str(Path(sys.executable).with_name("make-brief"))
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1795000000"}
-    done = subprocess.run([exe, str(EXAMPLES / "offer.yaml"), "-o", str(tmp_path / "b.pdf")],
-                          capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
+    done = subprocess.run(
+        [exe, str(EXAMPLES / "offer.yaml"), "-o", str(tmp_path / "b.pdf")],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == str(tmp_path / "b.pdf") and done.stderr == ""
     pdf = read_pdf(tmp_path / "b.pdf")
     assert pdf.outline[-1][0] == "Offer letter"
-    bad = subprocess.run([exe, str(tmp_path / "nope.yaml")], capture_output=True, text=True, env=env, timeout=60)
+    bad = subprocess.run(
+        [exe, str(tmp_path / "nope.yaml")], capture_output=True, text=True, env=env, timeout=60
+    )
     assert bad.returncode == 1 and bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr

@@ -1,17 +1,15 @@
 """The numbers: pure functions, checked exactly."""
 
 from decimal import Decimal
-
-import pytest
-
-from make_brief.compute import annual_total, compute
-from make_brief.offer import offer_from_document
-from make_brief.loading import parse_yaml
 from pathlib import Path
 
+import pytest
 import yaml
-
 from conftest import offer_data
+
+from make_brief.compute import annual_total, compute
+from make_brief.loading import parse_yaml
+from make_brief.offer import offer_from_document
 
 
 def make(**changes):
@@ -44,7 +42,8 @@ def test_guide_positions_in_the_script_region():
 @pytest.mark.parametrize(
     ("region", "base", "stock", "accept"),
     [
-        # 198K + 40/43 × 44K = 238,930 → 239K; 152K + 13/14 × 136K = 278,286 → 278K; 152K + 11/14 × 136K → 259K
+        # 198K + 40/43 × 44K = 238,930 → 239K; 152K + 13/14 × 136K = 278,286 → 278K;
+        # 152K + 11/14 × 136K = 258,857 → 259K
         ("New York", 239000, 278000, 259000),
         # 148K + 40/43 × 32K = 177,767 → 178K; 112K + 13/14 × 98K = 203,000; 112K + 11/14 × 98K = 189,000
         ("London", 178000, 203000, 189000),
@@ -52,9 +51,15 @@ def test_guide_positions_in_the_script_region():
 )
 def test_asks_sit_at_the_same_position_in_the_candidates_band(region, base, stock, accept):
     currency = "GBP" if region == "London" else "USD"
-    offer = make(region=region, offer={"currency": currency, "base": 150000, "stock": 120000, "bonus_pct": 15})
+    offer = make(
+        region=region, offer={"currency": currency, "base": 150000, "stock": 120000, "bonus_pct": 15}
+    )
     asks = compute(offer).asks
-    assert (asks["base"].value, asks["stock"].value, asks["accept_stock_above"].value) == (base, stock, accept)
+    assert (asks["base"].value, asks["stock"].value, asks["accept_stock_above"].value) == (
+        base,
+        stock,
+        accept,
+    )
     assert asks["bonus_pct"].value == 18
 
 

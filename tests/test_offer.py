@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from conftest import offer_data
 
 from make_brief.errors import InputError
 from make_brief.offer import load_offer
-
-from conftest import offer_data
 
 
 def error_of(path) -> str:
@@ -26,10 +25,15 @@ def test_the_example_loads(write_offer):
     assert offer.base == 210000 and offer.currency == "USD"
 
 
-@pytest.mark.parametrize(("written", "region"), [("sf", "San Francisco"), ("NYC", "New York"), ("new york", "New York"), ("LONDON", "London")])
+@pytest.mark.parametrize(
+    ("written", "region"),
+    [("sf", "San Francisco"), ("NYC", "New York"), ("new york", "New York"), ("LONDON", "London")],
+)
 def test_regions_are_case_insensitive_with_short_forms(write_offer, written, region):
     currency = "GBP" if region == "London" else "USD"
-    data = offer_data(region=written, offer={"currency": currency, "base": 150000, "stock": 100000, "bonus_pct": 15})
+    data = offer_data(
+        region=written, offer={"currency": currency, "base": 150000, "stock": 100000, "bonus_pct": 15}
+    )
     assert load_offer(write_offer(data)).region.name == region
 
 

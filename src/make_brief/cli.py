@@ -57,7 +57,9 @@ def _clean_errors() -> Iterator[None]:
         if os.environ.get("MAKE_BRIEF_DEBUG"):
             raise
         first = str(exc).splitlines()[0][:200] if str(exc) else ""
-        click.echo(f"internal error: {type(exc).__name__}: {first} (set MAKE_BRIEF_DEBUG=1 for details)", err=True)
+        click.echo(
+            f"internal error: {type(exc).__name__}: {first} (set MAKE_BRIEF_DEBUG=1 for details)", err=True
+        )
         sys.exit(EXIT_INTERNAL)
 
 
@@ -91,14 +93,39 @@ def main() -> None:
 
 @main.command(epilog=EXAMPLES, short_help="Make the brief for each offer file (the default command).")
 @click.argument("offers", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="The PDF to write (one offer only). Default: output/<name>-<guide>.pdf")
-@click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"), show_default=True, help="Folder for briefs named by default.")
-@click.option("--page-size", type=click.Choice(["a4", "letter"], case_sensitive=False), help="Paper size (default: the template's, A4).")
-@click.option("--template", "template", metavar="NAME|DIR", help="A bundled template by name, or a template folder.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The PDF to write (one offer only). Default: output/<name>-<guide>.pdf",
+)
+@click.option(
+    "--out-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("output"),
+    show_default=True,
+    help="Folder for briefs named by default.",
+)
+@click.option(
+    "--page-size",
+    type=click.Choice(["a4", "letter"], case_sensitive=False),
+    help="Paper size (default: the template's, A4).",
+)
+@click.option(
+    "--template", "template", metavar="NAME|DIR", help="A bundled template by name, or a template folder."
+)
 @guides_option
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @_guarded
-def build(offers: tuple[Path, ...], output: Path | None, out_dir: Path, page_size: str | None, template: str | None, guide_dirs: tuple[Path, ...], quiet: bool) -> None:
+def build(
+    offers: tuple[Path, ...],
+    output: Path | None,
+    out_dir: Path,
+    page_size: str | None,
+    template: str | None,
+    guide_dirs: tuple[Path, ...],
+    quiet: bool,
+) -> None:
     """Make the brief for each OFFER file and print where it was written."""
     from .pipeline import build_brief
 
@@ -107,7 +134,9 @@ def build(offers: tuple[Path, ...], output: Path | None, out_dir: Path, page_siz
     failures = 0
     for offer in offers:
         try:
-            result = build_brief(offer, output, out_dir=out_dir, template=template, page_size=page_size, guide_dirs=guide_dirs)
+            result = build_brief(
+                offer, output, out_dir=out_dir, template=template, page_size=page_size, guide_dirs=guide_dirs
+            )
         except BriefError as exc:
             if len(offers) == 1:
                 raise
@@ -139,7 +168,9 @@ def validate(offers: tuple[Path, ...], guide_dirs: tuple[Path, ...]) -> None:
             failures += 1
             click.echo(f"error: {exc}", err=True)
             continue
-        click.echo(f"ok: {path}: {offer.name}, {offer.guide.role} at {offer.guide.company}, {offer.region.name}")
+        click.echo(
+            f"ok: {path}: {offer.name}, {offer.guide.role} at {offer.guide.company}, {offer.region.name}"
+        )
     if failures:
         sys.exit(EXIT_INPUT)
 
@@ -158,6 +189,10 @@ def init(path: Path, force: bool) -> None:
         raise OutputError("already exists", file=path, hint="use --force to overwrite, or name another file")
     write_atomic(path, (data_dir() / "offer-sample.yaml").read_bytes())
     click.echo(f"wrote {path}: edit it, then run `make-brief {path}`")
+
+
+# Command groups that live in their own modules are registered here, one line each:
+# main.add_command(<group>)
 
 
 if __name__ == "__main__":  # pragma: no cover

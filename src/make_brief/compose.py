@@ -62,7 +62,9 @@ def compose(offer: Offer, figures: Figures, template: Template, today: date) -> 
         header=_fill(template.style.header, candidate=offer.name, guide=guide.title),
         footer=_fill(template.style.footer, candidate=offer.name, guide=guide.title),
         sections=tuple(sections),
-        appendices=tuple((p.stem.replace("-", " ").replace("_", " ").capitalize(), str(p)) for p in offer.appendices),
+        appendices=tuple(
+            (p.stem.replace("-", " ").replace("_", " ").capitalize(), str(p)) for p in offer.appendices
+        ),
     )
 
 
@@ -95,7 +97,9 @@ def build_context(offer: Offer, figures: Figures, template: Template, today: dat
         return {
             "value": show(ask.value),
             "derived": show(ask.derived),
-            "guide_value": (lambda v: f"{fmt_number(v)}%") (ask.guide_value) if is_pct else script_money.full(ask.guide_value),
+            "guide_value": (lambda v: f"{fmt_number(v)}%")(ask.guide_value)
+            if is_pct
+            else script_money.full(ask.guide_value),
             "guide_position": fmt_pct(ask.guide_position),
             "script_band": _band_text(band[0], script_money, is_pct),
             "band": _band_text(band[1], money, is_pct),
@@ -109,7 +113,9 @@ def build_context(offer: Offer, figures: Figures, template: Template, today: dat
             "fraction": fmt_pct(pos.fraction),
             "where": pos.where,
             "value": f"{fmt_number(pos.value)}%" if pct else money.full(pos.value),
-            "band": f"{fmt_number(pos.low)}–{fmt_number(pos.high)}%" if pct else f"{money.short(pos.low)}–{money.short(pos.high)}",
+            "band": f"{fmt_number(pos.low)}–{fmt_number(pos.high)}%"
+            if pct
+            else f"{money.short(pos.low)}–{money.short(pos.high)}",
         }
 
     levers = []
@@ -167,7 +173,9 @@ def build_context(offer: Offer, figures: Figures, template: Template, today: dat
             "bonus_pct": f"{fmt_number(offer.bonus_pct)}%",
             "sign_on": money.full(offer.sign_on) if offer.sign_on else None,
             "total": money.full(figures.offer_total),
-            "first_year_cash": money.full(offer.base + offer.base * offer.bonus_pct / 100 + (offer.sign_on or 0)),
+            "first_year_cash": money.full(
+                offer.base + offer.base * offer.bonus_pct / 100 + (offer.sign_on or 0)
+            ),
         },
         "position": {
             "base": pos_view(figures.base),
@@ -179,8 +187,13 @@ def build_context(offer: Offer, figures: Figures, template: Template, today: dat
         "ask_total": money.full(figures.ask_total),
         "accept_met": figures.accept_met,
         "competing": [
-            {"company": c.company, "total_comp": fmt_money(c.total_comp, c.currency, region.locale), "currency": c.currency,
-             "same_currency": c.currency == offer.currency, "above_offer": c.currency == offer.currency and c.total_comp > figures.offer_total}
+            {
+                "company": c.company,
+                "total_comp": fmt_money(c.total_comp, c.currency, region.locale),
+                "currency": c.currency,
+                "same_currency": c.currency == offer.currency,
+                "above_offer": c.currency == offer.currency and c.total_comp > figures.offer_total,
+            }
             for c in offer.competing
         ],
         "competing_claim": claim,
@@ -227,7 +240,14 @@ def personalise(text: str, numbers: dict[str, str], claim: Markup) -> Markup:
 
 # --- from rendered wording to blocks -----------------------------------------------------------
 
-_PREFIXES = (("### ", "subheading"), ("## ", "heading"), ("# ", "title"), ("- ", "bullet"), ("> ", "quote"), ("~ ", "note"))
+_PREFIXES = (
+    ("### ", "subheading"),
+    ("## ", "heading"),
+    ("# ", "title"),
+    ("- ", "bullet"),
+    ("> ", "quote"),
+    ("~ ", "note"),
+)
 
 
 def parse_blocks(text: str, offer: Offer, figures: Figures, template: Template) -> list[Block]:
@@ -255,7 +275,9 @@ def parse_blocks(text: str, offer: Offer, figures: Figures, template: Template) 
             else:
                 from .errors import TemplateError
 
-                raise TemplateError(f"unknown block @{name}", hint=f"known: {', '.join('@' + c for c in COMPUTED)}")
+                raise TemplateError(
+                    f"unknown block @{name}", hint=f"known: {', '.join('@' + c for c in COMPUTED)}"
+                )
             continue
         # bullets may be written on consecutive lines: one block each
         if all(line.startswith("- ") for line in lines):
@@ -265,7 +287,7 @@ def parse_blocks(text: str, offer: Offer, figures: Figures, template: Template) 
         first = lines[0]
         for prefix, name in _PREFIXES:
             if first.startswith(prefix):
-                kind, lines[0] = name, first[len(prefix):]
+                kind, lines[0] = name, first[len(prefix) :]
                 break
         blocks.append(Block(kind, " ".join(lines)))
     return blocks
@@ -345,13 +367,51 @@ def band_chart(offer: Offer, figures: Figures, template: Template) -> Chart:
     money = Money(offer.currency, region.locale)
     asks = figures.asks
     rows = [
-        ChartRow(labels["base"], figures.base.low, figures.base.high, figures.base.value, asks["base"].value,
-                 money.short(figures.base.low), money.short(figures.base.high), money.short(figures.base.value), money.short(asks["base"].value)),
-        ChartRow(labels["stock"].replace("{years}", str(offer.stock_years)), figures.stock.low, figures.stock.high, figures.stock.value, asks["stock"].value,
-                 money.short(figures.stock.low), money.short(figures.stock.high), money.short(figures.stock.value), money.short(asks["stock"].value)),
-        ChartRow(labels["bonus"], figures.bonus.low, figures.bonus.high, figures.bonus.value, asks["bonus_pct"].value,
-                 f"{fmt_number(figures.bonus.low)}%", f"{fmt_number(figures.bonus.high)}%", f"{fmt_number(figures.bonus.value)}%", f"{fmt_number(asks['bonus_pct'].value)}%"),
-        ChartRow(labels["total"], figures.total.low, figures.total.high, figures.total.value, figures.ask_total,
-                 money.short(figures.total.low), money.short(figures.total.high), money.short(figures.total.value), money.short(figures.ask_total)),
+        ChartRow(
+            labels["base"],
+            figures.base.low,
+            figures.base.high,
+            figures.base.value,
+            asks["base"].value,
+            money.short(figures.base.low),
+            money.short(figures.base.high),
+            money.short(figures.base.value),
+            money.short(asks["base"].value),
+        ),
+        ChartRow(
+            labels["stock"].replace("{years}", str(offer.stock_years)),
+            figures.stock.low,
+            figures.stock.high,
+            figures.stock.value,
+            asks["stock"].value,
+            money.short(figures.stock.low),
+            money.short(figures.stock.high),
+            money.short(figures.stock.value),
+            money.short(asks["stock"].value),
+        ),
+        ChartRow(
+            labels["bonus"],
+            figures.bonus.low,
+            figures.bonus.high,
+            figures.bonus.value,
+            asks["bonus_pct"].value,
+            f"{fmt_number(figures.bonus.low)}%",
+            f"{fmt_number(figures.bonus.high)}%",
+            f"{fmt_number(figures.bonus.value)}%",
+            f"{fmt_number(asks['bonus_pct'].value)}%",
+        ),
+        ChartRow(
+            labels["total"],
+            figures.total.low,
+            figures.total.high,
+            figures.total.value,
+            figures.ask_total,
+            money.short(figures.total.low),
+            money.short(figures.total.high),
+            money.short(figures.total.value),
+            money.short(figures.ask_total),
+        ),
     ]
-    return Chart(tuple(rows), (labels["chart_band"] + f" ({region.name})", labels["chart_offer"], labels["chart_ask"]))
+    return Chart(
+        tuple(rows), (labels["chart_band"] + f" ({region.name})", labels["chart_offer"], labels["chart_ask"])
+    )

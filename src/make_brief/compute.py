@@ -42,7 +42,7 @@ class Position:
 
     @property
     def where(self) -> str:
-        """"below", "within" or "above" the band."""
+        """ "below", "within" or "above" the band."""
         if self.value < self.low:
             return "below"
         return "above" if self.value > self.high else "within"
@@ -114,9 +114,7 @@ def compute(offer: Offer) -> Figures:
     scale = Decimal(offer.stock_years) / Decimal(guide.stock_years)
     asks = {
         "base": derive_ask("base", script.base, script_region.base, region.base, offer.base),
-        "stock": derive_ask(
-            "stock", script.stock, script_region.stock, region.stock, offer.stock, scale
-        ),
+        "stock": derive_ask("stock", script.stock, script_region.stock, region.stock, offer.stock, scale),
         "accept_stock_above": derive_ask(
             "accept_stock_above",
             script.accept_stock_above,

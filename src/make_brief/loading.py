@@ -42,17 +42,17 @@ class StrictLoader(_Base):  # type: ignore[misc, valid-type]
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         if node in self.constructed_objects:
-            raise _Refused(node, "anchors and aliases are not allowed; write the value out")
+            raise _RefusedError(node, "anchors and aliases are not allowed; write the value out")
         return super().construct_object(node, deep=deep)
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
         seen: dict[Any, int] = {}
         for key_node, _ in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                raise _Refused(key_node, "keys must be plain text")
+                raise _RefusedError(key_node, "keys must be plain text")
             key = key_node.value
             if key in seen:
-                raise _Refused(
+                raise _RefusedError(
                     key_node,
                     f"duplicate key {key!r} (first on line {seen[key] + 1}); keep one",
                 )
@@ -72,12 +72,10 @@ _resolver(
     "-+0123456789.",
 )
 _resolver("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", "~nN\0")
-StrictLoader.add_constructor(
-    "tag:yaml.org,2002:int", lambda loader, node: int(loader.construct_scalar(node))
-)
+StrictLoader.add_constructor("tag:yaml.org,2002:int", lambda loader, node: int(loader.construct_scalar(node)))
 
 
-class _Refused(Exception):
+class _RefusedError(Exception):
     def __init__(self, node: yaml.Node, message: str) -> None:
         super().__init__(message)
         self.line = node.start_mark.line + 1
@@ -146,7 +144,7 @@ def parse_yaml(text: str, path: Path, *, what: str) -> Document:
         if _depth(node) > MAX_DEPTH:
             raise InputError(f"the {what} is nested too deeply", file=path)
         data = loader.construct_document(node)
-    except _Refused as exc:
+    except _RefusedError as exc:
         raise InputError(str(exc), file=path, line=exc.line) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

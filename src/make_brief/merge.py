@@ -33,7 +33,9 @@ def read_appendix(path: Path, max_bytes: int = MAX_APPENDIX_BYTES) -> bytes:
     return data
 
 
-def merge(brief_pdf: bytes, brief: Brief, appendices: list[tuple[str, Path]], max_pages: int = MAX_APPENDIX_PAGES) -> tuple[bytes, int]:
+def merge(
+    brief_pdf: bytes, brief: Brief, appendices: list[tuple[str, Path]], max_pages: int = MAX_APPENDIX_PAGES
+) -> tuple[bytes, int]:
     """The brief followed by each appendix (each with an outline entry titled as given), and
     the page count of the whole."""
     from pypdf import PdfReader, PdfWriter
@@ -47,20 +49,36 @@ def merge(brief_pdf: bytes, brief: Brief, appendices: list[tuple[str, Path]], ma
             reader = PdfReader(io.BytesIO(data), strict=False)
             if reader.is_encrypted:
                 if not reader.decrypt(""):
-                    raise InputError("the appendix is encrypted with a password", file=path, hint="save an unlocked copy")
+                    raise InputError(
+                        "the appendix is encrypted with a password", file=path, hint="save an unlocked copy"
+                    )
             pages = len(reader.pages)
             if pages == 0:
                 raise InputError("the appendix has no pages", file=path)
             if pages > max_pages:
-                raise InputError(f"the appendix has {pages:,} pages, over the limit of {max_pages:,}", file=path)
+                raise InputError(
+                    f"the appendix has {pages:,} pages, over the limit of {max_pages:,}", file=path
+                )
             first = len(writer.pages)
             writer.append(reader, import_outline=False)
         except InputError:
             raise
-        except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, RecursionError, OSError) as exc:
-            raise InputError(f"the appendix is not a readable PDF ({type(exc).__name__})", file=path) from None
+        except (
+            PdfReadError,
+            ValueError,
+            KeyError,
+            TypeError,
+            AttributeError,
+            RecursionError,
+            OSError,
+        ) as exc:
+            raise InputError(
+                f"the appendix is not a readable PDF ({type(exc).__name__})", file=path
+            ) from None
         except Exception as exc:  # pypdf raises many kinds on damaged files
-            raise InputError(f"the appendix is not a readable PDF ({type(exc).__name__})", file=path) from None
+            raise InputError(
+                f"the appendix is not a readable PDF ({type(exc).__name__})", file=path
+            ) from None
         writer.add_outline_item(title=title, page_number=first)
     _strip_active_content(writer)
     writer.add_metadata(
@@ -96,5 +114,10 @@ def _strip_active_content(writer: object) -> None:
             annot = annot.get_object()
             annot.pop(NameObject("/AA"), None)
             action = annot.get("/A")
-            if action is not None and action.get_object().get("/S") in ("/JavaScript", "/Launch", "/SubmitForm", "/ImportData"):
+            if action is not None and action.get_object().get("/S") in (
+                "/JavaScript",
+                "/Launch",
+                "/SubmitForm",
+                "/ImportData",
+            ):
                 annot.pop(NameObject("/A"), None)

@@ -43,7 +43,7 @@ class AmountError(ValueError):
 def parse_amount(value: object, currency: str) -> Decimal:
     """The exact amount written as `value`, checked against `currency` when it names one."""
     if isinstance(value, bool) or value is None:
-        raise AmountError("expected an amount such as 210000 or \"210K\"")
+        raise AmountError('expected an amount such as 210000 or "210K"')
     if isinstance(value, int):
         amount = Decimal(value)
     elif isinstance(value, float):
@@ -53,7 +53,7 @@ def parse_amount(value: object, currency: str) -> Decimal:
     elif isinstance(value, str):
         amount = _parse_text(value, currency)
     else:
-        raise AmountError("expected an amount such as 210000 or \"210K\"")
+        raise AmountError('expected an amount such as 210000 or "210K"')
     if not amount.is_finite():
         raise AmountError("expected a finite amount")
     if amount < 0:
@@ -64,7 +64,7 @@ def parse_amount(value: object, currency: str) -> Decimal:
 def _parse_text(text: str, currency: str) -> Decimal:
     match = _AMOUNT.match(text)
     if not match:
-        raise AmountError(f"{text!r} is not an amount; write e.g. 210000, \"210K\" or \"$210,000\"")
+        raise AmountError(f'{text!r} is not an amount; write e.g. 210000, "210K" or "$210,000"')
     mult = match.group("mult").lower()
     if mult not in _MULTIPLIERS:
         raise AmountError(f"{text!r}: unknown suffix {match.group('mult')!r}; use K or M")

@@ -166,7 +166,7 @@ def _email(doc: Document, value: str | None) -> str | None:
     value = value.strip()
     _text(doc, "candidate.email", value)
     local, _, domain = value.rpartition("@")
-    if not local or "." not in domain or any(c in value for c in " <>,;\"()[]\\"):
+    if not local or "." not in domain or any(c in value for c in ' <>,;"()[]\\'):
         raise doc.error("candidate.email", f"{value!r} is not an e-mail address")
     return value
 

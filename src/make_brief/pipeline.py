@@ -40,7 +40,10 @@ def today() -> date:
 
 
 def make_pdf(
-    offer: Offer, template_name: str | Path | None = None, page_size: str | None = None, day: date | None = None
+    offer: Offer,
+    template_name: str | Path | None = None,
+    page_size: str | None = None,
+    day: date | None = None,
 ) -> Made:
     """The brief for `offer` as PDF bytes, with its appendices merged."""
     from .compose import compose

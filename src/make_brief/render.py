@@ -53,6 +53,8 @@ class Rendered:
     pdf: bytes
     pages: int
     missing: frozenset[str]  # characters left out because the font has no glyph for them
+
+
 FAMILY = "BriefSans"
 
 
@@ -72,7 +74,11 @@ def _register_fonts(regular: Path, bold: Path, italic: Path, bold_italic: Path) 
             raise TemplateError(f"cannot use font: {exc}", file=path) from None
         names[variant] = name
     pdfmetrics.registerFontFamily(
-        family, normal=names[""], bold=names["-Bold"], italic=names["-Italic"], boldItalic=names["-BoldItalic"]
+        family,
+        normal=names[""],
+        bold=names["-Bold"],
+        italic=names["-Italic"],
+        boldItalic=names["-BoldItalic"],
     )
     return family
 
@@ -83,7 +89,9 @@ def fonts_for(template: Template) -> str:
         name = getattr(template.style.fonts, key)
         path = template.find(name)
         if path is None:
-            raise TemplateError(f"font file {name!r} not found", file=template.folders[0] / "style.yaml", field=f"fonts.{key}")
+            raise TemplateError(
+                f"font file {name!r} not found", file=template.folders[0] / "style.yaml", field=f"fonts.{key}"
+            )
         paths.append(path.resolve())
     return _register_fonts(*paths)
 
@@ -109,23 +117,65 @@ class Styles:
         text = self.color["text"]
 
         def ps(name: str, fsize: float, **kw: Any) -> ParagraphStyle:
-            base = dict(fontName=self.font, bulletFontName=self.font, fontSize=fsize, leading=fsize * lead, textColor=text, alignment=TA_LEFT)
+            base = dict(
+                fontName=self.font,
+                bulletFontName=self.font,
+                fontSize=fsize,
+                leading=fsize * lead,
+                textColor=text,
+                alignment=TA_LEFT,
+            )
             base.update(kw)
             return ParagraphStyle(name, **base)
 
         bold = self.font + "-Bold"
-        self.title = ps("title", size["title"], fontName=bold, textColor=self.color["accent"], spaceAfter=2, leading=size["title"] * 1.2)
-        self.heading = ps("heading", size["h2"], fontName=bold, textColor=self.color["accent"], spaceBefore=self.gap["section"], spaceAfter=6, keepWithNext=1)
-        self.subheading = ps("subheading", size["h3"], fontName=bold, spaceBefore=8, spaceAfter=3, keepWithNext=1)
+        self.title = ps(
+            "title",
+            size["title"],
+            fontName=bold,
+            textColor=self.color["accent"],
+            spaceAfter=2,
+            leading=size["title"] * 1.2,
+        )
+        self.heading = ps(
+            "heading",
+            size["h2"],
+            fontName=bold,
+            textColor=self.color["accent"],
+            spaceBefore=self.gap["section"],
+            spaceAfter=6,
+            keepWithNext=1,
+        )
+        self.subheading = ps(
+            "subheading", size["h3"], fontName=bold, spaceBefore=8, spaceAfter=3, keepWithNext=1
+        )
         self.para = ps("para", size["body"], spaceAfter=self.gap["paragraph"])
         self.bullet = ps("bullet", size["body"], leftIndent=12, bulletIndent=2, spaceAfter=2)
-        self.quote = ps("quote", size["body"] + 0.5, fontName=self.font + "-Italic", leftIndent=12, rightIndent=6,
-                        borderPadding=(6, 8, 6, 8), backColor=self.color["accent_light"], spaceBefore=4, spaceAfter=8,
-                        borderColor=self.color["accent_light"], borderWidth=0)
+        self.quote = ps(
+            "quote",
+            size["body"] + 0.5,
+            fontName=self.font + "-Italic",
+            leftIndent=12,
+            rightIndent=6,
+            borderPadding=(6, 8, 6, 8),
+            backColor=self.color["accent_light"],
+            spaceBefore=4,
+            spaceAfter=8,
+            borderColor=self.color["accent_light"],
+            borderWidth=0,
+        )
         self.note = ps("note", size["small"], textColor=self.color["muted"], spaceAfter=self.gap["paragraph"])
         self.cell = ps("cell", size["table"], leading=size["table"] * 1.3)
-        self.cell_head = ps("cell_head", size["table"], fontName=bold, textColor=colors.white, leading=size["table"] * 1.3)
-        self.cell_label = ps("cell_label", size["table"], fontName=bold, textColor=self.color["muted"], leading=size["table"] * 1.3)
+        self.cell_head = ps(
+            "cell_head", size["table"], fontName=bold, textColor=colors.white, leading=size["table"] * 1.3
+        )
+        self.cell_label = ps(
+            "cell_label",
+            size["table"],
+            fontName=bold,
+            textColor=self.color["muted"],
+            leading=size["table"] * 1.3,
+        )
         self.small = size["small"]
         face = pdfmetrics.getFont(self.font).face
         self.covered = frozenset(face.charToGlyph)
@@ -192,7 +242,13 @@ def _block(block: Block, st: Styles, width: float) -> list[Flowable]:
         return [_chart(block.chart, st, width), Spacer(0, 6)]
     if kind == "bullet":
         return [Paragraph(st.drawable(block.text), st.bullet, bulletText="•")]
-    style = {"title": st.title, "heading": st.heading, "subheading": st.subheading, "quote": st.quote, "note": st.note}.get(kind, st.para)
+    style = {
+        "title": st.title,
+        "heading": st.heading,
+        "subheading": st.subheading,
+        "quote": st.quote,
+        "note": st.note,
+    }.get(kind, st.para)
     return [_para(block.text, style, st)]
 
 
@@ -204,7 +260,12 @@ def _rows_table(block: Block, st: Styles, width: float) -> Table:
         if block.header and i == 0:
             data.append([_para(c, st.cell_head, st) for c in cells])
         else:
-            data.append([_para(c, st.cell_label if j == 0 and not block.header else st.cell, st) for j, c in enumerate(cells)])
+            data.append(
+                [
+                    _para(c, st.cell_label if j == 0 and not block.header else st.cell, st)
+                    for j, c in enumerate(cells)
+                ]
+            )
     if columns == 2 and not block.header:
         widths = [width * 0.22, width * 0.78]
     else:
@@ -259,14 +320,29 @@ def _chart(chart: Chart, st: Styles, width: float) -> Drawing:
     muted, band_c, offer_c, ask_c = st.color["muted"], st.color["band"], st.color["offer"], st.color["ask"]
     # legend
     x = label_w
-    for text, paint, shape in ((chart.legend[0], band_c, "bar"), (chart.legend[1], offer_c, "diamond"), (chart.legend[2], ask_c, "triangle")):
+    for text, paint, shape in (
+        (chart.legend[0], band_c, "bar"),
+        (chart.legend[1], offer_c, "diamond"),
+        (chart.legend[2], ask_c, "triangle"),
+    ):
         _marker(drawing, shape, x + 5, height - 8, paint)
-        drawing.add(String(x + 13, height - 11, st.drawable(text), fontName=font, fontSize=small, fillColor=muted))
+        drawing.add(
+            String(x + 13, height - 11, st.drawable(text), fontName=font, fontSize=small, fillColor=muted)
+        )
         x += 22 + pdfmetrics.stringWidth(text, font, small)
     axis_w = width - label_w - 30
     for i, row in enumerate(chart.rows):
         y = height - top - row_h * i - row_h / 2
-        drawing.add(String(0, y - 3, st.drawable(row.label), fontName=bold, fontSize=small + 0.5, fillColor=st.color["text"]))
+        drawing.add(
+            String(
+                0,
+                y - 3,
+                st.drawable(row.label),
+                fontName=bold,
+                fontSize=small + 0.5,
+                fillColor=st.color["text"],
+            )
+        )
         values = [row.low, row.high, row.offer] + ([row.ask] if row.ask is not None else [])
         lo, hi = min(values), max(values)
         pad = (hi - lo) * Decimal("0.12") or Decimal(1)
@@ -276,15 +352,59 @@ def _chart(chart: Chart, st: Styles, width: float) -> Drawing:
             return label_w + float((v - lo) / (hi - lo)) * axis_w
 
         drawing.add(Line(label_w, y, label_w + axis_w, y, strokeColor=st.color["rule"], strokeWidth=0.6))
-        drawing.add(Rect(at(row.low), y - 4, max(at(row.high) - at(row.low), 1), 8, fillColor=band_c, strokeColor=None))
-        drawing.add(String(at(row.low), y - 14, row.low_text, fontName=font, fontSize=small - 0.5, fillColor=muted, textAnchor="middle"))
-        drawing.add(String(at(row.high), y - 14, row.high_text, fontName=font, fontSize=small - 0.5, fillColor=muted, textAnchor="middle"))
+        drawing.add(
+            Rect(
+                at(row.low), y - 4, max(at(row.high) - at(row.low), 1), 8, fillColor=band_c, strokeColor=None
+            )
+        )
+        drawing.add(
+            String(
+                at(row.low),
+                y - 14,
+                row.low_text,
+                fontName=font,
+                fontSize=small - 0.5,
+                fillColor=muted,
+                textAnchor="middle",
+            )
+        )
+        drawing.add(
+            String(
+                at(row.high),
+                y - 14,
+                row.high_text,
+                fontName=font,
+                fontSize=small - 0.5,
+                fillColor=muted,
+                textAnchor="middle",
+            )
+        )
         _marker(drawing, "diamond", at(row.offer), y, offer_c)
-        drawing.add(String(at(row.offer), y + 8, row.offer_text, fontName=bold, fontSize=small - 0.5, fillColor=offer_c, textAnchor="middle"))
+        drawing.add(
+            String(
+                at(row.offer),
+                y + 8,
+                row.offer_text,
+                fontName=bold,
+                fontSize=small - 0.5,
+                fillColor=offer_c,
+                textAnchor="middle",
+            )
+        )
         if row.ask is not None and row.ask != row.offer:
             _marker(drawing, "triangle", at(row.ask), y, ask_c)
             anchor_y = y + 8 if abs(at(row.ask) - at(row.offer)) > 40 else y - 22
-            drawing.add(String(at(row.ask), anchor_y, row.ask_text, fontName=bold, fontSize=small - 0.5, fillColor=ask_c, textAnchor="middle"))
+            drawing.add(
+                String(
+                    at(row.ask),
+                    anchor_y,
+                    row.ask_text,
+                    fontName=bold,
+                    fontSize=small - 0.5,
+                    fillColor=ask_c,
+                    textAnchor="middle",
+                )
+            )
     return drawing
 
 
@@ -292,9 +412,23 @@ def _marker(drawing: Drawing, shape: str, x: float, y: float, paint: Any) -> Non
     if shape == "bar":
         drawing.add(Rect(x - 6, y - 3, 12, 6, fillColor=paint, strokeColor=None))
     elif shape == "diamond":
-        drawing.add(Polygon([x, y + 5, x + 5, y, x, y - 5, x - 5, y], fillColor=paint, strokeColor=colors.white, strokeWidth=0.6))
+        drawing.add(
+            Polygon(
+                [x, y + 5, x + 5, y, x, y - 5, x - 5, y],
+                fillColor=paint,
+                strokeColor=colors.white,
+                strokeWidth=0.6,
+            )
+        )
     else:
-        drawing.add(Polygon([x - 5, y - 5, x + 5, y - 5, x, y + 5], fillColor=paint, strokeColor=colors.white, strokeWidth=0.6))
+        drawing.add(
+            Polygon(
+                [x - 5, y - 5, x + 5, y - 5, x, y + 5],
+                fillColor=paint,
+                strokeColor=colors.white,
+                strokeWidth=0.6,
+            )
+        )
 
 
 # --- pages ---------------------------------------------------------------------------------
@@ -320,7 +454,9 @@ PAGE_COUNT_FORM = "pagecount"
 
 
 def render(brief: Brief, template: Template, page_size: str | None = None) -> Rendered:
-    """The brief as PDF bytes, its page count and the characters its font could not draw (byte-identical for identical inputs when SOURCE_DATE_EPOCH is set)."""
+    """The brief as PDF bytes, its page count and the characters its font could not draw.
+
+    Identical inputs give identical bytes when SOURCE_DATE_EPOCH is set."""
     style = template.style
     size_name = (page_size or style.page_size).lower()
     if size_name not in PAGE_SIZES:
@@ -346,10 +482,22 @@ def render(brief: Brief, template: Template, page_size: str | None = None) -> Re
         pageCompression=1,
         initialFontName=st.font,
     )
-    frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    frame = Frame(
+        doc.leftMargin,
+        doc.bottomMargin,
+        doc.width,
+        doc.height,
+        id="body",
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+    )
     logo = template.find(style.logo) if style.logo else None
     if style.logo and logo is None:
-        raise TemplateError(f"logo file {style.logo!r} not found", file=template.folders[0] / "style.yaml", field="logo")
+        raise TemplateError(
+            f"logo file {style.logo!r} not found", file=template.folders[0] / "style.yaml", field="logo"
+        )
 
     def draw_page(canvas: Canvas, doc: Any) -> None:
         number = canvas.getPageNumber()
@@ -359,15 +507,40 @@ def render(brief: Brief, template: Template, page_size: str | None = None) -> Re
         canvas.setFillColor(st.color["muted"])
         canvas.setStrokeColor(st.color["rule"])
         if brief.header and number > 1:
-            canvas.drawString(margins["left"], height - margins["top"] / 2, _fit(st.drawable(brief.header), st.font, st.small, width * 0.7))
-            canvas.line(margins["left"], height - margins["top"] / 2 - 4, width - margins["right"], height - margins["top"] / 2 - 4)
-        canvas.line(margins["left"], margins["bottom"] / 2 + 9, width - margins["right"], margins["bottom"] / 2 + 9)
-        _draw_footer(canvas, st, brief.footer.replace("{page}", str(number)), margins["left"], margins["bottom"] / 2,
-                     width - margins["left"] - margins["right"])
+            canvas.drawString(
+                margins["left"],
+                height - margins["top"] / 2,
+                _fit(st.drawable(brief.header), st.font, st.small, width * 0.7),
+            )
+            canvas.line(
+                margins["left"],
+                height - margins["top"] / 2 - 4,
+                width - margins["right"],
+                height - margins["top"] / 2 - 4,
+            )
+        canvas.line(
+            margins["left"], margins["bottom"] / 2 + 9, width - margins["right"], margins["bottom"] / 2 + 9
+        )
+        _draw_footer(
+            canvas,
+            st,
+            brief.footer.replace("{page}", str(number)),
+            margins["left"],
+            margins["bottom"] / 2,
+            width - margins["left"] - margins["right"],
+        )
         if logo is not None and number == 1:
             logo_w = style.logo_width_mm * mm
-            canvas.drawImage(str(logo), width - margins["right"] - logo_w, height - margins["top"] - logo_w * 0.4,
-                             width=logo_w, height=logo_w * 0.4, preserveAspectRatio=True, anchor="ne", mask="auto")
+            canvas.drawImage(
+                str(logo),
+                width - margins["right"] - logo_w,
+                height - margins["top"] - logo_w * 0.4,
+                width=logo_w,
+                height=logo_w * 0.4,
+                preserveAspectRatio=True,
+                anchor="ne",
+                mask="auto",
+            )
         canvas.restoreState()
 
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=draw_page)])

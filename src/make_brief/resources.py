@@ -7,13 +7,13 @@ are the top-level folders of the repository.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
 
 
-@lru_cache(maxsize=None)
+@cache
 def bundled(name: str) -> Path:
     """The bundled folder `name` ("data" or "templates")."""
     for candidate in (_PACKAGE / name, _PACKAGE.parent.parent / name):

@@ -143,7 +143,9 @@ def _style_data(path: Path) -> dict:
     except TemplateError:
         raise
     except Exception as exc:  # an InputError from the YAML reader: same words, template kind
-        raise TemplateError(getattr(exc, "message", str(exc)), file=path, line=getattr(exc, "line", None)) from None
+        raise TemplateError(
+            getattr(exc, "message", str(exc)), file=path, line=getattr(exc, "line", None)
+        ) from None
     return doc.data
 
 
