@@ -115,3 +115,48 @@ def terms(**changes: Any) -> dict:
     data = offer()
     data["offer"] = {**data["offer"], **changes}
     return data
+
+
+def raw_pdf(objects: list[bytes], *, prev_self: bool = False, shift: int = 0) -> bytes:
+    """A PDF written by hand from `objects` (object 1 is the catalog): `prev_self` makes the
+    xref chain loop onto itself, `shift` makes every xref offset point `shift` bytes off."""
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % (offset + shift) for offset in offsets)
+    prev = b"/Prev %d " % xref if prev_self else b""
+    out += b"trailer\n<< /Size %d /Root 1 0 R %s>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, prev, xref)
+    return bytes(out)
+
+
+def one_page_pdf(
+    content: bytes = b"", resources: bytes = b"<< >>", extra: list[bytes] | None = None
+) -> bytes:
+    """A one-page PDF; `content` is the body of object 4 (the page's content stream)."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources "
+        + resources
+        + b" >>",
+        content or b"<< /Length 0 >>\nstream\n\nendstream",
+    ]
+    return raw_pdf(objects + (extra or []))
+
+
+def flate_bomb(megabytes: int) -> bytes:
+    """A valid zlib stream of zeros that inflates to `megabytes` MiB, about 1 KiB per MiB. Made
+    without compressing it all: after a full flush, each MiB of zeros compresses to the same
+    bytes, and the Adler-32 of n zeros is ((n mod 65521) << 16) | 1."""
+    import zlib
+
+    block = b"\0" * (1 << 20)
+    packer = zlib.compressobj(9)
+    head = packer.compress(block) + packer.flush(zlib.Z_FULL_FLUSH)
+    middle = packer.compress(block) + packer.flush(zlib.Z_FULL_FLUSH)
+    adler = (((megabytes << 20) % 65521) << 16) | 1
+    return head + middle * (megabytes - 1) + b"\x03\x00" + adler.to_bytes(4, "big")
