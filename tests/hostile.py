@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 from click.testing import CliRunner, Result
+from conftest import offer_data as offer
 from pypdf import PdfReader
 
 from make_brief.cli import main
@@ -96,18 +97,6 @@ class Pdf:
                     action = action.get_object()
                     targets.append(f"{action.get('/S')} {action.get('/URI', action.get('/F', ''))}")
         return targets
-
-
-def offer(**changes: Any) -> dict:
-    """A valid offer as data, with top-level keys replaced by `changes`."""
-    data: dict[str, Any] = {
-        "candidate": {"name": "Jane Doe", "email": "jane@example.com"},
-        "guide": "segment-engineering-manager",
-        "region": "San Francisco",
-        "offer": {"currency": "USD", "base": 210000, "stock": 180000, "stock_years": 4, "bonus_pct": 15},
-    }
-    data.update(changes)
-    return data
 
 
 def terms(**changes: Any) -> dict:

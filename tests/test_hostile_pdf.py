@@ -4,6 +4,8 @@ bytes, pages and inflated size that a user can raise, and without its active con
 
 from __future__ import annotations
 
+import io
+import os
 import shutil
 import tracemalloc
 from pathlib import Path
@@ -37,7 +39,7 @@ MINIMAL = [
 @pytest.fixture
 def here(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    for name in list(__import__("os").environ):
+    for name in list(os.environ):
         if name.startswith("MAKE_BRIEF_APPENDIX_"):
             monkeypatch.delenv(name)
     return tmp_path
@@ -54,21 +56,17 @@ def blank_pages(count: int) -> bytes:
     writer = PdfWriter()
     for _ in range(count):
         writer.add_blank_page(612, 792)
-    path = Path(__import__("tempfile").mkdtemp()) / "blank.pdf"
-    writer.write(path)
-    data = path.read_bytes()
-    shutil.rmtree(path.parent)
-    return data
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def encrypted(user_password: str) -> bytes:
     writer = PdfWriter(clone_from=PdfReader(LETTER))
     writer.encrypt(user_password, owner_password="owner")
-    path = Path(__import__("tempfile").mkdtemp()) / "locked.pdf"
-    writer.write(path)
-    data = path.read_bytes()
-    shutil.rmtree(path.parent)
-    return data
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 AT = "o.yaml: appendices.0: appendix.pdf: "
