@@ -61,9 +61,9 @@ def blank_pages(count: int) -> bytes:
     return out.getvalue()
 
 
-def encrypted(user_password: str) -> bytes:
+def encrypted(user_password: str, algorithm: str = "RC4-128") -> bytes:
     writer = PdfWriter(clone_from=PdfReader(LETTER))
-    writer.encrypt(user_password, owner_password="owner")
+    writer.encrypt(user_password, owner_password="owner", algorithm=algorithm)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -84,6 +84,10 @@ REFUSED = {
     "empty": (lambda: b"", "the appendix is not a PDF"),
     "locked": (
         lambda: encrypted("secret"),
+        "the appendix is encrypted with a password (save an unlocked copy)",
+    ),
+    "locked with AES": (
+        lambda: encrypted("secret", "AES-256"),
         "the appendix is encrypted with a password (save an unlocked copy)",
     ),
     "page tree loop": (
@@ -125,8 +129,9 @@ def test_bad_appendices_are_refused_naming_the_offer_field_and_file(here, case):
     assert not (here / "out.pdf").exists() and not list(here.glob(".out.pdf*"))
 
 
-def test_an_appendix_with_an_empty_password_is_opened(here):
-    with_appendix(here, encrypted(""))
+@pytest.mark.parametrize("algorithm", ["RC4-128", "AES-128", "AES-256"])
+def test_an_appendix_with_an_empty_password_is_opened(here, algorithm):
+    with_appendix(here, encrypted("", algorithm))
     pdf = made(build(["o.yaml", "-o", "out.pdf"]), here / "out.pdf")
     assert "Offer of employment" in pdf.pages[-1]
 
