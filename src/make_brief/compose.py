@@ -70,8 +70,13 @@ def compose(offer: Offer, figures: Figures, template: Template, today: date) -> 
 
 def _fill(text: str, **values: str) -> str:
     """Header and footer text: only {candidate} and {guide} are filled here; {page} and
-    {pages} are left for the renderer."""
-    return re.sub(r"\{(candidate|guide)\}", lambda m: values[m.group(1)], text)
+    {pages} are left for the renderer. Braces in the values are doubled, so that a name or a
+    title holding "{page}" is shown as written (the renderer undoes the doubling)."""
+    return re.sub(
+        r"\{(candidate|guide)\}",
+        lambda m: values[m.group(1)].replace("{", "{{").replace("}", "}}"),
+        text,
+    )
 
 
 # --- the context the wording templates see --------------------------------------------------

@@ -6,7 +6,12 @@ command line can print ``str(error)`` as a single clear line.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+# Characters that would act on a terminal rather than show: C0/C1 controls and DEL, and the
+# bidirectional overrides that reorder what follows them ("Trojan source").
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 class BriefError(Exception):
@@ -37,7 +42,8 @@ class BriefError(Exception):
         text = ": ".join([*where, self.message])
         if self.hint:
             text += f" ({self.hint})"
-        return " ".join(text.split())  # one line, whatever the inputs held
+        text = " ".join(text.split())  # one line, whatever the inputs held
+        return _UNPRINTABLE.sub(lambda m: ascii(m.group())[1:-1], text)
 
     def at(self, file: str | Path) -> BriefError:
         """The same error, naming `file` when it named none yet."""

@@ -15,7 +15,10 @@ that is strict where PyYAML is lenient:
 from __future__ import annotations
 
 import difflib
+import os
 import re
+import stat
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -28,6 +31,7 @@ T = TypeVar("T")
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 40
+MAX_DIGITS = 30  # in an integer: amounts are far below 10**30
 
 try:  # the C parser is several times faster; the Python one behaves the same
     _Base: type = yaml.CSafeLoader
@@ -52,10 +56,11 @@ class StrictLoader(_Base):  # type: ignore[misc, valid-type]
                 raise _RefusedError(key_node, "keys must be plain text")
             key = key_node.value
             if key in seen:
-                raise _RefusedError(
-                    key_node,
-                    f"duplicate key {key!r} (first on line {seen[key] + 1}); keep one",
+                error = _RefusedError(
+                    key_node, f"duplicate key {key!r} (first on line {seen[key] + 1}); keep one", True
                 )
+                error.owner, error.key = node, str(key)
+                raise error
             seen[key] = key_node.start_mark.line
         return super().construct_mapping(node, deep=deep)
 
@@ -72,13 +77,28 @@ _resolver(
     "-+0123456789.",
 )
 _resolver("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", "~nN\0")
-StrictLoader.add_constructor("tag:yaml.org,2002:int", lambda loader, node: int(loader.construct_scalar(node)))
+
+
+def _int(loader: StrictLoader, node: yaml.ScalarNode) -> int:
+    """A decimal integer; one with more digits than any amount has is refused (Python would
+    otherwise spend its time on it, or refuse it with a traceback past 4,300 digits)."""
+    text = loader.construct_scalar(node)
+    if len(text.lstrip("+-")) > MAX_DIGITS:
+        raise _RefusedError(node, f"a number of {len(text):,} digits; write at most {MAX_DIGITS}", True)
+    return int(text)
+
+
+StrictLoader.add_constructor("tag:yaml.org,2002:int", _int)
 
 
 class _RefusedError(Exception):
-    def __init__(self, node: yaml.Node, message: str) -> None:
+    def __init__(self, node: yaml.Node, message: str, checked: bool = False) -> None:
         super().__init__(message)
+        self.node = node
         self.line = node.start_mark.line + 1
+        self.checked = checked  # raised after _check_tree: the tree has no aliases
+        self.owner: yaml.Node | None = None  # for a duplicate key: its mapping, and the key
+        self.key = ""
 
 
 class Document:
@@ -99,23 +119,76 @@ class Document:
         return InputError(message, file=self.path, field=field or None, line=line, hint=hint)
 
 
+def read_bounded(path: Path, *, what: str, max_bytes: int, hint: str | None = None) -> bytes:
+    """The bytes of the regular file at `path`, never more than `max_bytes`.
+
+    The file is opened without blocking and checked on the open descriptor, so that a folder, a
+    device (``/dev/zero``), a FIFO or a file swapped in after a check is refused, never read
+    forever; and at most `max_bytes` + 1 bytes are read, whatever the file's size claims."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except FileNotFoundError:
+        raise InputError(f"no such {what}", file=path, hint="check the path") from None
+    except IsADirectoryError:
+        raise InputError(f"the {what} is not a regular file", file=path) from None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
+        reason = exc.strerror if isinstance(exc, OSError) else "not a file name"
+        raise InputError(f"cannot read the {what}: {reason}", file=path) from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError(f"the {what} is not a regular file", file=path)
+        if info.st_size > max_bytes:
+            size = f"{info.st_size:,} bytes"
+            raise InputError(f"the {what} is {size}, over the {max_bytes:,}-byte limit", file=path, hint=hint)
+        chunks, left = [], max_bytes + 1
+        while left > 0 and (chunk := os.read(fd, min(left, 1 << 20))):
+            chunks.append(chunk)
+            left -= len(chunk)
+        data = b"".join(chunks)
+    except OSError as exc:
+        raise InputError(f"cannot read the {what}: {exc.strerror}", file=path) from None
+    finally:
+        os.close(fd)
+    if len(data) > max_bytes:  # it grew after fstat
+        raise InputError(f"the {what} is over the {max_bytes:,}-byte limit", file=path, hint=hint)
+    return data
+
+
+def confined(path: Path, roots: Sequence[Path], *, what: str, owner: str) -> Path:
+    """`path` with every symlink followed, if that is a regular file inside one of `roots`.
+
+    Input files name other files (an offer its appendices, a guide its own): those must stay
+    where the input's author may read, so a file name cannot pull ``/etc/passwd``, a home
+    folder's documents or a device into a brief, through ``..``, an absolute path or a link."""
+    text = str(path)
+    if "\0" in text:
+        raise InputError(f"{text!r} is not a file name")
+    try:
+        real = path.expanduser().resolve(strict=True)
+    except FileNotFoundError:
+        raise InputError(f"no such file {text!r}", hint=f"paths are relative to {owner}") from None
+    except (OSError, RuntimeError) as exc:  # a symlink loop, a component that is a file
+        reason = getattr(exc, "strerror", None) or "a symlink loop"
+        raise InputError(f"cannot open {text!r}: {reason}") from None
+    bounds = []
+    for root in roots:
+        try:
+            bounds.append(root.expanduser().resolve(strict=True))
+        except (OSError, RuntimeError):
+            continue
+    if not any(real == bound or bound in real.parents for bound in bounds):
+        article = "an" if what[:1] in "aeiou" else "a"
+        raise InputError(f"{text!r} leads outside the folders {article} {what} may come from")
+    if not real.is_file():
+        raise InputError(f"{text!r} is not a regular file")
+    return real
+
+
 def read_text(path: Path, *, what: str, max_bytes: int = MAX_BYTES) -> str:
     """The UTF-8 text of `path`, refusing folders, devices, huge and binary files."""
-    try:
-        if not path.exists():
-            raise InputError(f"no such {what}", file=path, hint="check the path")
-        if not path.is_file():
-            raise InputError(f"the {what} is not a regular file", file=path)
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise InputError(
-                f"the {what} is {size:,} bytes, over the {max_bytes:,}-byte limit",
-                file=path,
-                hint=f"is this really a {what}?",
-            )
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read the {what}: {exc.strerror}", file=path) from exc
+    article = "an" if what[:1] in "aeiou" else "a"
+    raw = read_bounded(path, what=what, max_bytes=max_bytes, hint=f"is this really {article} {what}?")
     if b"\0" in raw:
         raise InputError(f"the {what} is a binary file, not YAML text", file=path)
     try:
@@ -131,6 +204,7 @@ def read_text(path: Path, *, what: str, max_bytes: int = MAX_BYTES) -> str:
 def parse_yaml(text: str, path: Path, *, what: str) -> Document:
     """Parse `text` (the content of `path`) into a Document, or raise one clear InputError."""
     loader = StrictLoader(text)
+    node = None
     try:
         node = loader.get_single_node()
         if node is None:
@@ -141,11 +215,16 @@ def parse_yaml(text: str, path: Path, *, what: str) -> Document:
                 file=path,
                 line=node.start_mark.line + 1,
             )
-        if _depth(node) > MAX_DEPTH:
-            raise InputError(f"the {what} is nested too deeply", file=path)
+        _check_tree(node, what, path)
         data = loader.construct_document(node)
     except _RefusedError as exc:
-        raise InputError(str(exc), file=path, line=exc.line) from None
+        field = None
+        if exc.checked and exc.owner is not None:
+            parent = _field_of(node, exc.owner) if exc.owner is not node else ""
+            field = f"{parent}.{exc.key}" if parent else exc.key
+        elif exc.checked:
+            field = _field_of(node, exc.node)
+        raise InputError(str(exc), file=path, field=field, line=exc.line) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
@@ -160,8 +239,7 @@ def parse_yaml(text: str, path: Path, *, what: str) -> Document:
         raise InputError(f"the {what} is nested too deeply", file=path) from None
     finally:
         loader.dispose()
-    lines: dict[str, int] = {}
-    _collect_lines(node, "", lines)
+    lines = {field: key.start_mark.line + 1 for field, key, _ in _fields(node)}
     return Document(data, lines, path)
 
 
@@ -173,32 +251,50 @@ def _kind(node: yaml.Node) -> str:
     return "list" if isinstance(node, yaml.SequenceNode) else "single value"
 
 
-def _depth(node: yaml.Node) -> int:
-    """Nesting depth, iteratively: a hostile file cannot exhaust the Python stack here."""
-    deepest, stack = 0, [(node, 1)]
+def _check_tree(node: yaml.Node, what: str, path: Path) -> None:
+    """Refuse aliases and deep nesting before anything walks the tree.
+
+    Iterative, and each node is visited once: an alias makes the composer share one node in
+    several places, so meeting a node a second time is an alias, refused at once (walking an
+    alias bomb's paths instead would take longer than the age of the universe)."""
+    seen: set[int] = set()
+    stack = [(node, 1)]
     while stack:
         current, depth = stack.pop()
-        deepest = max(deepest, depth)
+        if id(current) in seen:
+            raise _RefusedError(current, "anchors and aliases are not allowed; write the value out")
+        seen.add(id(current))
         if depth > MAX_DEPTH:
-            break
+            raise InputError(f"the {what} is nested too deeply", file=path, line=current.start_mark.line + 1)
         if isinstance(current, yaml.MappingNode):
-            stack.extend((value, depth + 1) for _, value in current.value)
+            for key, value in current.value:
+                stack.extend(((value, depth + 1), (key, depth + 1)))
         elif isinstance(current, yaml.SequenceNode):
             stack.extend((item, depth + 1) for item in current.value)
-    return deepest
 
 
-def _collect_lines(node: yaml.Node, prefix: str, lines: dict[str, int]) -> None:
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value in node.value:
-            path = f"{prefix}.{key_node.value}" if prefix else str(key_node.value)
-            lines[path] = key_node.start_mark.line + 1
-            _collect_lines(value, path, lines)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            path = f"{prefix}.{index}"
-            lines[path] = item.start_mark.line + 1
-            _collect_lines(item, path, lines)
+def _fields(root: yaml.Node) -> Iterator[tuple[str, yaml.Node, yaml.Node]]:
+    """Each field path of a checked tree (``offer.base``, ``competing_offers.0``) with the node
+    that names it (its key, or the list item) and its value node."""
+    stack: list[tuple[str, yaml.Node]] = [("", root)]
+    while stack:
+        prefix, node = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            items = [(str(k.value), k, v) for k, v in node.value]
+        elif isinstance(node, yaml.SequenceNode):
+            items = [(str(i), v, v) for i, v in enumerate(node.value)]
+        else:
+            continue
+        for name, key, value in items:
+            path = f"{prefix}.{name}" if prefix else name
+            yield path, key, value
+            stack.append((path, value))
+
+
+def _field_of(root: yaml.Node | None, target: yaml.Node) -> str | None:
+    if root is None:
+        return None
+    return next((field for field, _, value in _fields(root) if value is target), None)
 
 
 _AT = re.compile(r"\s*-\s*at\s*`\$(?P<path>[^`]*)`$")
@@ -233,7 +329,7 @@ def _explain(doc: Document, model: type, text: str, prefix: str) -> InputError:
         message = "missing required field"
     else:
         message = message.replace("`", "")
-        if "got `bool`" in text or "got bool" in message:
+        if "got `bool`" in text or "got bool" in message or re.search(r"Expected `?str`?, got", text):
             hint = "quote the value if it is text"
     return doc.error(field, message, hint)
 

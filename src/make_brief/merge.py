@@ -1,86 +1,105 @@
 """Appendices: PDF bytes + appendix PDFs → one PDF. The only module that imports pypdf.
 
-Appendices come from anywhere, so each is opened with limits (size, pages), checked (a PDF, not
-encrypted with a password we do not have), stripped of active content (JavaScript, launch and
-automatic actions), and given an outline entry. The brief's own outline and metadata are kept.
+Appendices come from anywhere, so each is opened with limits a user can raise (bytes, pages,
+and the size its compressed streams inflate to, so that a decompression bomb is refused rather
+than passed on), checked (a PDF, not encrypted with a password we do not have), stripped of
+active content (JavaScript, launch, remote and automatic actions, links to local files), and
+given an outline entry. The brief's own outline and metadata are kept. What pypdf says while it
+repairs a damaged file becomes one warning per appendix, never a stray line on stderr.
 """
 
 from __future__ import annotations
 
 import io
+import logging
+import os
+import warnings
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .document import Brief
 from .errors import InputError
+from .loading import read_bounded
 
-MAX_APPENDIX_BYTES = 50_000_000
+MAX_MB_ENV = "MAKE_BRIEF_APPENDIX_MAX_MB"
+MAX_PAGES_ENV = "MAKE_BRIEF_APPENDIX_MAX_PAGES"
+MAX_INFLATED_MB_ENV = "MAKE_BRIEF_APPENDIX_MAX_INFLATED_MB"
+MB = 1_000_000
+MAX_APPENDIX_BYTES = 50 * MB
 MAX_APPENDIX_PAGES = 500
+MAX_APPENDIX_INFLATED = 500 * MB
+_CHUNK = 1 << 22
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one appendix may be: its size in bytes, its pages, and what its streams inflate to."""
+
+    max_bytes: int = MAX_APPENDIX_BYTES
+    max_pages: int = MAX_APPENDIX_PAGES
+    max_inflated: int = MAX_APPENDIX_INFLATED
+
+    @classmethod
+    def from_env(cls) -> Limits:
+        """The defaults, each raised (or lowered) by its environment variable when set."""
+        return cls(
+            max_bytes=_env_number(MAX_MB_ENV, MAX_APPENDIX_BYTES // MB) * MB,
+            max_pages=_env_number(MAX_PAGES_ENV, MAX_APPENDIX_PAGES),
+            max_inflated=_env_number(MAX_INFLATED_MB_ENV, MAX_APPENDIX_INFLATED // MB) * MB,
+        )
+
+
+def _env_number(name: str, default: int) -> int:
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    if not text.isdigit() or int(text) == 0 or len(text) > 9:
+        raise InputError(f"${name} is {text!r}; it must be a whole number from 1 to 999999999")
+    return int(text)
 
 
 def read_appendix(path: Path, max_bytes: int = MAX_APPENDIX_BYTES) -> bytes:
     """The bytes of an appendix, refusing what is plainly not a PDF before pypdf sees it."""
-    try:
-        size = path.stat().st_size
-        if not path.is_file():
-            raise InputError("the appendix is not a regular file", file=path)
-        if size > max_bytes:
-            raise InputError(f"the appendix is {size:,} bytes, over the {max_bytes:,}-byte limit", file=path)
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read the appendix: {exc.strerror}", file=path) from None
+    data = read_bounded(path, what="appendix", max_bytes=max_bytes, hint=f"raise it with ${MAX_MB_ENV}")
     if b"%PDF-" not in data[:1024]:
         raise InputError("the appendix is not a PDF", file=path, hint="export it as PDF first")
     return data
 
 
 def merge(
-    brief_pdf: bytes, brief: Brief, appendices: list[tuple[str, Path]], max_pages: int = MAX_APPENDIX_PAGES
-) -> tuple[bytes, int]:
-    """The brief followed by each appendix (each with an outline entry titled as given), and
-    the page count of the whole."""
+    brief_pdf: bytes, brief: Brief, appendices: list[tuple[str, Path]], limits: Limits | None = None
+) -> tuple[bytes, int, tuple[str, ...]]:
+    """The brief followed by each appendix (each with an outline entry titled as given), the
+    page count of the whole, and a warning for each appendix that had to be repaired."""
     from pypdf import PdfReader, PdfWriter
-    from pypdf.errors import PdfReadError
 
+    limits = limits or Limits.from_env()
     writer = PdfWriter()
     writer.append(PdfReader(io.BytesIO(brief_pdf)), import_outline=True)
+    notes = []
     for title, path in appendices:
-        data = read_appendix(path)
-        try:
-            reader = PdfReader(io.BytesIO(data), strict=False)
-            if reader.is_encrypted:
-                if not reader.decrypt(""):
-                    raise InputError(
-                        "the appendix is encrypted with a password", file=path, hint="save an unlocked copy"
-                    )
-            pages = len(reader.pages)
-            if pages == 0:
-                raise InputError("the appendix has no pages", file=path)
-            if pages > max_pages:
-                raise InputError(
-                    f"the appendix has {pages:,} pages, over the limit of {max_pages:,}", file=path
-                )
+        data = read_appendix(path, limits.max_bytes)
+        with _pypdf_said() as said:
             first = len(writer.pages)
-            writer.append(reader, import_outline=False)
-        except InputError:
-            raise
-        except (
-            PdfReadError,
-            ValueError,
-            KeyError,
-            TypeError,
-            AttributeError,
-            RecursionError,
-            OSError,
-        ) as exc:
-            raise InputError(
-                f"the appendix is not a readable PDF ({type(exc).__name__})", file=path
-            ) from None
-        except Exception as exc:  # pypdf raises many kinds on damaged files
-            raise InputError(
-                f"the appendix is not a readable PDF ({type(exc).__name__})", file=path
-            ) from None
+            try:
+                reader = PdfReader(io.BytesIO(data), strict=False)
+                _check(reader, path, limits)
+                writer.append(reader, import_outline=False)
+                _strip_pages(writer.pages[first:])
+            except InputError:
+                raise
+            except Exception as exc:  # pypdf raises many kinds on damaged files
+                raise InputError(
+                    f"the appendix is not a readable PDF ({type(exc).__name__})", file=path
+                ) from None
+        if said:
+            notes.append(f"{path}: the appendix is damaged and was repaired as far as possible ({said[0]})")
         writer.add_outline_item(title=title, page_number=first)
-    _strip_active_content(writer)
+    _strip_document(writer)
     writer.add_metadata(
         {
             "/Title": brief.title,
@@ -93,14 +112,135 @@ def merge(
     writer.compress_identical_objects()
     out = io.BytesIO()
     writer.write(out)
-    return out.getvalue(), len(writer.pages)
+    return out.getvalue(), len(writer.pages), tuple(notes)
 
 
-def _strip_active_content(writer: object) -> None:
-    """Remove document- and page-level actions that would run in a reader."""
+def _check(reader: Any, path: Path, limits: Limits) -> None:
+    """Refuse an appendix that is locked, empty, too long, or inflates past the limit."""
+    if reader.is_encrypted and not reader.decrypt(""):
+        raise InputError("the appendix is encrypted with a password", file=path, hint="save an unlocked copy")
+    pages = len(reader.pages)
+    if pages == 0:
+        raise InputError("the appendix has no pages", file=path)
+    if pages > limits.max_pages:
+        raise InputError(
+            f"the appendix has {pages:,} pages, over the limit of {limits.max_pages:,}",
+            file=path,
+            hint=f"raise it with ${MAX_PAGES_ENV}",
+        )
+    inflated = 0
+    for stream in _streams(reader):
+        inflated += _inflated_size(stream, limits.max_inflated - inflated)
+        if inflated > limits.max_inflated:
+            raise InputError(
+                f"the appendix's compressed content inflates to over {limits.max_inflated // MB:,} MB",
+                file=path,
+                hint=f"a decompression bomb? raise the limit with ${MAX_INFLATED_MB_ENV}",
+            )
+
+
+def _streams(reader: Any) -> Iterator[Any]:
+    """Each stream reachable from the appendix's pages, once (contents, images, fonts, forms)."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
+
+    seen: set[tuple[int, int]] = set()
+    stack: list[Any] = [page for page in reader.pages]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, IndirectObject):
+            key = (item.idnum, item.generation)
+            if key in seen:
+                continue
+            seen.add(key)
+            item = item.get_object()
+        if isinstance(item, StreamObject):
+            yield item
+        if isinstance(item, DictionaryObject):
+            stack.extend(value for name, value in item.items() if name != "/Parent")
+        elif isinstance(item, ArrayObject):
+            stack.extend(item)
+
+
+def _inflated_size(stream: Any, budget: int) -> int:
+    """How many bytes a Flate stream inflates to, counted in chunks and given up once over
+    `budget`: memory stays at one chunk whatever the stream claims."""
+    filters = stream.get("/Filter")
+    first = filters[0] if isinstance(filters, list) and filters else filters
+    raw = getattr(stream, "_data", b"")  # the still-encoded bytes; get_data() would decode
+    if first not in ("/FlateDecode", "/Fl") or not raw:
+        return 0
+    inflater, total, pending = zlib.decompressobj(), 0, raw
+    try:
+        while total <= budget:
+            out = inflater.decompress(pending, _CHUNK)
+            total += len(out)
+            pending = inflater.unconsumed_tail
+            if not out:
+                break
+    except zlib.error:  # damaged: pypdf copies it as it is, and readers skip it
+        pass
+    return total
+
+
+class _Said(logging.Handler):
+    def __init__(self, found: list[str]) -> None:
+        super().__init__(logging.WARNING)
+        self.found = found
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.found.append(" ".join(record.getMessage().split())[:120])
+
+
+@contextmanager
+def _pypdf_said() -> Iterator[list[str]]:
+    """What pypdf logs or warns about while it reads one appendix, collected instead of
+    reaching stderr as stray lines."""
+    found: list[str] = []
+    logger = logging.getLogger("pypdf")
+    handler, propagate = _Said(found), logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            yield found
+        found.extend(" ".join(str(w.message).split())[:120] for w in caught)
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+
+
+_ACTIVE = {"/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/GoToR", "/GoToE", "/Rendition"}
+_WEB = ("http://", "https://", "mailto:")
+
+
+def _dangerous(action: Any) -> bool:
+    """Whether an action (or one it chains to with /Next) runs code, opens another file or
+    program, sends data, or links to something other than a web page or an e-mail address."""
+    todo, steps = [action], 0
+    while todo:
+        steps += 1
+        if steps > 100:  # a /Next chain that loops or fans out: not something to keep
+            return True
+        item = todo.pop()
+        item = item.get_object() if item is not None else None
+        if not hasattr(item, "get"):
+            continue
+        kind = item.get("/S")
+        if kind in _ACTIVE:
+            return True
+        if kind == "/URI" and not str(item.get("/URI", "")).lower().startswith(_WEB):
+            return True
+        chained = item.get("/Next")
+        todo.extend(chained if isinstance(chained, list) else [chained])
+    return False
+
+
+def _strip_document(writer: Any) -> None:
+    """Remove document-level actions, scripts and embedded files."""
     from pypdf.generic import NameObject
 
-    root = writer._root_object  # type: ignore[attr-defined]
+    root = writer._root_object
     for key in ("/OpenAction", "/AA"):
         root.pop(NameObject(key), None)
     names = root.get("/Names")
@@ -108,16 +248,18 @@ def _strip_active_content(writer: object) -> None:
         names = names.get_object()
         names.pop(NameObject("/JavaScript"), None)
         names.pop(NameObject("/EmbeddedFiles"), None)
-    for page in writer.pages:  # type: ignore[attr-defined]
+
+
+def _strip_pages(pages: Any) -> None:
+    """Remove page-level and annotation actions that would run in a reader."""
+    from pypdf.generic import NameObject
+
+    for page in pages:
         page.pop(NameObject("/AA"), None)
         for annot in page.get("/Annots", []) or []:
             annot = annot.get_object()
+            if not hasattr(annot, "pop"):
+                continue
             annot.pop(NameObject("/AA"), None)
-            action = annot.get("/A")
-            if action is not None and action.get_object().get("/S") in (
-                "/JavaScript",
-                "/Launch",
-                "/SubmitForm",
-                "/ImportData",
-            ):
+            if _dangerous(annot.get("/A")):
                 annot.pop(NameObject("/A"), None)

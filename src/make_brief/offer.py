@@ -8,6 +8,9 @@ and region exist, amounts parse in the region's currency and are plausible, appe
 from __future__ import annotations
 
 import math
+import os
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -15,8 +18,8 @@ from pathlib import Path
 import msgspec
 
 from .errors import InputError
-from .guide import Guide, Region, find_guide, load_guide
-from .loading import Document, convert, load_yaml
+from .guide import Band, Guide, Region, find_guide, load_guide
+from .loading import Document, confined, convert, load_yaml
 from .money import AmountError, parse_amount
 
 AmountIn = int | float | str
@@ -25,6 +28,8 @@ MAX_OFFER_BYTES = 256_000
 MAX_COMPETING = 50
 MAX_APPENDICES = 20
 MAX_TEXT = 300  # characters in a name, company or e-mail address
+MAX_AMOUNT = 10**12
+APPENDIX_DIRS_ENV = "MAKE_BRIEF_APPENDIX_DIRS"  # folders besides the offer's own, for appendices
 
 
 class _Model(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -114,14 +119,14 @@ def offer_from_document(doc: Document, guide_dirs: tuple[Path, ...] = ()) -> Off
         )
     _text(doc, "candidate.name", raw.candidate.name)
     email = _email(doc, raw.candidate.email)
-    base = _amount(doc, "offer.base", terms.base, currency, region.base.high)
-    stock = _amount(doc, "offer.stock", terms.stock, currency, region.stock.high, zero_ok=True)
+    base = _amount(doc, "offer.base", terms.base, currency, region.base, floor=True)
+    stock = _amount(doc, "offer.stock", terms.stock, currency, region.stock, zero_ok=True)
     if not 1 <= terms.stock_years <= 10:
         raise doc.error("offer.stock_years", "vesting must be 1 to 10 years")
     bonus = _percent(doc, "offer.bonus_pct", terms.bonus_pct)
     sign_on = None
     if terms.sign_on is not None:
-        sign_on = _amount(doc, "offer.sign_on", terms.sign_on, currency, region.base.high, True)
+        sign_on = _amount(doc, "offer.sign_on", terms.sign_on, currency, region.base, zero_ok=True)
     if len(raw.competing_offers) > MAX_COMPETING:
         raise doc.error("competing_offers", f"more than {MAX_COMPETING} competing offers")
     competing = []
@@ -129,10 +134,10 @@ def offer_from_document(doc: Document, guide_dirs: tuple[Path, ...] = ()) -> Off
         where = f"competing_offers.{i}"
         _text(doc, f"{where}.company", item.company)
         cur = (item.currency or currency).strip().upper()
-        if len(cur) != 3 or not cur.isalpha():
-            raise doc.error(f"{where}.currency", f"{cur!r} is not a currency code such as USD")
-        limit = region.total_comp.high if cur == currency else None
-        tc = _amount(doc, f"{where}.total_comp", item.total_comp, cur, limit)
+        if not _is_currency(cur):
+            raise doc.error(f"{where}.currency", f"{cur!r} is not a currency code such as USD or EUR")
+        band = region.total_comp if cur == currency else None
+        tc = _amount(doc, f"{where}.total_comp", item.total_comp, cur, band, floor=True)
         competing.append(Competing(item.company.strip(), tc, cur))
     return Offer(
         name=raw.candidate.name.strip(),
@@ -156,8 +161,8 @@ def _text(doc: Document, field: str, value: str) -> None:
         raise doc.error(field, "must not be empty")
     if len(value) > MAX_TEXT:
         raise doc.error(field, f"is {len(value):,} characters long; the limit is {MAX_TEXT}")
-    if any(ord(ch) < 32 for ch in value):
-        raise doc.error(field, "contains control characters (a line break, a tab or NUL)")
+    if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in value):
+        raise doc.error(field, "contains control characters (a line break, a tab, an escape or NUL)")
 
 
 def _email(doc: Document, value: str | None) -> str | None:
@@ -171,28 +176,48 @@ def _email(doc: Document, value: str | None) -> str | None:
     return value
 
 
+def _is_currency(code: str) -> bool:
+    from babel.numbers import list_currencies
+
+    return re.fullmatch(r"[A-Z]{3}", code) is not None and code in list_currencies()
+
+
 def _amount(
     doc: Document,
     field: str,
     value: AmountIn,
     currency: str,
-    band_high: float | None,
+    band: Band | None,
+    *,
     zero_ok: bool = False,
+    floor: bool = False,
 ) -> Decimal:
+    """An amount that parses and is plausible: not absurdly large, and, where `floor` is set,
+    not so small that it must be a typo (210 for 210K)."""
     try:
         amount = parse_amount(value, currency)
     except AmountError as exc:
         raise doc.error(field, str(exc)) from None
-    if amount == 0 and not zero_ok:
+    if amount > MAX_AMOUNT:
+        raise doc.error(field, f"is over {MAX_AMOUNT:,}: not a plausible amount", "check the amount")
+    if amount == 0:
+        if zero_ok:
+            return amount
         raise doc.error(field, "must be more than zero")
-    if band_high is not None and amount > Decimal(str(band_high)) * 20:
+    if amount < 1:
+        raise doc.error(field, f"{amount:.3g} {currency} is less than one whole unit", "check the amount")
+    if band is not None and amount > Decimal(str(band.high)) * 20:
         raise doc.error(
             field,
             f"{amount:,.0f} {currency} is over 20 times the top of the guide's band",
             "check the amount and its currency",
         )
-    if amount > 10**12:
-        raise doc.error(field, "is not a plausible amount")
+    if floor and band is not None and amount * 20 < Decimal(str(band.low)):
+        raise doc.error(
+            field,
+            f"{amount:,.0f} {currency} is under a twentieth of the bottom of the guide's band",
+            'write the whole yearly amount, such as 210000 or "210K"',
+        )
     return amount
 
 
@@ -204,19 +229,27 @@ def _percent(doc: Document, field: str, value: float) -> Decimal:
     return Decimal(str(value))
 
 
+def appendix_dirs(offer_path: Path) -> list[Path]:
+    """The folders an offer's appendices may come from: the offer file's own folder (and those
+    below it), and any listed in $MAKE_BRIEF_APPENDIX_DIRS."""
+    extra = [Path(p) for p in os.environ.get(APPENDIX_DIRS_ENV, "").split(os.pathsep) if p.strip()]
+    return [offer_path.parent, *extra]
+
+
 def _appendices(doc: Document, entries: list[str]) -> tuple[Path, ...]:
     if len(entries) > MAX_APPENDICES:
         raise doc.error("appendices", f"more than {MAX_APPENDICES} appendices")
-    base = doc.path.parent
+    roots = appendix_dirs(doc.path)
     paths = []
     for i, entry in enumerate(entries):
         where = f"appendices.{i}"
-        if not entry.strip() or "\0" in entry:
+        if not entry.strip():
             raise doc.error(where, "is not a file name")
-        path = (base / entry).expanduser()
-        if not path.exists():
-            raise doc.error(where, f"no such file {str(path)!r}", "paths are relative to the offer file")
-        if not path.is_file():
-            raise doc.error(where, f"{str(path)!r} is not a regular file")
-        paths.append(path)
+        try:
+            paths.append(confined(doc.path.parent / entry, roots, what="appendix", owner="the offer file"))
+        except InputError as exc:
+            hint = exc.hint
+            if hint is None and "outside" in exc.message:
+                hint = f"copy it next to the offer file, or add its folder to ${APPENDIX_DIRS_ENV}"
+            raise doc.error(where, exc.message, hint) from None
     return tuple(paths)

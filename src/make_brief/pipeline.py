@@ -56,12 +56,40 @@ def make_pdf(
     rendered = render(brief, template, page_size)
     pdf, pages = rendered.pdf, rendered.pages
     appendices = [(title, Path(path)) for title, path in brief.appendices]
-    appendices += [(a.title, Path(offer.guide.path).parent / a.file) for a in offer.guide.appendices]
-    if appendices:
+    guide_files = _guide_appendices(offer)
+    origins = {str(path): (offer.source, f"appendices.{i}") for i, (_, path) in enumerate(appendices)}
+    for i, (_, path) in enumerate(guide_files):
+        origins[str(path)] = (offer.guide.path, f"appendices.{i}.file")
+    notes: tuple[str, ...] = ()
+    if appendices or guide_files:
+        from .errors import InputError
         from .merge import merge
 
-        pdf, pages = merge(pdf, brief, appendices)
-    return Made(pdf, pages, _missing_warnings(rendered.missing))
+        try:
+            pdf, pages, notes = merge(pdf, brief, appendices + guide_files)
+        except InputError as exc:  # name the file and field that brought the appendix in
+            if exc.file not in origins:
+                raise
+            source, field = origins[exc.file]
+            message = f"{Path(exc.file).name}: {exc.message}"
+            raise InputError(message, file=source, field=field, hint=exc.hint) from None
+    return Made(pdf, pages, _missing_warnings(rendered.missing) + notes)
+
+
+def _guide_appendices(offer: Offer) -> list[tuple[str, Path]]:
+    """The guide's own appendices, each of which must be a file in the guide's folder."""
+    from .errors import InputError
+    from .loading import confined
+
+    folder = Path(offer.guide.path).parent
+    found = []
+    for i, appendix in enumerate(offer.guide.appendices):
+        try:
+            path = confined(folder / appendix.file, [folder], what="appendix", owner="the guide")
+        except InputError as exc:
+            raise InputError(exc.message, file=offer.guide.path, field=f"appendices.{i}.file") from None
+        found.append((appendix.title, path))
+    return found
 
 
 def _missing_warnings(missing: frozenset[str]) -> tuple[str, ...]:

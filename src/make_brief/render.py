@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -510,7 +511,7 @@ def render(brief: Brief, template: Template, page_size: str | None = None) -> Re
             canvas.drawString(
                 margins["left"],
                 height - margins["top"] / 2,
-                _fit(st.drawable(brief.header), st.font, st.small, width * 0.7),
+                _fit(st.drawable(_page_text(brief.header, number)[0]), st.font, st.small, width * 0.7),
             )
             canvas.line(
                 margins["left"],
@@ -524,7 +525,7 @@ def render(brief: Brief, template: Template, page_size: str | None = None) -> Re
         _draw_footer(
             canvas,
             st,
-            brief.footer.replace("{page}", str(number)),
+            _page_text(brief.footer, number),
             margins["left"],
             margins["bottom"] / 2,
             width - margins["left"] - margins["right"],
@@ -545,22 +546,39 @@ def render(brief: Brief, template: Template, page_size: str | None = None) -> Re
 
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=draw_page)])
     canvas_class = type("BriefCanvas", (_Canvas,), {"count_font": (st.font, st.small, st.color["muted"])})
-    story = _flowables(brief, st, doc.width)
-    try:
-        doc.build(story, canvasmaker=canvas_class)
+    try:  # a wording template's own markup is parsed here: a mistake in it is its error
+        doc.build(_flowables(brief, st, doc.width), canvasmaker=canvas_class)
     except TemplateError:
         raise
     except Exception as exc:  # LayoutError and friends: say what, not a traceback
-        raise TemplateError(f"the brief could not be laid out: {str(exc).splitlines()[0][:200]}") from None
+        detail = next((line for line in str(exc).splitlines() if line.strip()), "")[:200]
+        raise TemplateError(
+            f"the brief could not be laid out: {type(exc).__name__}: {detail}", file=template.folders[0]
+        ) from None
     return Rendered(buffer.getvalue(), doc.page, frozenset(st.missing))
 
 
-def _draw_footer(canvas: Canvas, st: Styles, text: str, x: float, y: float, width: float) -> None:
+def _page_text(text: str, number: int) -> tuple[str, str | None]:
+    """Header or footer text with ``{page}`` filled and doubled braces undone, split where
+    ``{pages}`` stands (None after it when it does not)."""
+    parts: list[str] = []
+    before = None
+    for piece in re.split(r"(\{\{|\}\}|\{pages?\})", text):
+        if piece == "{pages}" and before is None:
+            before, parts = "".join(parts), []
+        else:
+            parts.append({"{{": "{", "}}": "}", "{page}": str(number)}.get(piece, piece))
+    return (before, "".join(parts)) if before is not None else ("".join(parts), None)
+
+
+def _draw_footer(
+    canvas: Canvas, st: Styles, text: tuple[str, str | None], x: float, y: float, width: float
+) -> None:
     """The footer line; ``{pages}`` becomes the page count, drawn from a form at save time."""
-    before, marker, after = st.drawable(text).partition("{pages}")
+    before, after = st.drawable(text[0]), st.drawable(text[1]) if text[1] is not None else None
     before = _fit(before, st.font, st.small, width * 0.9)
     canvas.drawString(x, y, before)
-    if marker:
+    if after is not None:
         x += pdfmetrics.stringWidth(before, st.font, st.small)
         canvas.saveState()
         canvas.translate(x, y)
