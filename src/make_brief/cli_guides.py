@@ -63,17 +63,19 @@ def import_(source: Path, output: Path | None, script_region: str | None, force:
         file=str(source),
         script_region=script_region,
     )
+    data, text = imported.data, to_yaml(imported.data, source.name)
+    if output is None or str(output) != "-":
+        path = output or Path(f"{slug(data['company'], 'guide')}-{slug(data['role'], 'role')}.yaml")
+        if path.exists() and not force:
+            raise OutputError(
+                "already exists", file=path, hint="use --force to overwrite, or name another file"
+            )
+        write_atomic(path, text.encode("utf-8"))
     for line, message in imported.notes:
         click.echo(f"warning: {source}{f':{line}' if line else ''}: {message}", err=True)
-    text = to_yaml(imported.data, source.name)
     if output is not None and str(output) == "-":
         click.echo(text, nl=False)
         return
-    data = imported.data
-    path = output or Path(f"{slug(data['company'], 'guide')}-{slug(data['role'], 'role')}.yaml")
-    if path.exists() and not force:
-        raise OutputError("already exists", file=path, hint="use --force to overwrite, or name another file")
-    write_atomic(path, text.encode("utf-8"))
     regions = ", ".join(r["name"] for r in data["regions"])
     click.echo(
         f"wrote {path}: guide '{path.stem}', {data['role']} at {data['company']} ({regions});"

@@ -148,8 +148,9 @@ class Finding:
     message: str
 
 
-def check_guide(guide: Guide) -> list[Finding]:
-    """Everything in `guide` that would mislead a candidate, errors first."""
+def check_guide(guide: Guide, warnings: bool = True) -> list[Finding]:
+    """Everything in `guide` that would mislead a candidate, errors first (only errors when
+    `warnings` is false: loading a guide for a brief needs no more, and formats no money)."""
     found: list[Finding] = []
 
     def add(level: str, field: str, message: str) -> None:
@@ -183,7 +184,9 @@ def check_guide(guide: Guide) -> list[Finding]:
                 f"{where}.currency",
                 f"{region.name} pays in {place.currency}, but its bands are in {region.currency}",
             )
-        if message := _total_mismatch(region, guide.stock_years):
+        bands = (region.base, region.stock, region.bonus_pct, region.total_comp)
+        valid = all(b.low <= b.high for b in bands)
+        if warnings and valid and (message := _total_mismatch(region, guide.stock_years)):
             add("warning", f"{where}.total_comp", message)
     script = guide.script
     region = guide.region(script.region)
@@ -228,7 +231,7 @@ def check_guide(guide: Guide) -> list[Finding]:
         if source.url and not re.match(r"https?://", source.url):
             add("error", f"sources.{i}.url", "a source link must start with http:// or https://")
     found.sort(key=lambda f: f.level != "error")
-    return found
+    return found if warnings else [f for f in found if f.level == "error"]
 
 
 def _total_mismatch(region: Region, stock_years: int) -> str | None:
@@ -336,7 +339,7 @@ def guide_struct(doc: Document, guide_id: str) -> Guide:
 
 def guide_from_document(doc: Document, guide_id: str) -> Guide:
     guide = guide_struct(doc, guide_id)
-    errors = [f for f in check_guide(guide) if f.level == "error"]
+    errors = [f for f in check_guide(guide, warnings=False) if f.level == "error"]
     if errors:
         first = errors[0]
         raise doc.error(first.field, first.message, hint="run `make-brief guides check`")

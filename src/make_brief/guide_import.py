@@ -254,15 +254,24 @@ _COLUMNS = (
 
 def _sides(cell: str, line: int, file: str, what: str) -> list[re.Match[str]]:
     parts = _RANGE.split(cell.strip())
-    sides = [_SIDE.match(p) for p in parts]
-    if len(parts) != 2 or not all(sides):
+    if len(parts) != 2:
         raise GuideError(
-            f"{what}: {cell!r} is not a range of amounts",
+            f"{what}: {cell!r} is not a range",
             file=file,
             line=line,
             hint="write it as low–high, e.g. $205K–$248K",
         )
-    return sides  # type: ignore[return-value]
+    sides = []
+    for part in parts:
+        if (side := _SIDE.match(part)) is None:
+            raise GuideError(
+                f"{what}: {part!r} is not an amount",
+                file=file,
+                line=line,
+                hint="write e.g. $205K, ₹45L or CHF 245K",
+            )
+        sides.append(side)
+    return sides
 
 
 def _marks(side: re.Match[str]) -> list[str]:
@@ -335,7 +344,12 @@ def _regions(r: _Reader, table: Block) -> tuple[list[dict[str, Any]], int | None
 
 
 def _row_currency(r: _Reader, name: str, cells: dict[str, str], line: int) -> str:
-    marks = {m for cell in cells.values() for side in _sides(cell, line, r.file, name) for m in _marks(side)}
+    marks = {
+        m
+        for key, cell in cells.items()
+        for side in _sides(cell, line, r.file, f"{name}, {key}")
+        for m in _marks(side)
+    }
     currencies = {m: currency_for_mark(m, name) for m in marks}
     unknown = [m for m, c in currencies.items() if c is None]
     if unknown:

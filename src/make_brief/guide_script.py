@@ -128,9 +128,12 @@ def script_data(
     hits = [h for h in hits if not skip[0] <= h[0] < skip[1]]
     asks: dict[str, str] = {}
     spans: list[tuple[int, int, str]] = []
+    sentences = _sentences(quote)
     for n, (start, end, kind, m) in enumerate(hits):
-        after_text = quote[end : hits[n + 1][0] if n + 1 < len(hits) else len(quote)]
-        before_text = quote[hits[n - 1][1] if n else 0 : start]
+        # the words that tell what an amount is are in its own sentence, up to its neighbours
+        first, last = next((a, b) for a, b in sentences if a <= start < b)
+        after_text = quote[end : min(last, hits[n + 1][0] if n + 1 < len(hits) else last)]
+        before_text = quote[max(first, hits[n - 1][1] if n else first) : start]
         part = _ask_kind(kind, after_text, before_text)
         if part is None or part in asks:
             what = "appears twice" if part else "is not a base, stock or bonus ask"

@@ -43,7 +43,7 @@ def _config():  # type: ignore[no-untyped-def]
         unescape_html=False,
         remove_terminal_escapes=False,
         fix_encoding=True,
-        restore_byte_a0=True,
+        restore_byte_a0=False,  # a space after damage is a space, not a lost no-break space
         replace_lossy_sequences=False,
         decode_inconsistent_utf8=True,
         fix_c1_controls=True,

@@ -129,12 +129,16 @@ def locale_for(name: str, currency: str) -> str:
 
 def currency_for_mark(mark: str, place_name: str | None = None) -> str | None:
     """The currency that `mark` ("$", "₹", "CHF") means for amounts of the place `place_name`."""
+    from babel.numbers import get_currency_symbol
+
     from .money import symbol_matches
 
     mark = mark.strip()
     place = find_place(place_name) if place_name else None
-    if place is not None and symbol_matches(mark, place.currency):
-        return place.currency
+    if place is not None:
+        own = get_currency_symbol(place.currency, locale=place.locale)  # "$" in Singapore is SGD
+        if symbol_matches(mark, place.currency) or mark == own:
+            return place.currency
     if mark.upper() in CURRENCIES:
         return mark.upper()
     return MARKS.get(mark)
