@@ -9,22 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from conftest import EXAMPLES, offer_data
 
 from make_brief import __version__
 from make_brief.cli import main
-
-
-@pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner()
-
-
-@pytest.fixture
-def in_tmp(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 def test_default_command_writes_output_slug_pdf(runner, in_tmp, write_offer, read_pdf):

@@ -5,9 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pytest
 import yaml
-from click.testing import CliRunner
 from conftest import ROOT, offer_data
 
 from make_brief.cli import main
@@ -22,17 +20,6 @@ BUNDLED_IDS = [
     "lumen-payments-staff-software-engineer",
     "segment-engineering-manager",
 ]
-
-
-@pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner()
-
-
-@pytest.fixture
-def in_tmp(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 def segment_data() -> dict:
