@@ -144,6 +144,7 @@ def test_competing_offer_replaces_the_guides_claim(brief):
 def test_the_segment_guides_appendix_follows_with_its_outline_entry(brief):
     pdf = brief("segment-engineering-manager", "New York", {"base": 210000, "stock": 180000, "bonus_pct": 15})
     assert pdf.outline[-1] == (GUIDE_APPENDIX, len(pdf.pages) - 1)
+    assert f"Appended after this brief: {GUIDE_APPENDIX}." in " ".join(pdf.pages[-2].split())
     appendix = " ".join(pdf.pages[-1].split())
     assert appendix.startswith(GUIDE_APPENDIX)
     # its worked example is the base ask this very brief derives for New York
