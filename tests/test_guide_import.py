@@ -223,3 +223,21 @@ def test_script_amount_that_is_no_ask_is_refused():
     assert str(caught.value) == (
         "g.md:32: the script's '$20K' is not a base, stock or bonus ask (the brief cannot personalise it)"
     )
+
+
+def test_hostile_guides_fail_plainly():
+    # Long runs that once made the importer's patterns backtrack for seconds (made here, not committed).
+    cell = _broken("| $198Kâ€“$242K |", "| $1" + "\u00a0" * 20_000 + "x–$2 |")
+    with pytest.raises(GuideError, match=r"^g\.md:8: New York, base: '\$1\\xa0") as caught:
+        import_guide(cell, file="g.md")
+    assert len(str(caught.value)) < 400  # the cell is shown cut short (60 characters, as repr)
+    lossy = _broken("AI CDP Team Orchestration Lever", "ðŸ—" * 3000 + " lever")
+    with pytest.raises(GuideError, match=r"^g\.md:19: the characters 'ðŸ—ðŸ—.*…' are damaged"):
+        import_guide(lossy, file="g.md")
+    title = _broken("### Engineering Manager | Segment", "### Engineering" + " " * 30_000 + "Manager Segment")
+    with pytest.raises(GuideError, match=r"^g\.md:1: a guide starts with its title"):
+        import_guide(title, file="g.md")
+    # a sentence shaped like a claim, but too long to be one, is kept as words
+    claim = "I have EM offers from Google and Databricks at $410K+ guaranteed."
+    data = import_guide(_broken(claim, "I have " + "offers " * 20_000 + "somewhere.")).data
+    assert "claim" not in data["script"] and "{competing}" not in data["script"]["template"]

@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from .errors import GuideError
+from .errors import GuideError, shown
 from .guide_markdown import Block, Inline, parse_blocks
 from .guide_script import lever_data, number, script_data
 from .money import AmountError, parse_amount
@@ -49,7 +49,6 @@ from .places import CURRENCIES, aliases_for, currency_for_mark, find_place, loca
 
 # --- the guide -----------------------------------------------------------------------------
 
-_TITLE = re.compile(r"^(?P<role>.+?)\s+\|\s+(?P<company>.+?)(?:\s+(?:Global\s+)?Negotiation\s+Guide)?$")
 _MONTHS = "January February March April May June July August September October November December".split()
 _MONTH_YEAR = re.compile(rf"\b({'|'.join(_MONTHS)})\s+(\d{{4}})\b")
 _LEVEL_WORDS = frozenset(
@@ -64,6 +63,16 @@ _SECTION_LABELS = {
     "evidence and sources": "sources",
     "sources": "sources",
 }
+
+
+def split_title(title: str) -> tuple[str, str] | None:
+    """(role, company) from "<Role> | <Company> Global Negotiation Guide"."""
+    role, bar, company = title.partition("|")
+    role, company = role.strip(), company.strip()
+    if company.endswith("Negotiation Guide"):
+        company = company.removesuffix("Negotiation Guide").rstrip()
+        company = company.removesuffix("Global").rstrip() if company.endswith(" Global") else company
+    return (role, company) if bar and role and company else None
 
 
 @dataclass
@@ -95,7 +104,7 @@ class _Reader:
         return GuideError(message, file=self.file, line=line, hint=hint)
 
     def read(self, blocks: list[Block]) -> None:
-        if not blocks or blocks[0].kind != "heading" or not _TITLE.match(blocks[0].inline.text):
+        if not blocks or blocks[0].kind != "heading" or not split_title(blocks[0].inline.text):
             raise self.error(
                 blocks[0].line if blocks else 1,
                 "a guide starts with its title",
@@ -114,7 +123,7 @@ class _Reader:
             return
         if self.lever is not None:
             raise self.error(
-                block.line, f"a second lever section ({text!r})", "a guide has one headline lever"
+                block.line, f"a second lever section ({shown(text)})", "a guide has one headline lever"
             )
         cut = next((i for i, ch in enumerate(text) if ch.isalnum()), len(text))
         self.lever = {"emoji": text[:cut].strip(), "title": text[cut:].strip(), "paragraphs": []}
@@ -128,7 +137,7 @@ class _Reader:
         label = (inline.label or "").casefold()
         if inline.label is not None and not inline.rest:
             if label not in _SECTION_LABELS:
-                raise self.error(block.line, f"unknown section {inline.label!r}")
+                raise self.error(block.line, f"unknown section {shown(inline.label)}")
             self.section = _SECTION_LABELS[label]
             self.lines.setdefault(self.section, block.line)
         elif label == "negotiation dna":
@@ -202,9 +211,7 @@ def import_guide(text: str, *, file: str = "<guide>", script_region: str | None 
 
 def _assemble(r: _Reader) -> dict[str, Any]:
     assert r.title is not None and r.table is not None and r.script is not None
-    match = _TITLE.match(r.title[1])
-    assert match is not None
-    company = match.group("company")
+    role, company = split_title(r.title[1]) or ("", "")
     regions, stock_years = _regions(r, r.table)
     levels = _levels(r, company) if r.levels else []
     levers = []
@@ -213,7 +220,7 @@ def _assemble(r: _Reader) -> dict[str, Any]:
         levers.append(lever_data(item, r.file, line))
     script = script_data(r.script, regions, stock_years, r.file, r.script_region)
     prose = [r.headline or "", *r.dna, *(r.lever or {}).get("paragraphs", [])]
-    data: dict[str, Any] = {"title": r.title[1], "role": match.group("role"), "company": company}
+    data: dict[str, Any] = {"title": r.title[1], "role": role, "company": company}
     parent = _parent(company, levels, [*prose, *(lv["quote"] for lv in levers), script["quote"]])
     if parent:
         data["parent_company"] = parent
@@ -239,9 +246,10 @@ def _assemble(r: _Reader) -> dict[str, Any]:
 
 # --- the region table ----------------------------------------------------------------------
 
-_RANGE = re.compile(r"\s*[–—-]\s*|\s+to\s+")
-_SIDE = re.compile(
-    r"^\s*(?P<pre>[^\d\s]*)\s*(?P<num>\d[\d,'’.\u00a0\u202f]*)\s*(?P<mult>[A-Za-z]*)\s*(?P<post>[^\d\s]*)\s*$"
+MAX_AMOUNT = 40  # characters in one written amount ("CHF 245'000", "₹1.05Cr")
+_RANGE = re.compile(r"[–—-]|(?<=\S)\s+to\s+(?=\S)")  # the parts are stripped; no run of spaces is rescanned
+_SIDE = re.compile(  # the number ends with a digit, so that it and the spaces after it cannot overlap
+    r"^\s*(?P<pre>[^\d\s]*)\s*(?P<num>\d(?:[\d,'’.\u00a0\u202f]*\d)?)\s*(?P<mult>[A-Za-z]*)\s*(?P<post>[^\d\s]*)\s*$"
 )
 _COLUMNS = (
     ("total_comp", re.compile(r"total", re.I)),
@@ -253,19 +261,19 @@ _COLUMNS = (
 
 
 def _sides(cell: str, line: int, file: str, what: str) -> list[re.Match[str]]:
-    parts = _RANGE.split(cell.strip())
+    parts = [p.strip() for p in _RANGE.split(cell.strip())]
     if len(parts) != 2:
         raise GuideError(
-            f"{what}: {cell!r} is not a range",
+            f"{what}: {shown(cell)} is not a range",
             file=file,
             line=line,
             hint="write it as low–high, e.g. $205K–$248K",
         )
     sides = []
     for part in parts:
-        if (side := _SIDE.match(part)) is None:
+        if len(part) > MAX_AMOUNT or (side := _SIDE.match(part)) is None:
             raise GuideError(
-                f"{what}: {part!r} is not an amount",
+                f"{what}: {shown(part)} is not an amount",
                 file=file,
                 line=line,
                 hint="write e.g. $205K, ₹45L or CHF 245K",
@@ -294,12 +302,12 @@ def _band(cell: str, currency: str, line: int, file: str, what: str) -> dict[str
 
 
 def _pct_band(cell: str, line: int, file: str, what: str) -> dict[str, int | float]:
-    parts = _RANGE.split(cell.strip().replace("%", ""))
+    parts = [p.strip() for p in _RANGE.split(cell.strip().replace("%", ""))]
     try:
         low, high = (Decimal(p.strip()) for p in (parts * 2 if len(parts) == 1 else parts))
     except (ArithmeticError, ValueError):
         raise GuideError(
-            f"{what}: {cell!r} is not a percentage range", file=file, line=line, hint="write e.g. 15–20%"
+            f"{what}: {shown(cell)} is not a percentage range", file=file, line=line, hint="write e.g. 15–20%"
         ) from None
     return {"low": number(low), "high": number(high)}
 
@@ -312,7 +320,7 @@ def _regions(r: _Reader, table: Block) -> tuple[list[dict[str, Any]], int | None
         if key is None or key in columns:
             raise r.error(
                 header_line,
-                f"the region table's column {cell!r} is not one the importer knows",
+                f"the region table's column {shown(cell)} is not one the importer knows",
                 "columns: Region, Base Salary, Stock (RSU/4yr), Bonus, Total Comp",
             )
         columns[key] = index
@@ -334,9 +342,13 @@ def _regions(r: _Reader, table: Block) -> tuple[list[dict[str, Any]], int | None
         region["currency"] = currency
         region["locale"] = locale_for(name, currency)
         for key in ("base", "stock"):
-            region[key] = _band(money[key], currency, line, r.file, f"{name}, {key}")
-        region["bonus_pct"] = _pct_band(cells[columns["bonus_pct"]], line, r.file, f"{name}, bonus")
-        region["total_comp"] = _band(money["total_comp"], currency, line, r.file, f"{name}, total comp")
+            region[key] = _band(money[key], currency, line, r.file, f"{shown(name, quote=False)}, {key}")
+        region["bonus_pct"] = _pct_band(
+            cells[columns["bonus_pct"]], line, r.file, f"{shown(name, quote=False)}, bonus"
+        )
+        region["total_comp"] = _band(
+            money["total_comp"], currency, line, r.file, f"{shown(name, quote=False)}, total comp"
+        )
         regions.append(region)
     if not regions:
         raise r.error(header_line, "the region table has no rows")
@@ -347,13 +359,13 @@ def _row_currency(r: _Reader, name: str, cells: dict[str, str], line: int) -> st
     marks = {
         m
         for key, cell in cells.items()
-        for side in _sides(cell, line, r.file, f"{name}, {key}")
+        for side in _sides(cell, line, r.file, f"{shown(name, quote=False)}, {key}")
         for m in _marks(side)
     }
     currencies = {m: currency_for_mark(m, name) for m in marks}
     unknown = [m for m, c in currencies.items() if c is None]
     if unknown:
-        raise r.error(line, f"{name}: {unknown[0]!r} is not a currency mark the importer knows")
+        raise r.error(line, f"{name}: {shown(unknown[0])} is not a currency mark the importer knows")
     found = set(currencies.values())
     if len(found) > 1:
         raise r.error(line, f"{name}: amounts in more than one currency ({', '.join(sorted(found))})")
@@ -372,7 +384,9 @@ def _levels(r: _Reader, company: str) -> list[dict[str, str]]:
     for entry in re.split(r"\s+=\s+", text.strip()):
         words = entry.split()
         if len(words) < 2:
-            raise r.error(line, f"level mapping: {entry!r} needs a company and a level", "e.g. Google L5")
+            raise r.error(
+                line, f"level mapping: {shown(entry)} needs a company and a level", "e.g. Google L5"
+            )
         if entry.startswith(company + " "):
             cut = len(company.split())
         else:

@@ -21,7 +21,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from .errors import GuideError
+from .errors import GuideError, shown
 from .guide_markdown import Block, Inline, unquote
 from .money import AmountError, parse_amount, symbol_matches
 from .places import CURRENCIES, MARKS, currency_for_mark
@@ -34,7 +34,9 @@ AMOUNT = re.compile(
 )
 _PCT = re.compile(r"(?<![\w.])(?P<num>\d+(?:\.\d+)?)\s?%")
 _YEARS = re.compile(r"\b(?:over|across)\s+(?P<n>\d+)\s+years?\b", re.I)
-_CLAIM = re.compile(r"^I(?:['’]ve got| have| hold| also have)\b.*?\boffers?\b.*?\bfrom\s+(?P<who>.+)$", re.S)
+_CLAIM = re.compile(  # bounded, so that a long hostile sentence cannot make it slow
+    r"^I(?:['’]ve got| have| hold| also have)\b.{0,200}?\boffers?\b.{0,200}?\bfrom\s+(?P<who>.{1,300})", re.S
+)
 _WHO_END = re.compile(r"\s+(?:at|with|worth|for|of|totall?ing)\s+|\s*[(.;:]")
 _WORDS = (
     ("base", re.compile(r"\b(?:base|salary)\b", re.I)),
@@ -97,7 +99,10 @@ def lever_data(item: Inline, file: str, line: int) -> dict[str, Any]:
     quote, after = unquote(item.rest)
     if after:
         raise GuideError(
-            f"text after the lever's quote: {after!r}", file=file, line=line, hint="keep it inside the quotes"
+            f"text after the lever's quote: {shown(after)}",
+            file=file,
+            line=line,
+            hint="keep it inside the quotes",
         )
     found = find_claim(quote)
     if not found:

@@ -20,10 +20,11 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
-from .errors import GuideError
+from .errors import GuideError, shown
 
 LOST_BYTES = (0x81, 0x8D, 0x8F, 0x90, 0x9D)  # undefined in Windows-1252
 MAX_LOST = 4  # lost bytes put back in one run, at most
+MAX_RUN = 32  # bytes in a run worth restoring (an emoji sequence is shorter)
 
 _CONT = "".join(bytes([b]).decode("cp1252") for b in range(0x80, 0xC0) if b not in LOST_BYTES)
 _LEAD = "".join(bytes([b]).decode("cp1252") for b in range(0xC2, 0xF5))
@@ -78,10 +79,10 @@ def _repair_run(run: str, line: int, file: str, notes: list[tuple[int, str]]) ->
         return raw.decode("utf-8")  # damage that ftfy judged too uncertain to touch
     except UnicodeDecodeError:
         pass
-    found = _restorations(raw)
+    found = _restorations(raw) if len(raw) <= MAX_RUN else []
     if not found:
         raise GuideError(
-            f"the characters {run!r} are damaged (UTF-8 read as Windows-1252) and cannot be repaired",
+            f"the characters {shown(run)} are damaged (UTF-8 read as Windows-1252) and cannot be repaired",
             file=file,
             line=line,
             hint="write them as they should be",
