@@ -128,7 +128,7 @@ def fmt_money_short(amount: Decimal | int, currency: str, locale: str) -> str:
     if divisor is not None:
         exponent = (amount / divisor).normalize().as_tuple().exponent
         digits = max(0, -exponent) if isinstance(exponent, int) else 3
-        if digits <= 2:
+        if digits <= 1:
             return format_compact_currency(amount, currency, locale=locale, fraction_digits=digits)
     return fmt_money(amount, currency, locale)
 

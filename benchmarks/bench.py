@@ -1,0 +1,162 @@
+"""make-brief's benchmark: each figure as a median over repeated runs, beside its reference
+measured in the same run, and the ratio against its target.
+
+    python benchmarks/bench.py            # about a minute
+    python benchmarks/bench.py --quick    # fewer repeats
+
+Cold figures start a new Python process per run (the files themselves are in the page cache:
+"cold" means a fresh interpreter, not a cold disk). Warm figures run in this process after one
+untimed run. Nothing here is a test: timings are for reading, not for failing CI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "offer.yaml"
+BIN = Path(sys.executable).parent
+EXE = str(BIN / "make-brief") if (BIN / "make-brief").exists() else shutil.which("make-brief")
+ENV = {**os.environ, "SOURCE_DATE_EPOCH": "1795000000"}
+
+rows: list[tuple[str, str, str, str, str]] = []
+
+
+def median_cold(argv: list[str], repeat: int) -> float:
+    """Median wall time of `argv` in a new process, in ms."""
+    times = []
+    for _ in range(repeat + 1):
+        start = time.perf_counter()
+        subprocess.run(argv, env=ENV, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times[1:])  # the first run only warms the page cache
+
+
+def median_warm(func, repeat: int) -> float:
+    func()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        func()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def record(name: str, value: float, unit: str, reference: str, ref_value: float, target: str, ok: bool) -> None:
+    ratio = value / ref_value if ref_value else float("nan")
+    rows.append((name, f"{value:,.1f} {unit}", f"{reference} = {ref_value:,.1f} {unit}", f"{ratio:.2f}×", f"{target} {'✓' if ok else '✗'}"))
+
+
+def cold(repeat: int, tmp: Path) -> None:
+    py = sys.executable
+    click = median_cold([py, "-c", "import click"], repeat)
+    platypus = median_cold([py, "-c", "import reportlab.platypus"], repeat)
+    both = median_cold([py, "-c", "import reportlab.platypus, pypdf"], repeat)
+    rows.append(("import reportlab.platypus (reference)", f"{platypus:,.1f} ms", "", "", ""))
+    with_appendix = median_cold([EXE, str(EXAMPLE), "-o", str(tmp / "cold.pdf")], repeat)
+    record("cold make-brief examples/offer.yaml", with_appendix, "ms", "import platypus+pypdf", both, "≤ 1.5×", with_appendix <= 1.5 * both)
+    plain = tmp / "plain.yaml"
+    plain.write_text(EXAMPLE.read_text().split("appendices:")[0])
+    without = median_cold([EXE, str(plain), "-o", str(tmp / "plain.pdf")], repeat)
+    record("cold make-brief, no appendix", without, "ms", "import platypus+pypdf", both, "≤ 1.5×", without <= 1.5 * both)
+    check = (
+        "import sys; from make_brief.cli import main; sys.argv=['make-brief', sys.argv[1], '-o', sys.argv[2]]\n"
+        "try: main()\nexcept SystemExit: pass\nprint('pypdf' in sys.modules)"
+    )
+    loaded = subprocess.run([py, "-c", check, str(plain), str(tmp / "p2.pdf")], env=ENV, capture_output=True, text=True).stdout.strip()
+    rows.append(("pypdf imported without appendices?", loaded.splitlines()[-1] if loaded else "?", "", "", "must be False"))
+    helped = median_cold([EXE, "--help"], repeat)
+    record("cold make-brief --help", helped, "ms", "import click", click, "≤ 2×", helped <= 2 * click)
+    validated = median_cold([EXE, "validate", str(EXAMPLE)], repeat)
+    record("cold make-brief validate", validated, "ms", "import click", click, "≤ 2×", validated <= 2 * click)
+
+
+def warm(repeat: int) -> None:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from floor import floor_from_example
+
+    from make_brief.offer import load_offer
+    from make_brief.pipeline import make_pdf
+
+    offer = load_offer(EXAMPLE)
+    brief = median_warm(lambda: make_pdf(offer), repeat)
+    floor = median_warm(floor_from_example, repeat)
+    record("warm brief (render + merge)", brief, "ms", "raw-canvas floor", floor, "≤ 1.5×", brief <= 1.5 * floor)
+
+
+def sizes(tmp: Path) -> None:
+    from make_brief.offer import load_offer
+    from make_brief.pipeline import make_pdf
+
+    plain = tmp / "plain.yaml"
+    plain.write_text(EXAMPLE.read_text().split("appendices:")[0])
+    alone = len(make_pdf(load_offer(plain)).pdf)
+    record("example brief size, no appendix", alone / 1024, "KB", "40 KB target", 40, "≤ 1.0×", alone <= 40 * 1024)
+    merged = len(make_pdf(load_offer(EXAMPLE)).pdf)
+    parts = alone + (EXAMPLE.parent / "offer-letter.pdf").stat().st_size
+    record("merged brief size", merged / 1024, "KB", "sum of parts", parts / 1024, "≤ 1.1×", merged <= 1.1 * parts)
+
+
+def batch(tmp: Path, small: int, large: int) -> None:
+    """Briefs per second with 1 and 2 workers, and peak memory of a small and a large batch."""
+    help_text = subprocess.run([EXE, "build", "--help"], capture_output=True, text=True).stdout
+    if "--jobs" not in help_text:
+        rows.append(("batch", "skipped: this build has no --jobs", "", "", ""))
+        return
+    folder = tmp / "offers"
+    folder.mkdir()
+    text = EXAMPLE.read_text().split("appendices:")[0]
+    for i in range(large):
+        (folder / f"offer-{i:05d}.yaml").write_text(text.replace("Jane Doe", f"Candidate {i:05d}"))
+    few = tmp / "few"
+    few.mkdir()
+    for path in sorted(folder.iterdir())[:small]:
+        shutil.copy(path, few / path.name)
+
+    def run(source: Path, jobs: int) -> tuple[float, int]:
+        out = tempfile.mkdtemp(dir=tmp)
+        start = time.perf_counter()
+        done = subprocess.run(["/usr/bin/time", "-f", "%M", EXE, str(source), "--out-dir", out, "-j", str(jobs)],
+                              env=ENV, capture_output=True, text=True, check=True)
+        seconds = time.perf_counter() - start
+        peak_kb = int(done.stderr.strip().splitlines()[-1])
+        return seconds, peak_kb
+
+    one, _ = run(few, 1)
+    two, _ = run(few, 2)
+    rate1, rate2 = small / one, small / two
+    record("batch briefs/s, 2 workers", rate2, "/s", "1 worker", rate1, "≥ 1.8×", rate2 >= 1.8 * rate1)
+    _, peak_small = run(few, 2)
+    _, peak_large = run(folder, 2)
+    record(f"peak memory, {large} offers", peak_large / 1024, "MB", f"{small} offers", peak_small / 1024, "≤ 1.2×", peak_large <= 1.2 * peak_small)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repeats and a smaller batch")
+    args = parser.parse_args()
+    repeat = 5 if args.quick else 11
+    with tempfile.TemporaryDirectory() as name:
+        tmp = Path(name)
+        cold(repeat, tmp)
+        warm(10 if args.quick else 30)
+        sizes(tmp)
+        batch(tmp, 50, 400 if args.quick else 2000)
+    print(f"make-brief benchmark · {platform.python_implementation()} {platform.python_version()} · "
+          f"{platform.machine()} · {os.cpu_count()} cores · medians of {repeat} cold runs")
+    widths = [max(len(r[i]) for r in rows) for i in range(5)]
+    for row in [("figure", "value", "reference", "ratio", "target"), *rows]:
+        print("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)))
+
+
+if __name__ == "__main__":
+    main()
