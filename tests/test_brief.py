@@ -19,6 +19,7 @@ SECTIONS = [
     "Your script",
     "Evidence & sources",
 ]
+GUIDE_APPENDIX = "How to read this brief and where the numbers come from"  # the Segment guide's own
 
 
 @pytest.fixture
@@ -58,14 +59,14 @@ def test_london_brief_is_in_pounds(brief):
 
 def test_sections_outline_and_metadata(brief):
     pdf = brief()
-    assert [title for title, _ in pdf.outline] == SECTIONS
+    assert [title for title, _ in pdf.outline] == [*SECTIONS, GUIDE_APPENDIX]
     pages = [page for _, page in pdf.outline]
     assert pages == sorted(pages) and pages[-1] > 0  # entries point at their own pages
     assert pdf.metadata["/Title"] == "Negotiation brief: Jane Doe — Engineering Manager, Segment"
     assert pdf.metadata["/Author"] == "Jane Doe"
     assert "San Francisco" in pdf.metadata["/Subject"]
-    total = len(pdf.pages)
-    for number, text in enumerate(pdf.pages, start=1):
+    total = pdf.outline[-1][1]  # the brief's own pages, before the guide's appendix
+    for number, text in enumerate(pdf.pages[:total], start=1):
         assert re.search(rf"page {number} of\s*{total}", text)
 
 
@@ -136,8 +137,9 @@ def test_appendix_is_merged_with_its_outline_entry(write_offer, read_pdf, offer_
     result = build_brief(path, tmp_path / "brief.pdf")
     pdf = read_pdf(result.path)
     assert result.pages == len(pdf.pages)
-    assert pdf.outline[-1] == ("Offer letter", len(pdf.pages) - 1)
-    assert "Offer of employment" in pdf.pages[-1]
+    # the candidate's appendix, then the guide's own
+    assert pdf.outline[-2:] == [("Offer letter", len(pdf.pages) - 2), (GUIDE_APPENDIX, len(pdf.pages) - 1)]
+    assert "Offer of employment" in pdf.pages[-2]
     assert pdf.metadata["/Title"].startswith("Negotiation brief: Jane Doe")
 
 
@@ -186,4 +188,4 @@ def test_empty_password_appendix_is_opened(write_offer, tmp_path, offer_letter, 
     writer.encrypt("")
     writer.write(tmp_path / "open.pdf")
     result = build_brief(write_offer(offer_data(appendices=["open.pdf"])), tmp_path / "out.pdf")
-    assert "Offer of employment" in read_pdf(result.path).pages[-1]
+    assert "Offer of employment" in read_pdf(result.path).pages[-2]  # the guide's appendix is last

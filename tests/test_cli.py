@@ -9,22 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from conftest import EXAMPLES, offer_data
 
 from make_brief import __version__
 from make_brief.cli import main
-
-
-@pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner()
-
-
-@pytest.fixture
-def in_tmp(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 def test_default_command_writes_output_slug_pdf(runner, in_tmp, write_offer, read_pdf):
@@ -120,7 +108,10 @@ def test_real_subprocess_on_the_bundled_example(tmp_path, read_pdf):
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == str(tmp_path / "b.pdf") and done.stderr == ""
     pdf = read_pdf(tmp_path / "b.pdf")
-    assert pdf.outline[-1][0] == "Offer letter"
+    assert [title for title, _ in pdf.outline[-2:]] == [
+        "Offer letter",
+        "How to read this brief and where the numbers come from",
+    ]
     bad = subprocess.run(
         [exe, str(tmp_path / "nope.yaml")], capture_output=True, text=True, env=env, timeout=60
     )

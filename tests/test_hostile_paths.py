@@ -84,13 +84,13 @@ def test_appendices_inside_the_offers_folder_are_merged(here, appendix):
     (here / "link.pdf").symlink_to("letter.pdf")
     write(here, appendix.replace("{here}", str(here)))
     pdf = made(build(["o.yaml", "-o", "out.pdf"]), here / "out.pdf")
-    assert "Offer of employment" in pdf.pages[-1]
+    assert "Offer of employment" in pdf.pages[-2]  # the guide's own appendix comes last
 
 
 def test_another_folder_can_be_allowed(here, monkeypatch):
     write(here, "../elsewhere/secret.pdf")
     monkeypatch.setenv("MAKE_BRIEF_APPENDIX_DIRS", str(here.parent / "elsewhere"))
-    assert "Offer of employment" in made(build(["o.yaml", "-o", "out.pdf"]), here / "out.pdf").pages[-1]
+    assert "Offer of employment" in made(build(["o.yaml", "-o", "out.pdf"]), here / "out.pdf").pages[-2]
 
 
 def test_a_guides_appendix_must_stay_in_the_guides_folder(here, monkeypatch):

@@ -133,7 +133,7 @@ def test_bad_appendices_are_refused_naming_the_offer_field_and_file(here, case):
 def test_an_appendix_with_an_empty_password_is_opened(here, algorithm):
     with_appendix(here, encrypted("", algorithm))
     pdf = made(build(["o.yaml", "-o", "out.pdf"]), here / "out.pdf")
-    assert "Offer of employment" in pdf.pages[-1]
+    assert "Offer of employment" in pdf.pages[-2]
 
 
 @pytest.mark.parametrize(
@@ -148,7 +148,7 @@ def test_a_repairable_appendix_is_merged_with_one_warning(here, content, said):
     with_appendix(here, content)
     result = build(["o.yaml", "-o", "out.pdf"])
     pdf = made(result, here / "out.pdf")
-    assert pdf.reader.outline[-1].title == "Appendix"
+    assert pdf.reader.outline[-2].title == "Appendix"
     lines = result.stderr.splitlines()
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith(
@@ -163,7 +163,7 @@ def test_limits_can_be_raised_and_lowered(here, monkeypatch):
     monkeypatch.setenv("MAKE_BRIEF_APPENDIX_MAX_PAGES", "600")
     pdf = made(build(["o.yaml", "-o", "out.pdf"]), here / "out.pdf")
     assert len(pdf.pages) == 600 + len(pdf.pages[:-600])
-    assert pdf.reader.outline[-1].title == "Appendix"
+    assert pdf.reader.outline[-2].title == "Appendix"
 
     big = LETTER.read_bytes() + b"%" + b"x" * 1_500_000 + b"\n"  # readable, 1.5 MB
     with_appendix(here, big)
@@ -174,7 +174,7 @@ def test_limits_can_be_raised_and_lowered(here, monkeypatch):
         "(raise it with $MAKE_BRIEF_APPENDIX_MAX_MB)",
     )
     monkeypatch.setenv("MAKE_BRIEF_APPENDIX_MAX_MB", "2")
-    assert "Offer of employment" in made(build(["o.yaml", "-o", "big.pdf"]), here / "big.pdf").pages[-1]
+    assert "Offer of employment" in made(build(["o.yaml", "-o", "big.pdf"]), here / "big.pdf").pages[-2]
 
     image = b"<< /Type /XObject /Subtype /Image /Width 8192 /Height 8192 /ColorSpace /DeviceRGB "
     image += b"/BitsPerComponent 8 /Length %d /Filter [/FlateDecode] >>\nstream\n%s\nendstream" % _bomb(192)
@@ -238,7 +238,7 @@ def test_active_content_of_an_appendix_is_removed(here):
     root = pdf.reader.trailer["/Root"]
     assert "/OpenAction" not in root and "/AA" not in root
     assert "/JavaScript" not in (root.get("/Names") or {})
-    last = pdf.reader.pages[-1]
+    last = pdf.reader.pages[-2]
     assert "/AA" not in last
     kept = [a.get_object().get("/A") for a in last["/Annots"]]
     assert [a.get_object()["/URI"] for a in kept if a is not None] == ["https://example.com/kept"]
@@ -250,5 +250,5 @@ def test_an_appendix_name_with_markup_is_an_outline_title_as_written(here):
     shutil.copy(LETTER, here / name)
     (here / "o.yaml").write_text(dump(offer(appendices=[name])))
     pdf = made(build(["o.yaml", "-o", "out.pdf"]), here / "out.pdf")
-    assert pdf.reader.outline[-1].title == "<i>letter & co <b>"
-    assert f"Appended after this brief: {name}." in pdf.flat
+    assert pdf.reader.outline[-2].title == "<i>letter & co <b>"
+    assert f"Appended after this brief: {name}, " in pdf.flat  # then the guide's own

@@ -181,6 +181,6 @@ def test_a_batch_with_hostile_offers_makes_every_good_brief(tmp_path, monkeypatc
     ann = made(build(["ann.yaml", "-o", "ann.pdf"]), tmp_path / "ann.pdf")
     assert "Ann <b>Lee</b>" in ann.flat
     bo = PdfReader(tmp_path / "briefs" / "bo-svensson-segment-engineering-manager.pdf")
-    assert "Offer of employment" in bo.pages[-1].extract_text()
+    assert "Offer of employment" in bo.pages[-2].extract_text()
     assert not (tmp_path / "pwned").exists()
     assert yaml.safe_load((tmp_path / "ann.yaml").read_text())["candidate"]["name"] == "Ann <b>Lee</b>"

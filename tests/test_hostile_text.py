@@ -121,6 +121,9 @@ def hostile_guide(folder: Path) -> dict[str, str]:
         {"title": payload("sources.0"), "url": 'https://example.com/a?b=1&c="><img src="/etc/passwd"/>'},
         {"title": payload("sources.1")},
     ]
+    # the guide's own appendix, under a hostile title (named in the sources and the outline)
+    (folder / "appendix.pdf").write_bytes((GUIDE.parent / guide["appendices"][0]["file"]).read_bytes())
+    guide["appendices"] = [{"title": payload("appendices.0.title"), "file": "appendix.pdf"}]
     (folder / "evil.yaml").write_text(dump(guide), encoding="utf-8")
     return shown
 
@@ -136,7 +139,7 @@ def test_a_guide_with_hostile_text_in_every_field_is_shown_as_text(here, monkeyp
     assert missing == []
     # the footer names the guide: its "{page}" stays text, the page number is the footer's own
     footer = f"Prepared with make-brief · {shown['title']}"[:60]
-    assert all(footer in page for page in pdf.pages)
+    assert all(footer in page for page in pdf.pages[:-1])  # the last page is the appendix
     assert pdf.images() == 0
     assert '/URI https://example.com/a?b=1&c="><img src="/etc/passwd"/>' in pdf.link_targets()
     assert all(t.startswith("/URI https://") for t in pdf.link_targets())
@@ -245,6 +248,7 @@ def test_names_with_placeholders_stay_text_in_header_and_footer(here):
     name = "{page} {pages} {candidate} {guide}"
     (here / "o.yaml").write_text(dump(offer(candidate={"name": name})))
     pdf = made(build(["o.yaml", "-o", "brief.pdf"]), here / "brief.pdf")
-    assert all(f"Negotiation brief · {name}" in page for page in pdf.pages[1:])
-    assert all(re.search(rf"page {n} of\s*{len(pdf.pages)}", page) for n, page in enumerate(pdf.pages, 1))
+    brief = pdf.pages[:-1]  # the guide's own appendix page comes last, with its own footer
+    assert all(f"Negotiation brief · {name}" in page for page in brief[1:])
+    assert all(re.search(rf"page {n} of\s*{len(brief)}", page) for n, page in enumerate(brief, 1))
     assert isinstance(pdf, Pdf)

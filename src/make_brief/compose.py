@@ -211,7 +211,7 @@ def build_context(offer: Offer, figures: Figures, template: Template, today: dat
         "script": personalise(script.template, numbers, claim),
         "levers": levers,
         "stock_scaled": offer.stock_years != guide.stock_years,
-        "appendices": [p.name for p in offer.appendices],
+        "appendices": [p.name for p in offer.appendices] + [a.title for a in guide.appendices],
     }
 
 

@@ -67,3 +67,9 @@ class TemplateError(BriefError):
 
 class OutputError(BriefError):
     """The brief could not be written where asked."""
+
+
+def shown(text: str, limit: int = 60, quote: bool = True) -> str:
+    """`text` as an error message shows it: cut to `limit` characters, quoted like repr()."""
+    cut = text if len(text) <= limit else text[:limit] + "…"
+    return repr(cut) if quote else cut

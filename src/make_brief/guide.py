@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,10 +19,12 @@ import msgspec
 
 from .errors import GuideError
 from .loading import Document, convert, load_yaml
+from .places import find_place
 from .resources import data_dir
 
 MAX_GUIDE_BYTES = 2_000_000
 PLACEHOLDERS = frozenset({"base", "stock", "stock_years", "bonus_pct", "competing"})
+TOTAL_TOLERANCE = Decimal("0.03")  # a total-comp band may differ this much from its parts
 
 
 class _Model(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -145,8 +148,9 @@ class Finding:
     message: str
 
 
-def check_guide(guide: Guide) -> list[Finding]:
-    """Everything in `guide` that would mislead a candidate, errors first."""
+def check_guide(guide: Guide, warnings: bool = True) -> list[Finding]:
+    """Everything in `guide` that would mislead a candidate, errors first (only errors when
+    `warnings` is false: loading a guide for a brief needs no more, and formats no money)."""
     found: list[Finding] = []
 
     def add(level: str, field: str, message: str) -> None:
@@ -171,6 +175,19 @@ def check_guide(guide: Guide) -> list[Finding]:
                 add("error", f"{where}.{part}", f"low {band.low} is above high {band.high}")
             elif band.low == band.high and part != "bonus_pct":
                 add("error", f"{where}.{part}", "low equals high: the band has no width")
+        if not re.fullmatch(r"[a-z]{2,3}(_[A-Z][a-z]{3})?(_(?:[A-Z]{2}|\d{3}))?", region.locale):
+            add("error", f"{where}.locale", f"{region.locale!r} is not a locale such as en_US")
+        place = find_place(region.name)
+        if place is not None and place.currency != region.currency:
+            add(
+                "error",
+                f"{where}.currency",
+                f"{region.name} pays in {place.currency}, but its bands are in {region.currency}",
+            )
+        bands = (region.base, region.stock, region.bonus_pct, region.total_comp)
+        valid = all(b.low <= b.high for b in bands)
+        if warnings and valid and (message := _total_mismatch(region, guide.stock_years)):
+            add("warning", f"{where}.total_comp", message)
     script = guide.script
     region = guide.region(script.region)
     if region is None:
@@ -186,6 +203,15 @@ def check_guide(guide: Guide) -> list[Finding]:
                 )
         if not region.stock.low <= script.accept_stock_above <= region.stock.high:
             add("error", "script.accept_stock_above", f"outside {region.name}'s stock band")
+        if not region.bonus_pct.low <= script.bonus_pct <= region.bonus_pct.high:
+            add(
+                "warning",
+                "script.bonus_pct",
+                f"the bonus target {script.bonus_pct}% is outside {region.name}'s band"
+                f" {region.bonus_pct.low}–{region.bonus_pct.high}%",
+            )
+        if script.accept_stock_above > script.stock:
+            add("warning", "script.accept_stock_above", "the accept threshold is above the stock ask")
     if script.stock_years != guide.stock_years:
         add("warning", "script.stock_years", "differs from the guide's stock_years")
     for field, text in _templates(guide):
@@ -197,11 +223,43 @@ def check_guide(guide: Guide) -> list[Finding]:
             add("error", f"levers.{i}.requires", "only 'competing_offer' is known")
     if not guide.sources:
         add("warning", "sources", "the guide names no source for its figures")
+    if guide.as_of is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", guide.as_of):
+        add("warning", "as_of", f"{guide.as_of!r} is not a month such as 2026-02")
     for i, source in enumerate(guide.sources):
+        if not source.title.strip():
+            add("error", f"sources.{i}.title", "a source needs a title")
         if source.url and not re.match(r"https?://", source.url):
             add("error", f"sources.{i}.url", "a source link must start with http:// or https://")
     found.sort(key=lambda f: f.level != "error")
-    return found
+    return found if warnings else [f for f in found if f.level == "error"]
+
+
+def _total_mismatch(region: Region, stock_years: int) -> str | None:
+    """Why `region`'s total-comp band is not roughly base + stock / years + bonus, if it is not."""
+    from .money import fmt_money, fmt_money_short
+
+    def parts(end: str) -> Decimal:
+        base = Decimal(str(getattr(region.base, end)))
+        stock = Decimal(str(getattr(region.stock, end))) / stock_years
+        return base + stock + base * Decimal(str(getattr(region.bonus_pct, end))) / 100
+
+    low, high = parts("low"), parts("high")
+    if not low or not high:
+        return None
+    off = [Decimal(str(region.total_comp.low)) / low - 1, Decimal(str(region.total_comp.high)) / high - 1]
+    if max(abs(o) for o in off) <= TOTAL_TOLERANCE:
+        return None
+
+    def show(value: object, short: bool = False) -> str:
+        fmt = fmt_money_short if short else fmt_money
+        return fmt(Decimal(str(value)), region.currency, region.locale)
+
+    return (
+        f"{region.name}: the total-comp band {show(region.total_comp.low, True)}–"
+        f"{show(region.total_comp.high, True)} differs from base + stock ÷ {stock_years} + bonus ="
+        f" {show(low)}–{show(high)} by {off[0]:+.1%} and {off[1]:+.1%}"
+        f" (more than {TOTAL_TOLERANCE:.0%})"
+    )
 
 
 def _templates(guide: Guide) -> list[tuple[str, str]]:
@@ -213,20 +271,38 @@ def _templates(guide: Guide) -> list[tuple[str, str]]:
 # --- finding and loading -------------------------------------------------------------------
 
 
+BUNDLED = "bundled"
+
+
+def guide_folders(extra: tuple[Path, ...] = ()) -> list[tuple[Path, str]]:
+    """Folders searched for guides and where each comes from, highest priority first:
+    --guides, $MAKE_BRIEF_GUIDES, then the bundled guides."""
+    env = [Path(p) for p in os.environ.get("MAKE_BRIEF_GUIDES", "").split(os.pathsep) if p]
+    return [
+        *((p, "--guides") for p in extra),
+        *((p, "MAKE_BRIEF_GUIDES") for p in env),
+        (data_dir() / "guides", BUNDLED),
+    ]
+
+
 def guide_dirs(extra: tuple[Path, ...] = ()) -> list[Path]:
     """Folders searched for guides, highest priority first: --guides, $MAKE_BRIEF_GUIDES, bundled."""
-    env = [Path(p) for p in os.environ.get("MAKE_BRIEF_GUIDES", "").split(os.pathsep) if p]
-    return [*extra, *env, data_dir() / "guides"]
+    return [folder for folder, _ in guide_folders(extra)]
+
+
+def all_guides(extra: tuple[Path, ...] = ()) -> dict[str, list[tuple[Path, str]]]:
+    """Every guide id with each file that has it and where that file comes from; the first wins."""
+    found: dict[str, list[tuple[Path, str]]] = {}
+    for folder, origin in guide_folders(extra):
+        if folder.is_dir():
+            for path in sorted(folder.glob("*.yaml")):
+                found.setdefault(path.stem, []).append((path, origin))
+    return found
 
 
 def available(extra: tuple[Path, ...] = ()) -> dict[str, Path]:
     """Every guide id and the file that wins for it."""
-    found: dict[str, Path] = {}
-    for folder in guide_dirs(extra):
-        if folder.is_dir():
-            for path in sorted(folder.glob("*.yaml")):
-                found.setdefault(path.stem, path)
-    return found
+    return {guide_id: files[0][0] for guide_id, files in all_guides(extra).items()}
 
 
 def find_guide(guide_id: str, extra: tuple[Path, ...] = ()) -> Path:
@@ -250,11 +326,37 @@ def _load_cached(path: Path, _mtime: int, _size: int) -> Guide:
     return guide_from_document(doc, path.stem)
 
 
-def guide_from_document(doc: Document, guide_id: str) -> Guide:
+def read_guide(path: Path) -> tuple[Guide, Document]:
+    """The guide in `path`, checked against the schema only (see check_guide for the rules)."""
+    doc = load_yaml(path, what="guide", max_bytes=MAX_GUIDE_BYTES)
+    return guide_struct(doc, path.stem), doc
+
+
+def guide_struct(doc: Document, guide_id: str) -> Guide:
     guide = convert(doc, Guide)
-    guide = msgspec.structs.replace(guide, id=guide_id, path=str(doc.path))
-    errors = [f for f in check_guide(guide) if f.level == "error"]
+    return msgspec.structs.replace(guide, id=guide_id, path=str(doc.path))
+
+
+def guide_from_document(doc: Document, guide_id: str) -> Guide:
+    guide = guide_struct(doc, guide_id)
+    errors = [f for f in check_guide(guide, warnings=False) if f.level == "error"]
     if errors:
         first = errors[0]
         raise doc.error(first.field, first.message, hint="run `make-brief guides check`")
     return guide
+
+
+def check_files(guide: Guide) -> list[Finding]:
+    """What check_guide cannot see without reading files: each appendix exists and is a PDF."""
+    found = []
+    for i, appendix in enumerate(guide.appendices):
+        path = Path(guide.path).parent / appendix.file
+        try:
+            with path.open("rb") as handle:
+                is_pdf = b"%PDF-" in handle.read(1024)
+        except OSError:
+            found.append(Finding("error", f"appendices.{i}.file", f"no such file {str(path)!r}"))
+            continue
+        if not is_pdf:
+            found.append(Finding("error", f"appendices.{i}.file", f"{str(path)!r} is not a PDF"))
+    return found

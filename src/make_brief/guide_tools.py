@@ -1,0 +1,193 @@
+"""What the ``make-brief guides`` commands do, without click: find guides and where each comes
+from, check them (YAML guides and markdown sources alike), and describe one in plain text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from .errors import BriefError, GuideError
+from .guide import (
+    BUNDLED,
+    MAX_GUIDE_BYTES,
+    Finding,
+    Guide,
+    Region,
+    all_guides,
+    check_files,
+    check_guide,
+    read_guide,
+)
+from .loading import read_text
+
+MARKDOWN = (".md", ".markdown", ".txt")
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One guide as `guides list` shows it."""
+
+    id: str
+    path: Path
+    origin: str  # "bundled", "--guides" or "MAKE_BRIEF_GUIDES"
+    overrides: tuple[str, ...]  # where the files it hides come from
+    guide: Guide | None
+    error: str | None = None
+
+    @property
+    def where(self) -> str:
+        return BUNDLED if self.origin == BUNDLED else f"{self.path.parent} ({self.origin})"
+
+
+def list_guides(extra: tuple[Path, ...] = ()) -> list[Listed]:
+    """Every guide id, the file that wins for it, and what it overrides."""
+    out = []
+    for guide_id, files in sorted(all_guides(extra).items()):
+        path, origin = files[0]
+        hidden = tuple(o if o == BUNDLED else f"{p.parent} ({o})" for p, o in files[1:])
+        try:
+            guide, error = read_guide(path)[0], None
+        except BriefError as exc:
+            guide, error = None, str(exc)
+        out.append(Listed(guide_id, path, origin, hidden, guide, error))
+    return out
+
+
+@dataclass
+class Checked:
+    """What `guides check` found in one guide."""
+
+    name: str  # the id, or the path as given
+    where: str
+    findings: list[tuple[Finding, int | None]] = field(default_factory=list)  # with markdown lines
+
+    @property
+    def errors(self) -> int:
+        return sum(f.level == "error" for f, _ in self.findings)
+
+    @property
+    def warnings(self) -> int:
+        return sum(f.level == "warning" for f, _ in self.findings)
+
+
+def check_targets(targets: tuple[str, ...], extra: tuple[Path, ...] = ()) -> list[Checked]:
+    """Check each target (a guide id, a guide YAML file or a markdown guide); all guides when
+    there is none."""
+    if not targets:
+        return [check_yaml(item.path, item.id, item.where) for item in list_guides(extra)]
+    known = all_guides(extra)
+    out = []
+    for target in targets:
+        path = Path(target)
+        if target in known and not path.is_file():
+            file, origin = known[target][0]
+            out.append(check_yaml(file, target, BUNDLED if origin == BUNDLED else str(file)))
+        elif path.suffix.lower() in MARKDOWN:
+            out.append(check_markdown(path))
+        elif path.suffix.lower() in (".yaml", ".yml") or path.exists():
+            out.append(check_yaml(path, target, str(path)))
+        else:
+            names = ", ".join(sorted(known)) or "none"
+            finding = Finding("error", "", f"no guide or file {target!r} (known guides: {names})")
+            out.append(Checked(target, "", [(finding, None)]))
+    return out
+
+
+def check_yaml(path: Path, name: str, where: str) -> Checked:
+    checked = Checked(name, where)
+    try:
+        guide, doc = read_guide(path)
+    except BriefError as exc:
+        checked.findings.append((Finding("error", "", str(exc)), None))
+        return checked
+    for finding in [*check_files(guide), *check_guide(guide)]:
+        checked.findings.append((finding, doc.lines.get(finding.field)))
+    checked.findings.sort(key=lambda item: item[0].level != "error")
+    return checked
+
+
+def check_markdown(path: Path, script_region: str | None = None) -> Checked:
+    """A markdown guide checked as `guides import` would import it (nothing is written)."""
+    from .guide_import import import_guide
+
+    checked = Checked(str(path), str(path))
+    try:
+        text = read_text(path, what="guide", max_bytes=MAX_GUIDE_BYTES)
+        imported = import_guide(text, file=str(path), script_region=script_region)
+    except BriefError as exc:  # its message names the file and the line
+        checked.findings.append((Finding("error", "", str(exc)), None))
+        return checked
+    for line, message in imported.notes:
+        checked.findings.append((Finding("warning", "", message), line))
+    return checked
+
+
+def resolve(target: str, extra: tuple[Path, ...] = ()) -> tuple[Guide, str]:
+    """The guide named by id or path, and where it comes from."""
+    known = all_guides(extra)
+    path = Path(target)
+    if target in known and not path.is_file():
+        path, origin = known[target][0]
+        return read_guide(path)[0], BUNDLED if origin == BUNDLED else f"{path} ({origin})"
+    if path.is_file():
+        return read_guide(path)[0], str(path)
+    names = ", ".join(sorted(known)) or "none"
+    raise GuideError(f"unknown guide {target!r}", hint=f"known guides: {names}")
+
+
+def describe(guide: Guide, where: str) -> list[str]:
+    """The guide in plain text, as `guides show` prints it."""
+    from .money import fmt_money, fmt_money_short, fmt_number
+
+    def band(region: Region, part: str) -> str:
+        low, high = (Decimal(str(v)) for v in (getattr(region, part).low, getattr(region, part).high))
+        return "–".join(fmt_money_short(v, region.currency, region.locale) for v in (low, high))
+
+    parent = f" (part of {guide.parent_company})" if guide.parent_company else ""
+    lines = [
+        guide.title,
+        f"id: {guide.id} · from {where}",
+        f"{guide.role} at {guide.company}{parent} · as of {guide.as_of or 'unknown'}"
+        f" · stock over {guide.stock_years} years",
+        "",
+        f"Negotiation DNA: {guide.negotiation_dna.headline}",
+        "",
+        "Regions:",
+    ]
+    for region in guide.regions:
+        aliases = f" (also {', '.join(region.aliases)})" if region.aliases else ""
+        lines += [
+            f"  {region.name}{aliases}: {region.currency}, formatted as {region.locale}",
+            f"    base {band(region, 'base')} · stock {band(region, 'stock')}"
+            f" · bonus {fmt_number(Decimal(str(region.bonus_pct.low)))}–"
+            f"{fmt_number(Decimal(str(region.bonus_pct.high)))}% · total comp {band(region, 'total_comp')}",
+        ]
+    if guide.level_mapping:
+        lines += ["", "Levels: " + " = ".join(f"{e.company} {e.level}" for e in guide.level_mapping)]
+    if guide.headline_lever:
+        lever = guide.headline_lever
+        lines += ["", f"Headline lever: {(lever.emoji + ' ') if lever.emoji else ''}{lever.title}"]
+    lines += ["", "Levers:"]
+    for i, lv in enumerate(guide.levers, start=1):
+        needs = " (only with a competing offer)" if lv.requires == "competing_offer" else ""
+        lines.append(f"  {i}. {lv.title}{needs}")
+    script, region = guide.script, guide.script_region
+
+    def money(value: float) -> str:
+        return fmt_money(Decimal(str(value)), region.currency, region.locale)
+
+    lines += [
+        "",
+        f"Script, for {region.name}: base {money(script.base)} · stock {money(script.stock)}"
+        f" over {script.stock_years} years · bonus {fmt_number(Decimal(str(script.bonus_pct)))}%"
+        f" · accept if the stock is above {money(script.accept_stock_above)}",
+        f"  “{script.quote}”",
+        "",
+        "Sources:" if guide.sources else "Sources: none",
+    ]
+    lines += [f"  - {s.title}" + (f" <{s.url}>" if s.url else "") for s in guide.sources]
+    if guide.appendices:
+        lines += ["", "Appendices:"]
+        lines += [f"  - {a.title} ({a.file})" for a in guide.appendices]
+    return lines

@@ -1,0 +1,137 @@
+"""Repairing mojibake: UTF-8 text that was read as Windows-1252 and saved again.
+
+Guides arrive damaged that way ("â€“" for "–", "Â£" for "£"). ftfy, a library made for
+exactly this, undoes it; it is configured to fix the encoding only, so that the text is
+otherwise kept exactly as written (no quote uncurling, no normalisation, no HTML unescaping).
+
+One kind of damage ftfy cannot undo: Windows-1252 has no characters for the bytes 81, 8D, 8F,
+90 and 9D, so those bytes were lost on the way ("ðŸ—ï¸" is 🏗️ without its two 8F bytes). Such a
+run is repaired here only when putting lost bytes back gives emoji (fully qualified, by the
+`emoji` library's data): an emoji is a whole unit that cannot be mistaken for words. Where more
+than one emoji fits, the one whose lost bytes sit earliest is taken and a note names the others.
+Any other run of damage that cannot be undone is an error naming its line.
+
+Lines are repaired one by one, so that line numbers stay those of the file.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+
+from .errors import GuideError, shown
+
+LOST_BYTES = (0x81, 0x8D, 0x8F, 0x90, 0x9D)  # undefined in Windows-1252
+MAX_LOST = 4  # lost bytes put back in one run, at most
+MAX_RUN = 32  # bytes in a run worth restoring (an emoji sequence is shorter)
+
+_CONT = "".join(bytes([b]).decode("cp1252") for b in range(0x80, 0xC0) if b not in LOST_BYTES)
+_LEAD = "".join(bytes([b]).decode("cp1252") for b in range(0xC2, 0xF5))
+_RUN = re.compile(f"(?:[{re.escape(_LEAD)}][{re.escape(_CONT)}]+)+")
+
+
+@dataclass
+class Repaired:
+    text: str
+    notes: list[tuple[int, str]] = field(default_factory=list)  # (line, what was guessed)
+
+
+def _config():  # type: ignore[no-untyped-def]
+    from ftfy import TextFixerConfig
+
+    return TextFixerConfig(
+        unescape_html=False,
+        remove_terminal_escapes=False,
+        fix_encoding=True,
+        restore_byte_a0=False,  # a space after damage is a space, not a lost no-break space
+        replace_lossy_sequences=False,
+        decode_inconsistent_utf8=True,
+        fix_c1_controls=True,
+        fix_latin_ligatures=False,
+        fix_character_width=False,
+        uncurl_quotes=False,
+        fix_line_breaks=False,
+        fix_surrogates=True,
+        remove_control_chars=False,
+        normalization=None,
+        explain=False,
+    )
+
+
+def repair(text: str, file: str = "<text>") -> Repaired:
+    """`text` with its mojibake undone, line by line; a GuideError where it cannot be."""
+    from ftfy import fix_text
+
+    config = _config()
+    out = Repaired("")
+    lines = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        fixed = fix_text(line, config) if not line.isascii() else line
+        lines.append(_RUN.sub(lambda m, n=number: _repair_run(m.group(0), n, file, out.notes), fixed))
+    out.text = "\n".join(lines)
+    return out
+
+
+def _repair_run(run: str, line: int, file: str, notes: list[tuple[int, str]]) -> str:
+    raw = run.encode("cp1252")
+    try:
+        return raw.decode("utf-8")  # damage that ftfy judged too uncertain to touch
+    except UnicodeDecodeError:
+        pass
+    found = _restorations(raw) if len(raw) <= MAX_RUN else []
+    if not found:
+        raise GuideError(
+            f"the characters {shown(run)} are damaged (UTF-8 read as Windows-1252) and cannot be repaired",
+            file=file,
+            line=line,
+            hint="write them as they should be",
+        )
+    best = found[0]
+    if len(found) > 1:
+        others = ", ".join(f"{e} ({_name(e)})" for e in found[1:])
+        notes.append(
+            (
+                line,
+                f"{run!r} lost bytes in the damage; repaired as {best} ({_name(best)}),"
+                f" but it could also be {others}: check it",
+            )
+        )
+    return best
+
+
+def _restorations(raw: bytes) -> list[str]:
+    """Every emoji text that `raw` becomes with lost bytes put back, earliest positions first."""
+    results: dict[str, tuple[int, ...]] = {}
+    stack: list[tuple[bytes, tuple[int, ...]]] = [(raw, ())]
+    while stack:
+        data, positions = stack.pop()
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            if len(positions) >= MAX_LOST:
+                continue
+            end = min(exc.end, len(data)) if exc.reason != "unexpected end of data" else len(data)
+            for pos, byte in itertools.product(range(exc.start + 1, end + 1), LOST_BYTES):
+                stack.append((data[:pos] + bytes([byte]) + data[pos:], (*positions, pos)))
+            continue
+        if _all_emoji(text) and (text not in results or positions < results[text]):
+            results[text] = positions
+    return sorted(results, key=lambda t: (results[t], t))
+
+
+def _all_emoji(text: str) -> bool:
+    import emoji
+
+    found = emoji.emoji_list(text)
+    if "".join(m["emoji"] for m in found) != text:
+        return False
+    return all(
+        emoji.EMOJI_DATA.get(m["emoji"], {}).get("status") == emoji.STATUS["fully_qualified"] for m in found
+    )
+
+
+def _name(text: str) -> str:
+    import emoji
+
+    return emoji.demojize(text, delimiters=("", "")).replace("_", " ")

@@ -1,0 +1,144 @@
+"""Well-known places: the facts a guide's region table leaves unsaid.
+
+A guide names a region ("San Francisco") and writes its amounts with a mark ("$205K"). What
+the brief also needs, and the guide does not say, comes from this small table:
+
+* **aliases**, the short forms an offer file may use (SF, NYC, Bangalore);
+* **the currency** the place pays in, which decides what an ambiguous mark means ("$" is USD in
+  New York and SGD in Singapore) and lets `guides check` flag a region whose bands are in a
+  currency that is not its own;
+* **the locale** amounts are formatted in: English as written in the place's country
+  (``en_US``, ``en_GB``, ``en_IN``, ``en_CH``, ``en_JP``), since the brief is in English but
+  its reader expects their own country's grouping and symbols (``₹45,00,000``,
+  ``CHF 245'000``). In the euro area it is ``en_IE`` (``€95,000``): CLDR's English for
+  Germany, the Netherlands or France writes a decimal comma (``€138,8K``), which would sit
+  badly beside the brief's percentages (``24.2%``).
+
+A region that is not in the table keeps no aliases and gets its currency's locale
+(``CURRENCY_LOCALES``); its currency is what its amounts' mark says. Pure data, no I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str
+    currency: str  # ISO 4217 code
+    locale: str  # CLDR locale for its amounts
+    aliases: tuple[str, ...] = ()
+
+
+PLACES: tuple[Place, ...] = (
+    Place("San Francisco", "USD", "en_US", ("SF", "Bay Area", "San Francisco Bay Area")),
+    Place("New York", "USD", "en_US", ("NYC", "NY", "New York City")),
+    Place("Seattle", "USD", "en_US", ("SEA",)),
+    Place("Austin", "USD", "en_US", ("ATX",)),
+    Place("Toronto", "CAD", "en_CA", ("YYZ",)),
+    Place("London", "GBP", "en_GB", ("LDN", "LON")),
+    Place("Dublin", "EUR", "en_IE", ("DUB",)),
+    Place("Amsterdam", "EUR", "en_IE", ("AMS",)),
+    Place("Berlin", "EUR", "en_IE", ("BER",)),
+    Place("Munich", "EUR", "en_IE", ("München", "MUC")),
+    Place("Paris", "EUR", "en_IE", ("PAR",)),
+    Place("Zurich", "CHF", "en_CH", ("Zürich", "ZRH")),
+    Place("Geneva", "CHF", "en_CH", ("Genève", "GVA")),
+    Place("Bengaluru", "INR", "en_IN", ("Bangalore", "BLR")),
+    Place("Hyderabad", "INR", "en_IN", ("HYD",)),
+    Place("Pune", "INR", "en_IN", ("PNQ",)),
+    Place("Mumbai", "INR", "en_IN", ("Bombay", "BOM")),
+    Place("Tokyo", "JPY", "en_JP", ("TYO",)),
+    Place("Osaka", "JPY", "en_JP", ("OSA",)),
+    Place("Singapore", "SGD", "en_SG", ("SIN",)),
+    Place("Sydney", "AUD", "en_AU", ("SYD",)),
+)
+
+# The locale of a currency's amounts where the place is not in the table.
+CURRENCY_LOCALES = {
+    "USD": "en_US",
+    "GBP": "en_GB",
+    "EUR": "en_IE",
+    "INR": "en_IN",
+    "CHF": "en_CH",
+    "JPY": "en_JP",
+    "CAD": "en_CA",
+    "AUD": "en_AU",
+    "SGD": "en_SG",
+    "HKD": "en_HK",
+    "SEK": "en_SE",
+    "NOK": "en_NO",
+    "DKK": "en_DK",
+    "PLN": "en_PL",
+    "ILS": "en_IL",
+    "AED": "en_AE",
+    "NZD": "en_NZ",
+}
+
+# What a mark means when the place does not decide it: "$" is USD unless the region pays in
+# another dollar. Three-letter codes stand for themselves.
+MARKS = {
+    "$": "USD",
+    "US$": "USD",
+    "£": "GBP",
+    "€": "EUR",
+    "₹": "INR",
+    "Rs": "INR",
+    "Rs.": "INR",
+    "¥": "JPY",
+    "￥": "JPY",
+    "CHF": "CHF",
+    "Fr.": "CHF",
+    "S$": "SGD",
+    "C$": "CAD",
+    "CA$": "CAD",
+    "A$": "AUD",
+    "AU$": "AUD",
+}
+CURRENCIES = frozenset(CURRENCY_LOCALES)
+
+
+def _key(name: str) -> str:
+    return " ".join(name.casefold().replace(".", " ").split())
+
+
+_BY_NAME = {_key(n): p for p in PLACES for n in (p.name, *p.aliases)}
+
+
+def find_place(name: str) -> Place | None:
+    """The well-known place called `name` or one of its aliases, ignoring case."""
+    return _BY_NAME.get(_key(name))
+
+
+def aliases_for(name: str) -> list[str]:
+    """The other names of place `name`: its aliases, and its usual name if `name` is an alias."""
+    place = find_place(name)
+    if place is None:
+        return []
+    return [n for n in (place.name, *place.aliases) if _key(n) != _key(name)]
+
+
+def locale_for(name: str, currency: str) -> str:
+    """The locale for amounts in `currency` in the place `name` (see the module's docstring)."""
+    place = find_place(name)
+    if place is not None and place.currency == currency:
+        return place.locale
+    return CURRENCY_LOCALES.get(currency, "en")
+
+
+def currency_for_mark(mark: str, place_name: str | None = None) -> str | None:
+    """The currency that `mark` ("$", "₹", "CHF") means for amounts of the place `place_name`."""
+    from babel.numbers import get_currency_symbol
+
+    from .money import symbol_matches
+
+    mark = mark.strip()
+    place = find_place(place_name) if place_name else None
+    if place is not None:
+        own = get_currency_symbol(place.currency, locale=place.locale)  # "$" in Singapore is SGD
+        if symbol_matches(mark, place.currency) or mark == own:
+            return place.currency
+    if mark.upper() in CURRENCIES:
+        return mark.upper()
+    return MARKS.get(mark)
