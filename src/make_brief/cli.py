@@ -193,7 +193,7 @@ def init(path: Path, force: bool) -> None:
 
 # Command groups that live in their own modules are registered here, one line each:
 # main.add_command(<group>)
-
+from . import cli_templates  # noqa: E402, F401  (adds `templates`)
 
 if __name__ == "__main__":  # pragma: no cover
     main()
