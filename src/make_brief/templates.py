@@ -239,10 +239,10 @@ def resolve(name_or_dir: str | Path | None) -> Path:
 
 
 def load_template(name_or_dir: str | Path | None = None) -> Template:
-    folder = resolve(name_or_dir).resolve()
-    default = (templates_dir() / DEFAULT).resolve()
-    folders = (folder,) if folder == default else (folder, default)
-    key = (folder, _signature(folders))
+    folder = resolve(name_or_dir)  # as the user wrote it, so that errors name it so
+    default = templates_dir() / DEFAULT
+    folders = (default,) if folder.resolve() == default.resolve() else (folder, default)
+    key = (folder.resolve(), str(folder), _signature(folders))
     if key not in _CACHE:
         _CACHE.clear()  # one template at a time is the common case; keep memory flat
         _CACHE[key] = _load(folders)
