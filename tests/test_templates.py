@@ -11,21 +11,14 @@ import pytest
 from click.testing import CliRunner
 from conftest import EXAMPLES, ROOT, offer_data
 from pypdf.generic import ContentStream
+from test_brief import SECTIONS
 
 from make_brief.cli import main
 from make_brief.errors import TemplateError
 from make_brief.offer import load_offer
 from make_brief.pipeline import make_pdf
 
-DEFAULT_OUTLINE = [
-    "Negotiation brief",
-    "At a glance",
-    "The market",
-    "Negotiation DNA",
-    "Levers",
-    "Your script",
-    "Evidence & sources",
-]
+DEFAULT_OUTLINE = SECTIONS  # the default brief's sections, in order
 COMPACT_OUTLINE = ["Call sheet · Jane Doe", "Your numbers", "Where you stand", "Say this", "Levers"]
 
 
@@ -351,11 +344,17 @@ def test_damaged_font_and_logo_files(copy, runner, write_offer, tmp_path):
 # --- the sandbox ---------------------------------------------------------------------------
 
 
-def with_section(copy: Path, text: str) -> Path:
+def refused(copy: Path, write_offer, text: str) -> str:
+    """The error of a brief made with a section whose line 3 is `text`, the file and line
+    checked and taken off."""
     section = copy / "sections" / "probe.j2"
     section.write_text(f"## Probe\n\n{text}\n", encoding="utf-8")
     edit(copy / "style.yaml", "sections: [cover,", "sections: [cover, probe,")
-    return section
+    with pytest.raises(TemplateError) as caught:
+        make_pdf(load_offer(write_offer(offer_data())), copy)
+    where, _, message = str(caught.value).partition(": ")
+    assert where == f"{section}:3"
+    return message
 
 
 @pytest.mark.parametrize(
@@ -368,19 +367,13 @@ def with_section(copy: Path, text: str) -> Path:
     ],
 )
 def test_the_sandbox_refuses_python_internals(copy, write_offer, text, message):
-    section = with_section(copy, text)
-    with pytest.raises(TemplateError) as caught:
-        make_pdf(load_offer(write_offer(offer_data())), copy)
-    assert str(caught.value).startswith(f"{section}:3: {message}")
+    assert refused(copy, write_offer, text).startswith(message)
 
 
 @pytest.mark.parametrize("target", ["/etc/passwd", "../../../../../../etc/passwd", "../style.yaml"])
 def test_a_template_cannot_include_files_outside_the_template_folders(copy, write_offer, target):
-    section = with_section(copy, f"{{% include '{target}' %}}")
-    with pytest.raises(TemplateError) as caught:
-        make_pdf(load_offer(write_offer(offer_data())), copy)
-    assert str(caught.value) == (
-        f"{section}:3: no template {target!r} (a template can include only files of the template folders)"
+    assert refused(copy, write_offer, f"{{% include '{target}' %}}") == (
+        f"no template {target!r} (a template can include only files of the template folders)"
     )
 
 
@@ -396,10 +389,7 @@ def test_a_template_cannot_include_files_outside_the_template_folders(copy, writ
     ],
 )
 def test_markup_a_template_may_not_write(copy, write_offer, text, message):
-    section = with_section(copy, text)
-    with pytest.raises(TemplateError) as caught:
-        make_pdf(load_offer(write_offer(offer_data())), copy)
-    assert str(caught.value).startswith(f"{section}:3: {message}")
+    assert refused(copy, write_offer, text).startswith(message)
 
 
 @pytest.mark.parametrize("template", ["default", "compact"])
