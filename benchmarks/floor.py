@@ -70,13 +70,13 @@ def floor_from_example() -> bytes:
     from make_brief.compute import compute
     from make_brief.offer import load_offer
     from make_brief.pipeline import today
-    from make_brief.render import fonts_for
+    from make_brief.render import _register_fonts  # the brief's own fonts, registered once
     from make_brief.templates import load_template
 
     offer = load_offer(ROOT / "examples" / "offer.yaml")
     template = load_template()
     brief = compose(offer, compute(offer), template, today())
-    return floor_pdf(brief, fonts_for(template))
+    return floor_pdf(brief, _register_fonts(template))
 
 
 if __name__ == "__main__":

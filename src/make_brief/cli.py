@@ -193,7 +193,7 @@ def init(path: Path, force: bool) -> None:
 
 # Command groups that live in their own modules are registered here, one line each:
 # main.add_command(<group>)
-from . import cli_guides  # noqa: E402, F401  (adds `make-brief guides` to main; see its docstring)
+from . import cli_guides, cli_templates  # noqa: E402, F401  (each adds its group to main)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

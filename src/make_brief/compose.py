@@ -17,13 +17,16 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+import msgspec
 from markupsafe import Markup
 
 from .compute import Figures, applicable
 from .document import Block, Brief, Chart, ChartRow, Section, Table
+from .errors import TemplateError
 from .money import fmt_money, fmt_money_short, fmt_number, fmt_pct
 from .offer import Offer
-from .templates import Template, escape_data, plain
+from .sandbox import markup_problem
+from .templates import Template, escape_data, fill, format_day, plain
 
 COMPUTED = ("market_table", "band_chart")
 
@@ -48,34 +51,34 @@ def compose(offer: Offer, figures: Figures, template: Template, today: date) -> 
     context = build_context(offer, figures, template, today)
     sections = []
     for name in template.style.sections:
-        text = template.render(f"sections/{name}.j2", context)
-        blocks = tuple(parse_blocks(text, offer, figures, template))
+        source = f"sections/{name}.j2"
+        blocks = tuple(parse_blocks(template.render(source, context), offer, figures, template, source))
         title = next((plain(b.text) for b in blocks if b.kind in ("heading", "title")), name)
         sections.append(Section(name=name, title=title, blocks=blocks))
-    guide = offer.guide
-    role = f"{guide.role}, {guide.company}"
+    guide, style = offer.guide, template.style
+    # plain text for the header, footer and document properties: {page} and {pages} are the
+    # renderer's to fill
+    values = {
+        "candidate": offer.name,
+        "guide": guide.title,
+        "role": guide.role,
+        "company": guide.company,
+        "region": offer.region.name,
+    }
+    # in the header and footer, braces in the values are doubled, so that a name or a title
+    # holding "{page}" is shown as written (the renderer fills {page} and undoes the doubling)
+    page_values = {k: v.replace("{", "{{").replace("}", "}}") for k, v in values.items()}
     return Brief(
-        title=f"Negotiation brief: {offer.name} — {role}",
+        title=fill(style.metadata.title, values),
         author=offer.name,
-        subject=f"Offer position and negotiation script for {role}, {offer.region.name}",
-        keywords=f"{guide.company}, {guide.role}, {offer.region.name}, negotiation",
-        header=_fill(template.style.header, candidate=offer.name, guide=guide.title),
-        footer=_fill(template.style.footer, candidate=offer.name, guide=guide.title),
+        subject=fill(style.metadata.subject, values),
+        keywords=fill(style.metadata.keywords, values),
+        header=fill(style.header, page_values),
+        footer=fill(style.footer, page_values),
         sections=tuple(sections),
         appendices=tuple(
             (p.stem.replace("-", " ").replace("_", " ").capitalize(), str(p)) for p in offer.appendices
         ),
-    )
-
-
-def _fill(text: str, **values: str) -> str:
-    """Header and footer text: only {candidate} and {guide} are filled here; {page} and
-    {pages} are left for the renderer. Braces in the values are doubled, so that a name or a
-    title holding "{page}" is shown as written (the renderer undoes the doubling)."""
-    return re.sub(
-        r"\{(candidate|guide)\}",
-        lambda m: values[m.group(1)].replace("{", "{{").replace("}", "}}"),
-        text,
     )
 
 
@@ -150,7 +153,8 @@ def build_context(offer: Offer, figures: Figures, template: Template, today: dat
     claim = competing_claim(template, offer, money)
     return {
         "today": today.isoformat(),
-        "today_long": f"{today.day} {today:%B %Y}",
+        "today_long": format_day(today, template.style),
+        "colors": msgspec.structs.asdict(template.style.colors),
         "candidate": {"name": offer.name, "email": offer.email},
         "guide": {
             "id": guide.id,
@@ -211,7 +215,8 @@ def build_context(offer: Offer, figures: Figures, template: Template, today: dat
         "script": personalise(script.template, numbers, claim),
         "levers": levers,
         "stock_scaled": offer.stock_years != guide.stock_years,
-        "appendices": [p.name for p in offer.appendices] + [a.title for a in guide.appendices],
+        "appendices": [p.name for p in offer.appendices]
+        + ([a.title for a in guide.appendices] if template.style.guide_appendices else []),
     }
 
 
@@ -255,7 +260,19 @@ _PREFIXES = (
 )
 
 
-def parse_blocks(text: str, offer: Offer, figures: Figures, template: Template) -> list[Block]:
+def parse_blocks(text: str, offer: Offer, figures: Figures, template: Template, source: str) -> list[Block]:
+    """The blocks of the wording `text` that template `source` wrote."""
+    blocks = _parse(text, offer, figures, template, source)
+    for block in blocks:
+        for markup in (block.text, *(cell for row in block.rows for cell in row)):
+            if problem := markup_problem(markup):
+                message, needle = problem
+                file, line = template.locate(source, needle)
+                raise TemplateError(message, file=file, line=line)
+    return blocks
+
+
+def _parse(text: str, offer: Offer, figures: Figures, template: Template, source: str) -> list[Block]:
     blocks: list[Block] = []
     pending_rows: list[str] = []
     for chunk in re.split(r"\n\s*\n", text):
@@ -278,10 +295,12 @@ def parse_blocks(text: str, offer: Offer, figures: Figures, template: Template) 
             elif name == "band_chart":
                 blocks.append(Block("chart", chart=band_chart(offer, figures, template)))
             else:
-                from .errors import TemplateError
-
+                file, line = template.locate(source, f"@{name}")
                 raise TemplateError(
-                    f"unknown block @{name}", hint=f"known: {', '.join('@' + c for c in COMPUTED)}"
+                    f"unknown block @{name}",
+                    file=file,
+                    line=line,
+                    hint=f"known: {', '.join('@' + c for c in COMPUTED)}",
                 )
             continue
         # bullets may be written on consecutive lines: one block each
@@ -313,11 +332,11 @@ def _rows_block(lines: list[str]) -> Block:
 def market_table(offer: Offer, figures: Figures, template: Template) -> Table:
     guide, labels = offer.guide, template.style.labels
     header = (
-        labels["region"],
-        labels["base"],
-        labels["stock"].replace("{years}", str(guide.stock_years)),
-        labels["bonus"],
-        labels["total"],
+        labels.region,
+        labels.base,
+        fill(labels.stock, {"years": str(guide.stock_years)}),
+        labels.bonus,
+        labels.total,
     )
     rows = []
     highlight = 0
@@ -335,20 +354,28 @@ def market_table(offer: Offer, figures: Figures, template: Template) -> Table:
         if region.name == offer.region.name:
             highlight = i
     money = Money(offer.currency, offer.region.locale)
-    stock_note = "" if offer.stock_years == guide.stock_years else f" /{offer.stock_years}yr"
+    stock_note = (
+        ""
+        if offer.stock_years == guide.stock_years
+        else fill(labels.stock_years_note, {"years": str(offer.stock_years)})
+    )
+
+    def cell(amount: str, pos: Any) -> str:
+        return fill(labels.offer_cell, {"amount": amount, "position": _pos(pos, labels)})
+
     rows.append(
         (
-            labels["your_offer"],
-            f"{money.short(offer.base)} · {_pos(figures.base)}",
-            f"{money.short(offer.stock)}{stock_note} · {_pos(figures.stock)}",
-            f"{fmt_number(offer.bonus_pct)}% · {_pos(figures.bonus)}",
-            f"{money.short(figures.offer_total)} · {_pos(figures.total)}",
+            labels.your_offer,
+            cell(money.short(offer.base), figures.base),
+            cell(money.short(offer.stock) + stock_note, figures.stock),
+            cell(f"{fmt_number(offer.bonus_pct)}%", figures.bonus),
+            cell(money.short(figures.offer_total), figures.total),
         )
     )
     asks = figures.asks
     rows.append(
         (
-            labels["your_ask"],
+            labels.your_ask,
             money.short(asks["base"].value),
             money.short(asks["stock"].value),
             f"{fmt_number(asks['bonus_pct'].value)}%",
@@ -359,11 +386,11 @@ def market_table(offer: Offer, figures: Figures, template: Template) -> Table:
     return Table(header, tuple(rows), frozenset({highlight}), frozenset({n, n + 1}))
 
 
-def _pos(pos: Any) -> str:
+def _pos(pos: Any, labels: Any) -> str:
     if pos.where == "below":
-        return "below band"
+        return labels.below_band
     if pos.where == "above":
-        return "above band"
+        return labels.above_band
     return fmt_pct(pos.fraction)
 
 
@@ -373,7 +400,7 @@ def band_chart(offer: Offer, figures: Figures, template: Template) -> Chart:
     asks = figures.asks
     rows = [
         ChartRow(
-            labels["base"],
+            labels.base,
             figures.base.low,
             figures.base.high,
             figures.base.value,
@@ -384,7 +411,7 @@ def band_chart(offer: Offer, figures: Figures, template: Template) -> Chart:
             money.short(asks["base"].value),
         ),
         ChartRow(
-            labels["stock"].replace("{years}", str(offer.stock_years)),
+            fill(labels.stock, {"years": str(offer.stock_years)}),
             figures.stock.low,
             figures.stock.high,
             figures.stock.value,
@@ -395,7 +422,7 @@ def band_chart(offer: Offer, figures: Figures, template: Template) -> Chart:
             money.short(asks["stock"].value),
         ),
         ChartRow(
-            labels["bonus"],
+            labels.bonus,
             figures.bonus.low,
             figures.bonus.high,
             figures.bonus.value,
@@ -406,7 +433,7 @@ def band_chart(offer: Offer, figures: Figures, template: Template) -> Chart:
             f"{fmt_number(asks['bonus_pct'].value)}%",
         ),
         ChartRow(
-            labels["total"],
+            labels.total,
             figures.total.low,
             figures.total.high,
             figures.total.value,
@@ -417,6 +444,5 @@ def band_chart(offer: Offer, figures: Figures, template: Template) -> Chart:
             money.short(figures.ask_total),
         ),
     ]
-    return Chart(
-        tuple(rows), (labels["chart_band"] + f" ({region.name})", labels["chart_offer"], labels["chart_ask"])
-    )
+    legend = (fill(labels.chart_band, {"region": region.name}), labels.chart_offer, labels.chart_ask)
+    return Chart(tuple(rows), legend)

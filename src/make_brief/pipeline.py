@@ -56,7 +56,7 @@ def make_pdf(
     rendered = render(brief, template, page_size)
     pdf, pages = rendered.pdf, rendered.pages
     appendices = [(title, Path(path)) for title, path in brief.appendices]
-    guide_files = _guide_appendices(offer)
+    guide_files = _guide_appendices(offer) if template.style.guide_appendices else []
     origins = {str(path): (offer.source, f"appendices.{i}") for i, (_, path) in enumerate(appendices)}
     for i, (_, path) in enumerate(guide_files):
         origins[str(path)] = (offer.guide.path, f"appendices.{i}.file")

@@ -14,10 +14,10 @@ import os
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import msgspec
 from markupsafe import escape
 from reportlab.graphics.shapes import Drawing, Line, Polygon, Rect, String
 from reportlab.lib import colors
@@ -44,7 +44,7 @@ from reportlab.platypus import (
 from .document import Block, Brief, Chart
 from .document import Table as TableModel
 from .errors import TemplateError
-from .templates import Template, plain
+from .templates import FONT_KEYS, Template, plain
 
 PAGE_SIZES = {"a4": A4, "letter": LETTER}
 
@@ -62,17 +62,25 @@ FAMILY = "BriefSans"
 # --- fonts ---------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=8)
-def _register_fonts(regular: Path, bold: Path, italic: Path, bold_italic: Path) -> str:
-    """Register a TrueType family once per process; reportlab embeds only the used glyphs."""
-    family = f"{FAMILY}{_register_fonts.cache_info().currsize or ''}"
+_FAMILIES: dict[tuple[Path, ...], str] = {}  # reportlab's font registry is per process too
+
+
+def _register_fonts(template: Template) -> str:
+    """Register the template's TrueType family once per process; reportlab embeds only the
+    glyphs a brief uses."""
+    key = template.fonts
+    if key in _FAMILIES:
+        return _FAMILIES[key]
+    family = f"{FAMILY}{len(_FAMILIES) or ''}"
     names = {}
-    for variant, path in (("", regular), ("-Bold", bold), ("-Italic", italic), ("-BoldItalic", bold_italic)):
+    for variant, path, field in zip(("", "-Bold", "-Italic", "-BoldItalic"), key, FONT_KEYS, strict=True):
         name = family + variant
         try:
             pdfmetrics.registerFont(TTFont(name, str(path)))
         except Exception as exc:  # reportlab raises TTFError and friends
-            raise TemplateError(f"cannot use font: {exc}", file=path) from None
+            raise template.style_error(
+                f"fonts.{field}", f"cannot use {path.name} as a font: {_first_line(exc)}"
+            ) from None
         names[variant] = name
     pdfmetrics.registerFontFamily(
         family,
@@ -81,28 +89,8 @@ def _register_fonts(regular: Path, bold: Path, italic: Path, bold_italic: Path) 
         italic=names["-Italic"],
         boldItalic=names["-BoldItalic"],
     )
+    _FAMILIES[key] = family
     return family
-
-
-def fonts_for(template: Template) -> str:
-    paths = []
-    for key in ("regular", "bold", "italic", "bold_italic"):
-        name = getattr(template.style.fonts, key)
-        path = template.find(name)
-        if path is None:
-            raise TemplateError(
-                f"font file {name!r} not found", file=template.folders[0] / "style.yaml", field=f"fonts.{key}"
-            )
-        paths.append(path.resolve())
-    return _register_fonts(*paths)
-
-
-def missing_glyphs(text: str, template: Template) -> set[str]:
-    """Characters of `text` that the template's regular font cannot draw."""
-    family = fonts_for(template)
-    face = pdfmetrics.getFont(family).face
-    widths = face.charWidths if hasattr(face, "charWidths") else {}
-    return {ch for ch in set(text) if ord(ch) >= 32 and ord(ch) not in widths and not ch.isspace()}
 
 
 # --- styles --------------------------------------------------------------------------------
@@ -111,10 +99,13 @@ def missing_glyphs(text: str, template: Template) -> set[str]:
 class Styles:
     def __init__(self, template: Template) -> None:
         style = template.style
-        self.font = fonts_for(template)
-        self.color = {k: colors.HexColor(v) for k, v in style.colors.items()}
-        size, lead = style.sizes, style.leading
-        self.gap = style.spacing
+        self.font = _register_fonts(template)
+        self.color = {
+            k: colors.HexColor(v) for k, v in msgspec.structs.asdict(style.colors).items() if v is not None
+        }
+        size, lead = msgspec.structs.asdict(style.sizes), style.leading
+        self.gap = msgspec.structs.asdict(style.spacing)
+        self.bullet_mark = style.bullet
         text = self.color["text"]
 
         def ps(name: str, fsize: float, **kw: Any) -> ParagraphStyle:
@@ -130,21 +121,28 @@ class Styles:
             return ParagraphStyle(name, **base)
 
         bold = self.font + "-Bold"
+        band = self.color.get("title_background")
         self.title = ps(
             "title",
             size["title"],
             fontName=bold,
-            textColor=self.color["accent"],
-            spaceAfter=2,
+            textColor=self.color["title"],
+            backColor=band,
+            borderColor=band,
+            borderPadding=(size["title"] * 0.35, 6, size["title"] * 0.35, 6) if band else 0,
+            spaceBefore=size["title"] * 0.35 if band else 0,
+            spaceAfter=size["title"] * 0.35 + 2 if band else 2,
             leading=size["title"] * 1.2,
+            # room for the logo at the top right of the first page
+            rightIndent=style.logo_width_mm * mm + 8 if template.logo else 0,
         )
         self.heading = ps(
             "heading",
             size["h2"],
             fontName=bold,
-            textColor=self.color["accent"],
+            textColor=self.color["heading"],
             spaceBefore=self.gap["section"],
-            spaceAfter=6,
+            spaceAfter=self.gap["heading_after"],
             keepWithNext=1,
         )
         self.subheading = ps(
@@ -168,7 +166,11 @@ class Styles:
         self.note = ps("note", size["small"], textColor=self.color["muted"], spaceAfter=self.gap["paragraph"])
         self.cell = ps("cell", size["table"], leading=size["table"] * 1.3)
         self.cell_head = ps(
-            "cell_head", size["table"], fontName=bold, textColor=colors.white, leading=size["table"] * 1.3
+            "cell_head",
+            size["table"],
+            fontName=bold,
+            textColor=self.color["on_accent"],
+            leading=size["table"] * 1.3,
         )
         self.cell_label = ps(
             "cell_label",
@@ -242,7 +244,7 @@ def _block(block: Block, st: Styles, width: float) -> list[Flowable]:
     if kind == "chart" and block.chart is not None:
         return [_chart(block.chart, st, width), Spacer(0, 6)]
     if kind == "bullet":
-        return [Paragraph(st.drawable(block.text), st.bullet, bulletText="•")]
+        return [Paragraph(st.drawable(block.text), st.bullet, bulletText=st.drawable(st.bullet_mark))]
     style = {
         "title": st.title,
         "heading": st.heading,
@@ -276,9 +278,9 @@ def _rows_table(block: Block, st: Styles, width: float) -> Table:
         ("FONT", (0, 0), (-1, -1), st.font, st.cell.fontSize),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LINEBELOW", (0, 0), (-1, -1), 0.4, st.color["rule"]),
-        ("TOPPADDING", (0, 0), (-1, -1), 3.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
-        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("TOPPADDING", (0, 0), (-1, -1), st.gap["cell_padding"] * 0.9),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), st.gap["cell_padding"] * 0.9),
+        ("LEFTPADDING", (0, 0), (-1, -1), st.gap["cell_padding"]),
     ]
     if block.header:
         commands.append(("BACKGROUND", (0, 0), (-1, 0), st.color["accent"]))
@@ -299,8 +301,8 @@ def _market_table(model: TableModel, st: Styles, width: float) -> Table:
         ("BACKGROUND", (0, 0), (-1, 0), st.color["accent"]),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("LINEBELOW", (0, 1), (-1, -1), 0.4, st.color["rule"]),
-        ("TOPPADDING", (0, 0), (-1, -1), 4),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        ("TOPPADDING", (0, 0), (-1, -1), st.gap["cell_padding"]),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), st.gap["cell_padding"]),
     ]
     for i in model.highlight:
         commands.append(("BACKGROUND", (0, i + 1), (-1, i + 1), st.color["highlight"]))
@@ -314,10 +316,11 @@ def _market_table(model: TableModel, st: Styles, width: float) -> Table:
 
 def _chart(chart: Chart, st: Styles, width: float) -> Drawing:
     """One row per component: the band as a bar, the offer and the ask as markers."""
-    row_h, label_w, top = 40, 92, 22
+    font, bold, small = st.font, st.font + "-Bold", st.small
+    row_h, top = st.gap["chart_row"], 22
+    label_w = max(pdfmetrics.stringWidth(st.drawable(r.label), bold, small + 0.5) for r in chart.rows) + 14
     height = top + row_h * len(chart.rows)
     drawing = Drawing(width, height, initialFontName=st.font, initialFontSize=st.small)
-    font, bold, small = st.font, st.font + "-Bold", st.small
     muted, band_c, offer_c, ask_c = st.color["muted"], st.color["band"], st.color["offer"], st.color["ask"]
     # legend
     x = label_w
@@ -464,7 +467,7 @@ def render(brief: Brief, template: Template, page_size: str | None = None) -> Re
         raise TemplateError(f"unknown page size {size_name!r}", hint="use a4 or letter")
     size = PAGE_SIZES[size_name]
     st = Styles(template)
-    margins = {k: v * mm for k, v in style.margins_mm.items()}
+    margins = {k: v * mm for k, v in msgspec.structs.asdict(style.margins_mm).items()}
     buffer = io.BytesIO()
     doc = BaseDocTemplate(
         buffer,
@@ -494,11 +497,7 @@ def render(brief: Brief, template: Template, page_size: str | None = None) -> Re
         topPadding=0,
         bottomPadding=0,
     )
-    logo = template.find(style.logo) if style.logo else None
-    if style.logo and logo is None:
-        raise TemplateError(
-            f"logo file {style.logo!r} not found", file=template.folders[0] / "style.yaml", field="logo"
-        )
+    logo = _logo(template)
 
     def draw_page(canvas: Canvas, doc: Any) -> None:
         number = canvas.getPageNumber()
@@ -519,29 +518,25 @@ def render(brief: Brief, template: Template, page_size: str | None = None) -> Re
                 width - margins["right"],
                 height - margins["top"] / 2 - 4,
             )
-        canvas.line(
-            margins["left"], margins["bottom"] / 2 + 9, width - margins["right"], margins["bottom"] / 2 + 9
-        )
-        _draw_footer(
-            canvas,
-            st,
-            _page_text(brief.footer, number),
-            margins["left"],
-            margins["bottom"] / 2,
-            width - margins["left"] - margins["right"],
-        )
-        if logo is not None and number == 1:
-            logo_w = style.logo_width_mm * mm
-            canvas.drawImage(
-                str(logo),
-                width - margins["right"] - logo_w,
-                height - margins["top"] - logo_w * 0.4,
-                width=logo_w,
-                height=logo_w * 0.4,
-                preserveAspectRatio=True,
-                anchor="ne",
-                mask="auto",
+        if brief.footer:
+            canvas.line(
+                margins["left"],
+                margins["bottom"] / 2 + 9,
+                width - margins["right"],
+                margins["bottom"] / 2 + 9,
             )
+            _draw_footer(
+                canvas,
+                st,
+                _page_text(brief.footer, number),
+                margins["left"],
+                margins["bottom"] / 2,
+                width - margins["left"] - margins["right"],
+            )
+        if logo is not None and number == 1:
+            image, logo_w, logo_h = logo
+            x, y = width - margins["right"] - logo_w, height - margins["top"] - logo_h
+            canvas.drawImage(image, x, y, width=logo_w, height=logo_h, mask="auto")
         canvas.restoreState()
 
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=draw_page)])
@@ -569,6 +564,31 @@ def _page_text(text: str, number: int) -> tuple[str, str | None]:
         else:
             parts.append({"{{": "{", "}}": "}", "{page}": str(number)}.get(piece, piece))
     return (before, "".join(parts)) if before is not None else ("".join(parts), None)
+
+
+def _logo(template: Template) -> tuple[Any, float, float] | None:
+    """The template's logo, its width and height in points (at most as tall as it is wide)."""
+    if template.logo is None:
+        return None
+    from reportlab.lib.utils import ImageReader
+
+    try:
+        image = ImageReader(str(template.logo))
+        pixels_w, pixels_h = image.getSize()
+    except Exception as exc:  # Pillow's and reportlab's errors for a damaged image
+        raise template.style_error(
+            "logo", f"cannot read {template.logo.name} as an image ({type(exc).__name__})"
+        ) from None
+    width = template.style.logo_width_mm * mm
+    height = width * pixels_h / max(pixels_w, 1)
+    if height > width:
+        width, height = width * width / height, width
+    return image, width, height
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0][:160] if text else type(exc).__name__
 
 
 def _draw_footer(
