@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -78,7 +79,7 @@ def test_a_server_failing_mid_batch_leaves_a_journal_to_resume_from(server, offe
         f"error: {offers / 'Cy.yaml'}: e-mail to cy@example.com not sent: 421 4.3.2 Service shutting down"
     ]
     assert "1 more messages not sent: the server failed (421 4.3.2 Service shutting down)" in first.stderr
-    with sqlite3.connect(out / JOURNAL) as db:
+    with closing(sqlite3.connect(out / JOURNAL)) as db:
         rows = db.execute("SELECT recipient, state FROM messages ORDER BY recipient").fetchall()
     assert rows == [("ann@example.com", "sent"), ("bo@example.com", "sent")]
 
@@ -219,3 +220,16 @@ def test_the_manifest_says_what_became_of_each_message(server, offers, tmp_path)
     sent = {r.rcpt_tos[0]: sha(r.attachments[0][2]) for r in server.sink.received}
     assert all(sent[r["recipient"]] == r["sha256"] for r in rows if r["recipient"])
     assert Path(rows[0]["output"]).exists()
+
+
+def test_a_message_whose_sending_was_cut_off_is_not_sent_again_by_itself(server, tmp_path, write_offer):
+    offer = write_offer(offer_data(), "jane.yaml")
+    out = tmp_path / "out"
+    assert run(offer, "-o", out / "jane.pdf", "--send", *server.options, *SENDER).exit_code == 0
+    with closing(sqlite3.connect(out / JOURNAL)) as db:  # as if the run had been killed while sending
+        db.execute("UPDATE messages SET state = 'sending'")
+        db.commit()
+    again = run(offer, "-o", out / "jane.pdf", "--send", *server.options, *SENDER)
+    assert again.exit_code == 0 and len(server.sink.received) == 1
+    assert "not sent again: Jane Doe <jane@example.com> " in again.stdout
+    assert f"if it did not arrive, remove its row from {JOURNAL}" in again.stdout

@@ -76,8 +76,9 @@ class Smtp:
         self.conn: smtplib.SMTP | None = None
 
     def send(self, msg: object, sender: str, recipient: str) -> None:
+        """Send `msg`; connect first with `ready()` so that only the message itself is at stake."""
         try:
-            conn = self._ready()
+            conn = self.conn or self.ready()
             conn.send_message(msg, from_addr=sender, to_addrs=[recipient])  # type: ignore[arg-type]
         except smtplib.SMTPRecipientsRefused as exc:
             code, reply = next(iter(exc.recipients.values()))
@@ -91,7 +92,8 @@ class Smtp:
             self._drop()
             raise ServerError(_reason(exc)) from None
 
-    def _ready(self) -> smtplib.SMTP:
+    def ready(self) -> smtplib.SMTP:
+        """The open connection (connected, secured and logged in), or ServerError."""
         if self.conn is not None:
             try:
                 if self.conn.noop()[0] == 250:
@@ -245,7 +247,14 @@ class Postman:
             return self._status(outcome, "would send", f"would send: {to} {outcome.path}: {subject}")
         if self.broken is not None:
             return self._status(outcome, "not sent", None)
+        assert self.smtp is not None and self.pace is not None and self.settings.sender is not None
         msg = message(letter, subject, body, self.settings)
+        self.pace.wait()  # before the claim: an interrupted wait leaves nothing in the journal
+        try:
+            self.smtp.ready()
+        except ServerError as exc:
+            self.broken = str(exc)
+            return self._fail(outcome, f"e-mail to {to.addr_spec} not sent: {exc}")
         if not self.journal.claim(
             letter.sha256,
             key,
@@ -256,8 +265,6 @@ class Postman:
             message_id=str(msg["Message-ID"]),
         ):
             return self._status(outcome, "already sent", f"already sent: {to} {outcome.path}")
-        assert self.smtp is not None and self.pace is not None and self.settings.sender is not None
-        self.pace.wait()
         try:
             self.smtp.send(msg, self.settings.sender.addr_spec, to.addr_spec)
         except RefusedError as exc:
