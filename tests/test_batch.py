@@ -117,10 +117,12 @@ def test_an_unwritable_brief_is_that_item_failing(tmp_path):
 def test_the_manifest_lists_every_item_and_never_a_formula(tmp_path):
     outcomes = list(Batch(tmp_path, work=fake_work).run(items("Ann", "bad")))
     outcomes[0].item = Item(0, "=HYPERLINK(evil).yaml", Path("x"))
-    manifest = Manifest()
+    manifest = Manifest(tmp_path)
     for outcome in outcomes:
         manifest.add(outcome)
-    manifest.write(tmp_path)
+        assert not (tmp_path / MANIFEST).exists()  # only when the run ends
+    assert manifest.close() == tmp_path / MANIFEST
+    assert not list(tmp_path.glob(".*.part"))
     rows = list(csv.DictReader(io.StringIO((tmp_path / MANIFEST).read_text(encoding="utf-8"))))
     pdf = (tmp_path / "ann-g.pdf").read_bytes()
     assert rows[0] == {

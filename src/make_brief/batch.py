@@ -18,14 +18,14 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
 import multiprocessing
 import os
+import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from itertools import chain, islice
 from pathlib import Path
@@ -263,39 +263,53 @@ def _replace(pool: ProcessPoolExecutor, jobs: int) -> ProcessPoolExecutor:
 COLUMNS = ("input", "output", "status", "pages", "bytes", "sha256", "recipient", "mail", "error")
 
 
-@dataclass
 class Manifest:
-    """One row per item: what was made from which input, and what became of it."""
+    """One row per item: what was made from which input, and what became of it. Rows are
+    written as they come, to a hidden file that becomes manifest.csv when the run ends (also
+    when it is interrupted), so a long batch never holds them in memory."""
 
-    rows: list[tuple[str, ...]] = field(default_factory=list)
+    def __init__(self, folder: Path) -> None:
+        from .errors import OutputError
+
+        self.path = folder / MANIFEST
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            fd, self.part = tempfile.mkstemp(dir=folder, prefix=f".{MANIFEST}.", suffix=".part")
+        except OSError as exc:
+            raise OutputError(f"cannot write here: {exc.strerror}", file=folder) from None
+        self.handle = open(fd, "w", encoding="utf-8", newline="")  # noqa: SIM115 (closed in close)
+        self.writer = csv.writer(self.handle, lineterminator="\r\n")
+        self.writer.writerow(COLUMNS)
 
     def add(self, outcome: Outcome) -> None:
         built = outcome.built if outcome.ok else None
-        self.rows.append(
-            (
-                outcome.item.label,
-                str(outcome.path or ""),
-                "ok" if outcome.ok else "failed",
-                str(built.pages) if built else "",
-                str(len(built.pdf)) if built else "",
-                outcome.sha256,
-                outcome.recipient,
-                outcome.mail,
-                outcome.error or "",
-            )
+        row = (
+            outcome.item.label,
+            str(outcome.path or ""),
+            "ok" if outcome.ok else "failed",
+            str(built.pages) if built else "",
+            str(len(built.pdf)) if built else "",
+            outcome.sha256,
+            outcome.recipient,
+            outcome.mail,
+            outcome.error or "",
         )
+        self.writer.writerow([_inert(cell) for cell in row])
 
-    def to_csv(self) -> bytes:
-        buffer = io.StringIO(newline="")
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(COLUMNS)
-        writer.writerows([_inert(cell) for cell in row] for row in self.rows)
-        return buffer.getvalue().encode("utf-8")
+    def close(self) -> Path:
+        """Finish manifest.csv (atomically: the old one stays whole until the new one is)."""
+        from .errors import OutputError
 
-    def write(self, folder: Path) -> Path:
-        from .output import write_atomic
-
-        return write_atomic(folder / MANIFEST, self.to_csv())
+        if not self.handle.closed:
+            self.handle.flush()
+            os.fsync(self.handle.fileno())
+            self.handle.close()
+            os.chmod(self.part, 0o644)
+            try:
+                os.replace(self.part, self.path)
+            except OSError as exc:
+                raise OutputError(f"cannot write the manifest: {exc.strerror}", file=self.path) from None
+        return self.path
 
 
 def _inert(cell: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
-from contextlib import nullcontext
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -39,45 +39,42 @@ def run_build(offers: tuple[Path, ...], options: dict[str, Any]) -> int:
     mail = _mail_settings(options)
     settings = Settings(options["template"], options["page_size"], options["guide_dirs"], today())
     batch = Batch(folder, settings, jobs=options["jobs"] or default_jobs(), output=file)
-    postman = None
-    if mail is not None:
-        from .postman import Postman
-
-        postman = Postman(mail, folder)
-    manifest = Manifest() if many else None
     quiet = options["quiet"]
     bar = many and not quiet and _is_terminal(sys.stderr)
     echo = (lambda line: None) if quiet or (bar and _is_terminal(sys.stdout)) else click.echo
     failures: list[str] = []
     warnings: list[str] = []
     made = 0
-    outcomes = batch.run(expand(offers))
-    try:
-        progress: Any = (
-            click.progressbar(length=count_items(offers), label="briefs", file=sys.stderr, show_pos=True)
-            if bar
-            else nullcontext(None)
-        )
-        with progress as shown:
-            for outcome in outcomes:
-                if outcome.ok:
-                    made += 1
-                    warnings += [f"{outcome.item.label}: {w}" for w in outcome.built.warnings]
-                    echo(str(outcome.path))
-                else:
-                    failures.append(outcome.error or "")
-                if postman is not None and (line := postman.handle(outcome)):
-                    echo(line)
-                if manifest is not None:
-                    manifest.add(outcome)
-                if shown is not None:
-                    shown.update(1)
-    finally:
-        outcomes.close()
-        if postman is not None:
-            postman.close()
+    with ExitStack() as finally_:  # closed in reverse order, also on errors and Ctrl-C
+        postman = None
+        if mail is not None:
+            from .postman import Postman
+
+            postman = finally_.enter_context(Postman(mail, folder))
+        manifest = Manifest(folder) if many else None
         if manifest is not None:
-            manifest.write(folder)
+            finally_.callback(manifest.close)
+        outcomes = batch.run(expand(offers))
+        finally_.callback(outcomes.close)
+        shown = None
+        if bar:
+            total = count_items(offers)
+            shown = finally_.enter_context(
+                click.progressbar(length=total, label="briefs", file=sys.stderr, show_pos=True)
+            )
+        for outcome in outcomes:
+            if outcome.ok and outcome.built is not None:
+                made += 1
+                warnings += [f"{outcome.item.label}: {w}" for w in outcome.built.warnings]
+                echo(str(outcome.path))
+            else:
+                failures.append(outcome.error or "")
+            if postman is not None and (line := postman.handle(outcome)):
+                echo(line)
+            if manifest is not None:
+                manifest.add(outcome)
+            if shown is not None:
+                shown.update(1)
     return _report(many, made, failures, warnings, postman, folder if manifest else None, quiet)
 
 
