@@ -250,3 +250,15 @@ def test_two_hundred_offers_sent_across_two_runs_each_good_brief_once(tmp_path, 
         assert (name, kind) == (Path(row["output"]).name, "application/pdf")
         assert data == Path(row["output"]).read_bytes()
     assert len(list(out.glob("*.pdf"))) == 160
+
+
+def test_validate_checks_folders_and_tables_too(tmp_path):
+    inputs, good = make_inputs(tmp_path, files=6, rows=6)
+    result = invoke("validate", *inputs)
+    assert result.exit_code == 1
+    oks = result.stdout.splitlines()
+    assert [line.split(": ")[1] for line in oks] == list(good)
+    assert oks[-1] == f"ok: {inputs[1]}:row 6: Row Person 4, Engineering Manager at Segment, New York"
+    assert len(errors(result.stderr)) == 12 - len(good) == 4
+    assert errors(result.stderr)[-1].startswith(f"error: {inputs[1]}:row 7: region: unknown region 'Mars'")
+    assert not list(tmp_path.rglob("*-segment-engineering-manager.pdf"))

@@ -31,7 +31,7 @@ from itertools import chain, islice
 from pathlib import Path
 
 from .errors import BriefError
-from .inputs import Item
+from .inputs import Item, load_item, name_input
 
 MANIFEST = "manifest.csv"
 IN_FLIGHT_PER_JOB = 3
@@ -68,15 +68,10 @@ Work = Callable[[Item, Settings], Built]
 
 def make_item(item: Item, settings: Settings) -> Built:
     """The per-item work: load and validate the offer, make its PDF (runs in a worker)."""
-    from .inputs import row_document
-    from .offer import load_offer, offer_from_document
     from .output import default_name
     from .pipeline import make_pdf
 
-    if item.cells is None:
-        offer = load_offer(item.path, settings.guide_dirs)
-    else:
-        offer = offer_from_document(row_document(item), settings.guide_dirs)
+    offer = load_item(item, settings.guide_dirs)
     made = make_pdf(offer, settings.template, settings.page_size, settings.day)
     return Built(
         name=default_name(offer.name, offer.guide.id),
@@ -122,11 +117,6 @@ def attempt(work: Work, item: Item, settings: Settings) -> tuple[Built | None, s
             raise
         first = str(exc).splitlines()[0][:200] if str(exc) else ""
         return None, f"{item.label}: internal error: {type(exc).__name__}: {first}"
-
-
-def name_input(label: str, message: str) -> str:
-    """`message`, starting with the input it is about (an appendix's error names the appendix)."""
-    return message if message.startswith(label) else f"{label}: {message}"
 
 
 def default_jobs() -> int:

@@ -179,20 +179,19 @@ def build(offers: tuple[Path, ...], **options: Any) -> None:
 @guides_option
 @_guarded
 def validate(offers: tuple[Path, ...], guide_dirs: tuple[Path, ...]) -> None:
-    """Check OFFER files without making a brief."""
-    from .offer import load_offer
+    """Check each OFFER (an offer file, a folder of them, or a CSV table) without making a brief."""
+    from .inputs import expand, load_item, name_input
 
     failures = 0
-    for path in offers:
+    for item in expand(offers):
         try:
-            offer = load_offer(path, guide_dirs)
+            offer = load_item(item, guide_dirs)
         except BriefError as exc:
             failures += 1
-            click.echo(f"error: {exc}", err=True)
+            click.echo(f"error: {name_input(item.label, str(exc))}", err=True)
             continue
-        click.echo(
-            f"ok: {path}: {offer.name}, {offer.guide.role} at {offer.guide.company}, {offer.region.name}"
-        )
+        guide = offer.guide
+        click.echo(f"ok: {item.label}: {offer.name}, {guide.role} at {guide.company}, {offer.region.name}")
     if failures:
         sys.exit(EXIT_INPUT)
 

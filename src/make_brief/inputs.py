@@ -236,6 +236,23 @@ def _unwrap(info: Any) -> Any:
     return info
 
 
+def load_item(item: Item, guide_dirs: tuple[Path, ...] = ()) -> Any:
+    """The validated offer of an item: its file, or its table row."""
+    from .errors import InputError
+    from .offer import load_offer, offer_from_document
+
+    if item.error is not None:
+        raise InputError(item.error)
+    if item.cells is None:
+        return load_offer(item.path, guide_dirs)
+    return offer_from_document(row_document(item), guide_dirs)
+
+
+def name_input(label: str, message: str) -> str:
+    """`message`, starting with the input it is about (an appendix's error names the appendix)."""
+    return message if message.startswith(label) else f"{label}: {message}"
+
+
 # --- a row as an offer document ---------------------------------------------------------------
 
 

@@ -18,8 +18,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .batch import Outcome, name_input
+from .batch import Outcome
 from .errors import BriefError
+from .inputs import name_input
 from .journal import Journal
 from .mail import (
     Letter,
