@@ -27,6 +27,13 @@ Examples:
   make-brief validate offer.yaml        check an offer without rendering
 """
 
+BATCH_EXAMPLES = """
+\b
+  make-brief a.yaml offers/ candidates.csv -o out/ -j 4
+  make-brief candidates.csv -o out/ --eml out/mail --from 'Coach <coach@example.com>'
+  make-brief candidates.csv -o out/ --send --config mail.yaml
+"""
+
 EXIT_INPUT = 1
 EXIT_INTERNAL = 70
 
@@ -91,20 +98,21 @@ def main() -> None:
     """
 
 
-@main.command(epilog=EXAMPLES, short_help="Make the brief for each offer file (the default command).")
+@main.command(
+    epilog=EXAMPLES + BATCH_EXAMPLES, short_help="Make the brief for each offer file (the default command)."
+)
 @click.argument("offers", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The PDF to write (one offer only). Default: output/<name>-<guide>.pdf",
+    type=click.Path(),
+    help="The PDF to write for one offer file; the folder to write into for several. "
+    "Default: output/<name>-<guide>.pdf",
 )
 @click.option(
     "--out-dir",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("output"),
-    show_default=True,
-    help="Folder for briefs named by default.",
+    help="Folder for briefs named by default (output/ unless given).",
 )
 @click.option(
     "--page-size",
@@ -115,41 +123,55 @@ def main() -> None:
     "--template", "template", metavar="NAME|DIR", help="A bundled template by name, or a template folder."
 )
 @guides_option
+@click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), help="Worker processes for many offers (default: the cores)."
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+@click.option(
+    "--eml", type=click.Path(file_okay=False, path_type=Path), help="Write one .eml per brief here."
+)
+@click.option("--send", is_flag=True, help="Send the messages over SMTP (without it, nothing is sent).")
+@click.option("--smtp-host", metavar="HOST", help="The SMTP server.")
+@click.option(
+    "--smtp-port", type=click.IntRange(1, 65535), help="Its port (default: 587, 465 for tls, 25 for none)."
+)
+@click.option(
+    "--smtp-security",
+    type=click.Choice(["starttls", "tls", "none"], case_sensitive=False),
+    help="starttls (default), tls, or none (a local relay only).",
+)
+@click.option(
+    "--smtp-user", metavar="USER", help="Log in as USER; the password comes from $MAKE_BRIEF_SMTP_PASSWORD."
+)
+@click.option("--from", "sender", metavar="ADDRESS", help="The sender, e.g. 'Coach <coach@example.com>'.")
+@click.option("--reply-to", metavar="ADDRESS", help="Where replies go, if not to the sender.")
+@click.option("--rate", metavar="N/UNIT", help="Send at most this many messages: 30/min, 1/s, 500/h.")
+@click.option("--max-attachment", metavar="SIZE", help="The largest brief to attach (default 10MB).")
+@click.option(
+    "--mail-templates",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="A folder with subject.j2 and body.j2 (default: the bundled templates/email).",
+)
+@click.option(
+    "--config",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A YAML file with the mail settings (the same keys: smtp-host, from, rate, ...).",
+)
+@click.option(
+    "--resend-changed", is_flag=True, help="Send a brief that changed since an earlier version was sent."
+)
 @_guarded
-def build(
-    offers: tuple[Path, ...],
-    output: Path | None,
-    out_dir: Path,
-    page_size: str | None,
-    template: str | None,
-    guide_dirs: tuple[Path, ...],
-    quiet: bool,
-) -> None:
-    """Make the brief for each OFFER file and print where it was written."""
-    from .pipeline import build_brief
+def build(offers: tuple[Path, ...], **options: Any) -> None:
+    """Make the brief for each OFFER and print where it was written.
 
-    if output is not None and len(offers) > 1:
-        raise click.UsageError("-o/--output names one file; with several offers use --out-dir")
-    failures = 0
-    for offer in offers:
-        try:
-            result = build_brief(
-                offer, output, out_dir=out_dir, template=template, page_size=page_size, guide_dirs=guide_dirs
-            )
-        except BriefError as exc:
-            if len(offers) == 1:
-                raise
-            failures += 1
-            click.echo(f"error: {exc}", err=True)
-            continue
-        for warning in result.warnings:
-            click.echo(f"warning: {offer}: {warning}", err=True)
-        if not quiet:
-            click.echo(str(result.path))
-    if failures:
-        click.echo(f"{failures} of {len(offers)} briefs failed", err=True)
-        sys.exit(EXIT_INPUT)
+    An OFFER is an offer file, a folder of them, or a CSV table with one row per candidate
+    (columns named by the offer fields: candidate.name, offer.base, competing_offers.0.company).
+    With several, briefs are made in parallel, a bad offer is reported at the end and the rest
+    are made, and a manifest.csv lists them all in the output folder.
+    """
+    from .cli_build import run_build
+
+    sys.exit(run_build(offers, options))
 
 
 @main.command(short_help="Check offer files without making a brief.")
@@ -157,20 +179,19 @@ def build(
 @guides_option
 @_guarded
 def validate(offers: tuple[Path, ...], guide_dirs: tuple[Path, ...]) -> None:
-    """Check OFFER files without making a brief."""
-    from .offer import load_offer
+    """Check each OFFER (an offer file, a folder of them, or a CSV table) without making a brief."""
+    from .inputs import expand, load_item, name_input
 
     failures = 0
-    for path in offers:
+    for item in expand(offers):
         try:
-            offer = load_offer(path, guide_dirs)
+            offer = load_item(item, guide_dirs)
         except BriefError as exc:
             failures += 1
-            click.echo(f"error: {exc}", err=True)
+            click.echo(f"error: {name_input(item.label, str(exc))}", err=True)
             continue
-        click.echo(
-            f"ok: {path}: {offer.name}, {offer.guide.role} at {offer.guide.company}, {offer.region.name}"
-        )
+        guide = offer.guide
+        click.echo(f"ok: {item.label}: {offer.name}, {guide.role} at {guide.company}, {offer.region.name}")
     if failures:
         sys.exit(EXIT_INPUT)
 

@@ -1,0 +1,307 @@
+"""Many briefs in one run: the one pipeline, item by item, in parallel worker processes.
+
+Each item (an offer file or a table row, see inputs.py) is made by a per-item function,
+`make_item` by default: load and validate the offer, then `pipeline.make_pdf`. Workers send
+back the PDF bytes; the parent writes each brief as soon as it is ready, in input order, under
+a name no other brief of the batch has, so that the same inputs always give the same files. At
+most a few items per worker are in flight, so memory stays flat however long the batch is.
+
+A bad item never stops the batch: its error is kept with it, and the rest go on. A worker that
+dies (killed, out of memory) is replaced; the items it may have held are retried one at a time
+so that only the one at fault fails.
+
+The per-item function can be replaced (`Batch(work=...)`), which is how batch logic is tested
+apart from rendering; it must be a module-level function so that workers can receive it.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import multiprocessing
+import os
+import tempfile
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from datetime import date
+from itertools import chain, islice
+from pathlib import Path
+
+from .errors import BriefError
+from .inputs import Item, load_item, name_input
+
+MANIFEST = "manifest.csv"
+IN_FLIGHT_PER_JOB = 3
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What every item of a batch is made with."""
+
+    template: str | Path | None = None
+    page_size: str | None = None
+    guide_dirs: tuple[Path, ...] = ()
+    day: date | None = None  # one date for the whole batch, even across midnight
+
+
+@dataclass(frozen=True)
+class Built:
+    """A brief made by a worker, and what the rest of the batch needs to know of its offer."""
+
+    name: str  # its default file name: <candidate>-<guide>.pdf
+    pdf: bytes
+    pages: int
+    candidate: str
+    email: str | None
+    guide: str
+    role: str = ""
+    company: str = ""
+    region: str = ""
+    warnings: tuple[str, ...] = ()
+
+
+Work = Callable[[Item, Settings], Built]
+
+
+def make_item(item: Item, settings: Settings) -> Built:
+    """The per-item work: load and validate the offer, make its PDF (runs in a worker)."""
+    from .output import default_name
+    from .pipeline import make_pdf
+
+    offer = load_item(item, settings.guide_dirs)
+    made = make_pdf(offer, settings.template, settings.page_size, settings.day)
+    return Built(
+        name=default_name(offer.name, offer.guide.id),
+        pdf=made.pdf,
+        pages=made.pages,
+        candidate=offer.name,
+        email=offer.email,
+        guide=offer.guide.id,
+        role=offer.guide.role,
+        company=offer.guide.company,
+        region=offer.region.name,
+        warnings=tuple(made.warnings),
+    )
+
+
+@dataclass
+class Outcome:
+    """What became of one item: its brief and where it was written, or its one-line error."""
+
+    item: Item
+    built: Built | None = None
+    error: str | None = None
+    path: Path | None = None
+    sha256: str = ""
+    mail: str = ""  # what the mail step did with it ("sent", "no e-mail", ...)
+    recipient: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def attempt(work: Work, item: Item, settings: Settings) -> tuple[Built | None, str | None]:
+    """`work` on `item`, with any error as its one line (runs in a worker)."""
+    if item.error is not None:
+        return None, item.error
+    try:
+        return work(item, settings), None
+    except BriefError as exc:
+        return None, name_input(item.label, str(exc))
+    except Exception as exc:  # a bug of ours must not stop the batch
+        if os.environ.get("MAKE_BRIEF_DEBUG"):
+            raise
+        first = str(exc).splitlines()[0][:200] if str(exc) else ""
+        return None, f"{item.label}: internal error: {type(exc).__name__}: {first}"
+
+
+def default_jobs() -> int:
+    counter = getattr(os, "process_cpu_count", None)  # Python 3.13+
+    if counter is not None:
+        return counter() or 1
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
+
+
+class Batch:
+    """Makes the briefs of many items into `out_dir`, yielding each outcome in input order."""
+
+    def __init__(
+        self,
+        out_dir: Path,
+        settings: Settings = Settings(),
+        *,
+        jobs: int = 1,
+        work: Work = make_item,
+        output: Path | None = None,
+    ) -> None:
+        self.out_dir = out_dir
+        self.settings = settings
+        self.jobs = max(1, jobs)
+        self.work = work
+        self.output = output  # one item only: the file to write
+        self.taken: set[str] = set()
+
+    def run(self, items: Iterable[Item]) -> Iterator[Outcome]:
+        for item, (built, error) in self._results(iter(items)):
+            outcome = Outcome(item, built, error)
+            if built is not None:
+                self._write(outcome, built)
+            yield outcome
+
+    def _write(self, outcome: Outcome, built: Built) -> None:
+        from .output import write_atomic
+
+        path = self.output or self.out_dir / self._distinct(built.name)
+        try:
+            write_atomic(path, built.pdf)
+        except BriefError as exc:
+            outcome.error = name_input(outcome.item.label, str(exc))
+            return
+        outcome.path = path
+        outcome.sha256 = hashlib.sha256(built.pdf).hexdigest()
+
+    def _distinct(self, name: str) -> str:
+        """`name`, or `name` with -2, -3, ... when another brief of this batch has it already."""
+        stem, suffix = os.path.splitext(name)
+        candidate, number = name, 1
+        while candidate in self.taken:
+            number += 1
+            candidate = f"{stem}-{number}{suffix}"
+        self.taken.add(candidate)
+        return candidate
+
+    # --- parallel work, in input order ------------------------------------------------------
+
+    def _results(self, items: Iterator[Item]) -> Iterator[tuple[Item, tuple[Built | None, str | None]]]:
+        head = list(islice(items, 2))
+        source = chain(head, items)
+        if self.jobs == 1 or len(head) < 2:  # no worker processes for one brief
+            for item in source:
+                yield item, attempt(self.work, item, self.settings)
+        else:
+            yield from self._parallel(source)
+
+    def _parallel(self, source: Iterator[Item]) -> Iterator[tuple[Item, tuple[Built | None, str | None]]]:
+        pool = _pool(self.jobs)
+        pending: deque[tuple[Item, Future]] = deque()
+        window = self.jobs * IN_FLIGHT_PER_JOB
+        try:
+            while True:
+                while len(pending) < window and (item := next(source, None)) is not None:
+                    pending.append((item, self._submit(pool, item)))
+                if not pending:
+                    return
+                item, future = pending.popleft()
+                try:
+                    result = future.result()
+                except BrokenProcessPool:
+                    pass
+                else:
+                    yield item, result
+                    continue
+                # A worker died. Any item in flight may be the cause: retry each one alone.
+                suspects = [item, *(i for i, _ in pending)]
+                pending.clear()
+                pool = _replace(pool, self.jobs)
+                for suspect in suspects:
+                    try:
+                        result = self._submit(pool, suspect).result()
+                    except BrokenProcessPool:
+                        result = (None, f"{suspect.label}: the worker making this brief stopped unexpectedly")
+                        pool = _replace(pool, self.jobs)
+                    yield suspect, result
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def _submit(self, pool: ProcessPoolExecutor, item: Item) -> Future:
+        done: Future = Future()
+        if item.error is not None:  # an input that failed before any work: no worker needed
+            done.set_result((None, item.error))
+            return done
+        try:
+            return pool.submit(attempt, self.work, item, self.settings)
+        except BrokenProcessPool as exc:  # found broken now: handled when this item's turn comes
+            done.set_exception(exc)
+            return done
+
+
+def _pool(jobs: int) -> ProcessPoolExecutor:
+    """Worker processes started by a fork server (or spawned): never forked from a parent that
+    may run threads, and warm, because the server has imported the pipeline once."""
+    methods = multiprocessing.get_all_start_methods()
+    if "forkserver" in methods:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["make_brief.batch", "make_brief.pipeline", "make_brief.render"])
+    else:  # pragma: no cover - Windows
+        context = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+
+
+def _replace(pool: ProcessPoolExecutor, jobs: int) -> ProcessPoolExecutor:
+    pool.shutdown(wait=True, cancel_futures=True)
+    return _pool(jobs)
+
+
+# --- the manifest -----------------------------------------------------------------------------
+
+COLUMNS = ("input", "output", "status", "pages", "bytes", "sha256", "recipient", "mail", "error")
+
+
+class Manifest:
+    """One row per item: what was made from which input, and what became of it. Rows are
+    written as they come, to a hidden file that becomes manifest.csv when the run ends (also
+    when it is interrupted), so a long batch never holds them in memory."""
+
+    def __init__(self, folder: Path) -> None:
+        from .errors import OutputError
+
+        self.path = folder / MANIFEST
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            fd, self.part = tempfile.mkstemp(dir=folder, prefix=f".{MANIFEST}.", suffix=".part")
+        except OSError as exc:
+            raise OutputError(f"cannot write here: {exc.strerror}", file=folder) from None
+        self.handle = open(fd, "w", encoding="utf-8", newline="")  # noqa: SIM115 (closed in close)
+        self.writer = csv.writer(self.handle, lineterminator="\r\n")
+        self.writer.writerow(COLUMNS)
+
+    def add(self, outcome: Outcome) -> None:
+        built = outcome.built if outcome.ok else None
+        row = (
+            outcome.item.label,
+            str(outcome.path or ""),
+            "ok" if outcome.ok else "failed",
+            str(built.pages) if built else "",
+            str(len(built.pdf)) if built else "",
+            outcome.sha256,
+            outcome.recipient,
+            outcome.mail,
+            outcome.error or "",
+        )
+        self.writer.writerow([_inert(cell) for cell in row])
+
+    def close(self) -> Path:
+        """Finish manifest.csv (atomically: the old one stays whole until the new one is)."""
+        from .errors import OutputError
+
+        if not self.handle.closed:
+            self.handle.flush()
+            os.fsync(self.handle.fileno())
+            self.handle.close()
+            os.chmod(self.part, 0o644)
+            try:
+                os.replace(self.part, self.path)
+            except OSError as exc:
+                raise OutputError(f"cannot write the manifest: {exc.strerror}", file=self.path) from None
+        return self.path
+
+
+def _inert(cell: str) -> str:
+    """A cell a spreadsheet shows as text, never runs as a formula (CSV injection)."""
+    return f"'{cell}" if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell

@@ -1,0 +1,144 @@
+"""The `build` command's run: briefs from the batch, mail from the postman, lines for the user.
+
+stdout gets a line per brief written (its path) and per message (sent, would send, ...);
+stderr gets, at the end, the warnings, the notes, one line per failure and the count. A
+progress bar is drawn only when stderr is a terminal; in a pipe or a log there is none.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+import click
+
+MAIL_OPTIONS = (
+    "smtp_host",
+    "smtp_port",
+    "smtp_security",
+    "smtp_user",
+    "sender",
+    "reply_to",
+    "rate",
+    "max_attachment",
+    "mail_templates",
+)
+
+
+def run_build(offers: tuple[Path, ...], options: dict[str, Any]) -> int:
+    """Make the briefs of `offers` (and their mail); the exit status."""
+    from .batch import Batch, Manifest, Settings, default_jobs
+    from .inputs import count_items, expand, is_batch
+    from .pipeline import today
+
+    many = is_batch(offers)
+    folder, file = _targets(options["output"], options["out_dir"], many)
+    mail = _mail_settings(options)
+    settings = Settings(options["template"], options["page_size"], options["guide_dirs"], today())
+    batch = Batch(folder, settings, jobs=options["jobs"] or default_jobs(), output=file)
+    quiet = options["quiet"]
+    bar = many and not quiet and _is_terminal(sys.stderr)
+    echo = (lambda line: None) if quiet or (bar and _is_terminal(sys.stdout)) else click.echo
+    failures: list[str] = []
+    warnings: list[str] = []
+    made = 0
+    with ExitStack() as finally_:  # closed in reverse order, also on errors and Ctrl-C
+        postman = None
+        if mail is not None:
+            from .postman import Postman
+
+            postman = finally_.enter_context(Postman(mail, folder))
+        manifest = Manifest(folder) if many else None
+        if manifest is not None:
+            finally_.callback(manifest.close)
+        outcomes = batch.run(expand(offers))
+        finally_.callback(outcomes.close)
+        shown = None
+        if bar:
+            total = count_items(offers)
+            shown = finally_.enter_context(
+                click.progressbar(length=total, label="briefs", file=sys.stderr, show_pos=True)
+            )
+        for outcome in outcomes:
+            if outcome.ok and outcome.built is not None:
+                made += 1
+                warnings += [f"{outcome.item.label}: {w}" for w in outcome.built.warnings]
+                echo(str(outcome.path))
+            else:
+                failures.append(outcome.error or "")
+            if postman is not None and (line := postman.handle(outcome)):
+                echo(line)
+            if manifest is not None:
+                manifest.add(outcome)
+            if shown is not None:
+                shown.update(1)
+    return _report(many, made, failures, warnings, postman, folder if manifest else None, quiet)
+
+
+def _report(
+    many: bool,
+    made: int,
+    failures: list[str],
+    warnings: list[str],
+    postman: Any,
+    manifest: Path | None,
+    quiet: bool,
+) -> int:
+    for line in warnings:
+        click.echo(f"warning: {line}", err=True)
+    problems = failures + (postman.problems if postman else [])
+    if postman is not None and not quiet:
+        for note in postman.notes:
+            click.echo(f"note: {note}", err=True)
+    for problem in problems:
+        click.echo(f"error: {problem}", err=True)
+    if postman is not None:
+        for line in postman.summary():
+            click.echo(line, err=True)
+    total = made + len(failures)
+    where = f" (listed in {manifest / 'manifest.csv'})" if manifest else ""
+    if many and failures:
+        click.echo(f"{len(failures)} of {total} briefs failed; {made} made{where}", err=True)
+    elif many and not quiet and total:
+        click.echo(f"{made} of {total} briefs made{where}", err=True)
+    return 1 if problems else 0
+
+
+def _targets(output: str | None, out_dir: Path | None, many: bool) -> tuple[Path, Path | None]:
+    """(the output folder, the one file to write or None) from -o and --out-dir. -o names a
+    folder with several offers, or when it is one already or ends with a slash."""
+    from .pipeline import DEFAULT_OUTPUT
+
+    if output is not None and out_dir is not None:
+        raise click.UsageError("give either -o/--output or --out-dir, not both")
+    if output is None:
+        return out_dir or DEFAULT_OUTPUT, None
+    if many or Path(output).is_dir() or output.endswith(("/", os.sep)):
+        return Path(output), None
+    return Path(output).parent, Path(output)
+
+
+def _mail_settings(options: dict[str, Any]) -> Any:
+    """The mail settings, when any mail option (or a config file) was given; else None."""
+    given = {key: options[key] for key in MAIL_OPTIONS}
+    if not (
+        options["send"] or options["eml"] or options["config"] or any(v is not None for v in given.values())
+    ):
+        if options["resend_changed"]:
+            raise click.UsageError("--resend-changed goes with --send")
+        return None
+    from .mail import load_config, settings
+
+    config = load_config(options["config"]) if options["config"] else None
+    given.update(send=options["send"], eml=options["eml"], resend_changed=options["resend_changed"])
+    return settings(given, config)
+
+
+def _is_terminal(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False

@@ -1,0 +1,77 @@
+"""A real SMTP server on localhost (aiosmtpd) that keeps what it receives, for the mail tests."""
+
+from __future__ import annotations
+
+import socket
+from dataclasses import dataclass
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+
+
+@dataclass
+class Received:
+    mail_from: str
+    rcpt_tos: list[str]
+    message: EmailMessage
+
+    @property
+    def attachments(self) -> list[tuple[str, str, bytes]]:
+        """(file name, content type, bytes) of each attachment."""
+        return [
+            (part.get_filename(), part.get_content_type(), part.get_content())
+            for part in self.message.iter_attachments()
+        ]
+
+
+class Sink:
+    """The server's handler: accepts messages, or refuses them once `fail_after` have come."""
+
+    def __init__(self) -> None:
+        self.received: list[Received] = []
+        self.fail_after: int | None = None
+        self.failure = "421 4.3.2 Service shutting down"
+        self.logins: list[tuple[bytes, bytes]] = []
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd's name)
+        if self.fail_after is not None and len(self.received) >= self.fail_after:
+            return self.failure
+        parsed = BytesParser(policy=policy.default).parsebytes(envelope.original_content or envelope.content)
+        self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), parsed))
+        return "250 2.0.0 OK"
+
+    def authenticate(self, server, session, envelope, mechanism, auth_data) -> AuthResult:
+        if isinstance(auth_data, LoginPassword):
+            self.logins.append((auth_data.login, auth_data.password))
+            return AuthResult(success=auth_data.password == b"s3cret pass", handled=False)
+        return AuthResult(success=False, handled=False)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class SmtpServer:
+    """`with SmtpServer() as server:` a server on 127.0.0.1:server.port; server.sink holds the mail."""
+
+    def __init__(self, *, auth: bool = False) -> None:
+        self.sink = Sink()
+        self.port = free_port()
+        extra = {"authenticator": self.sink.authenticate, "auth_require_tls": False} if auth else {}
+        self.controller = Controller(self.sink, hostname="127.0.0.1", port=self.port, **extra)
+
+    def __enter__(self) -> SmtpServer:
+        self.controller.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.controller.stop()
+
+    @property
+    def options(self) -> list[str]:
+        return ["--smtp-host", "127.0.0.1", "--smtp-port", str(self.port), "--smtp-security", "none"]

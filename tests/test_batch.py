@@ -1,0 +1,145 @@
+"""Batch logic, apart from rendering: the per-item work is replaced by `fake_work`."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+from pathlib import Path
+
+import pytest
+
+from make_brief.batch import IN_FLIGHT_PER_JOB, MANIFEST, Batch, Built, Manifest, Settings
+from make_brief.errors import InputError
+from make_brief.inputs import Item
+
+
+def fake_work(item: Item, settings: Settings) -> Built:
+    """Stands for load + make_pdf: 'bad…' is a bad offer, 'boom' a bug, 'crash' kills its worker."""
+    name = dict(item.cells or ())["candidate.name"]
+    if name.startswith("bad"):
+        raise InputError("not an amount", file=item.label, field="offer.base")
+    if name == "boom":
+        raise ZeroDivisionError("division by zero")
+    if name == "crash":
+        os._exit(3)
+    pdf = f"%PDF-fake {name} {item.index} {settings.page_size}".encode()
+    return Built(name=f"{name.lower()}-g.pdf", pdf=pdf, pages=1, candidate=name, email=None, guide="g")
+
+
+def items(*names: str) -> list[Item]:
+    return [
+        Item(i, f"people.csv:row {i + 2}", Path("people.csv"), (("candidate.name", name),))
+        for i, name in enumerate(names)
+    ]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_every_good_item_is_written_in_order_under_its_own_name(tmp_path, jobs):
+    batch = Batch(tmp_path, Settings(page_size="letter"), jobs=jobs, work=fake_work)
+    outcomes = list(batch.run(items("Ann", "bad1", "Ann", "Bob", "boom", "Ann")))
+    assert [o.item.index for o in outcomes] == [0, 1, 2, 3, 4, 5]
+    assert [o.path.name if o.path else None for o in outcomes] == [
+        "ann-g.pdf",
+        None,
+        "ann-g-2.pdf",
+        "bob-g.pdf",
+        None,
+        "ann-g-3.pdf",
+    ]
+    assert (tmp_path / "ann-g-2.pdf").read_bytes() == b"%PDF-fake Ann 2 letter"
+    good = [o for o in outcomes if o.ok]
+    assert all(o.sha256 == hashlib.sha256(o.path.read_bytes()).hexdigest() for o in good)
+    assert outcomes[1].error == "people.csv:row 3: offer.base: not an amount"
+    assert outcomes[4].error == "people.csv:row 6: internal error: ZeroDivisionError: division by zero"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "ann-g-2.pdf",
+        "ann-g-3.pdf",
+        "ann-g.pdf",
+        "bob-g.pdf",
+    ]
+
+
+def test_a_rerun_gives_the_same_names_and_overwrites(tmp_path):
+    for _ in range(2):
+        outcomes = list(Batch(tmp_path, jobs=2, work=fake_work).run(items("Ann", "Ann")))
+    assert [o.path.name for o in outcomes] == ["ann-g.pdf", "ann-g-2.pdf"]
+    assert len(list(tmp_path.iterdir())) == 2
+
+
+def test_inputs_that_failed_before_any_work_keep_their_place(tmp_path):
+    broken = Item(1, "gone.csv", Path("gone.csv"), error="gone.csv: cannot read the table")
+    given = [
+        items("Ann")[0],
+        broken,
+        Item(2, "people.csv:row 4", Path("people.csv"), (("candidate.name", "Bo"),)),
+    ]
+    outcomes = list(Batch(tmp_path, jobs=2, work=fake_work).run(given))
+    assert [(o.ok, o.error) for o in outcomes] == [
+        (True, None),
+        (False, "gone.csv: cannot read the table"),
+        (True, None),
+    ]
+
+
+def test_a_worker_that_dies_fails_only_its_own_item(tmp_path):
+    names = ["Ann", "Bob", "crash", "Cy", "Di", "Ed", "Flo", "Gus"]
+    outcomes = list(Batch(tmp_path, jobs=2, work=fake_work).run(items(*names)))
+    assert [o.ok for o in outcomes] == [name != "crash" for name in names]
+    assert outcomes[2].error == "people.csv:row 4: the worker making this brief stopped unexpectedly"
+    assert len(list(tmp_path.glob("*.pdf"))) == 7
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_items_are_taken_only_a_few_ahead_of_what_is_written(tmp_path, jobs):
+    pulled = []
+
+    def source():
+        for item in items(*[f"P{i}" for i in range(40)]):
+            pulled.append(item.index)
+            yield item
+
+    window = 2 if jobs == 1 else jobs * IN_FLIGHT_PER_JOB
+    for outcome in Batch(tmp_path, jobs=jobs, work=fake_work).run(source()):
+        assert outcome.path is not None and outcome.path.exists()
+        assert len(pulled) <= outcome.item.index + 1 + window
+    assert len(pulled) == 40
+
+
+def test_an_unwritable_brief_is_that_item_failing(tmp_path):
+    (tmp_path / "bob-g.pdf").mkdir()  # a folder where the brief should go
+    outcomes = list(Batch(tmp_path, work=fake_work).run(items("Ann", "Bob", "Cy")))
+    assert [o.ok for o in outcomes] == [True, False, True]
+    assert outcomes[1].error.startswith("people.csv:row 3: ") and "is a folder" in outcomes[1].error
+
+
+def test_the_manifest_lists_every_item_and_never_a_formula(tmp_path):
+    outcomes = list(Batch(tmp_path, work=fake_work).run(items("Ann", "bad")))
+    outcomes[0].item = Item(0, "=HYPERLINK(evil).yaml", Path("x"))
+    manifest = Manifest(tmp_path)
+    for outcome in outcomes:
+        manifest.add(outcome)
+        assert not (tmp_path / MANIFEST).exists()  # only when the run ends
+    assert manifest.close() == tmp_path / MANIFEST
+    assert not list(tmp_path.glob(".*.part"))
+    rows = list(csv.DictReader(io.StringIO((tmp_path / MANIFEST).read_text(encoding="utf-8"))))
+    pdf = (tmp_path / "ann-g.pdf").read_bytes()
+    assert rows[0] == {
+        "input": "'=HYPERLINK(evil).yaml",
+        "output": str(tmp_path / "ann-g.pdf"),
+        "status": "ok",
+        "pages": "1",
+        "bytes": str(len(pdf)),
+        "sha256": hashlib.sha256(pdf).hexdigest(),
+        "recipient": "",
+        "mail": "",
+        "error": "",
+    }
+    assert (rows[1]["input"], rows[1]["status"], rows[1]["output"], rows[1]["sha256"]) == (
+        "people.csv:row 3",
+        "failed",
+        "",
+        "",
+    )
+    assert rows[1]["error"] == "people.csv:row 3: offer.base: not an amount"
