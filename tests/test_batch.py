@@ -111,7 +111,8 @@ def test_an_unwritable_brief_is_that_item_failing(tmp_path):
     (tmp_path / "bob-g.pdf").mkdir()  # a folder where the brief should go
     outcomes = list(Batch(tmp_path, work=fake_work).run(items("Ann", "Bob", "Cy")))
     assert [o.ok for o in outcomes] == [True, False, True]
-    assert outcomes[1].error.startswith("people.csv:row 3: ") and "is a folder" in outcomes[1].error
+    # the error names the file it is about; a batch's report puts the input's name before it
+    assert outcomes[1].error == f"{tmp_path / 'bob-g.pdf'}: is a folder; give a file name"
 
 
 def test_the_manifest_lists_every_item_and_never_a_formula(tmp_path):

@@ -148,7 +148,9 @@ def test_a_mixed_batch_makes_every_good_brief_and_names_each_bad_one(tmp_path, r
         )
         assert re.search(rf"\b{name}\b", brief.pages[0]), (row["input"], name)
     with_letter = next(r for r in rows if r["input"] == f"{inputs[1]}:row 4")  # i = 2: letter.pdf
-    assert read_pdf(Path(with_letter["output"])).outline[-1][0] == "Offer letter"
+    assert (
+        read_pdf(Path(with_letter["output"])).outline[-2][0] == "Offer letter"
+    )  # the guide's own appendix is last
 
 
 def test_same_names_get_distinct_files(tmp_path, write_offer):
@@ -262,3 +264,22 @@ def test_validate_checks_folders_and_tables_too(tmp_path):
     assert len(errors(result.stderr)) == 12 - len(good) == 4
     assert errors(result.stderr)[-1].startswith(f"error: {inputs[1]}:row 7: region: unknown region 'Mars'")
     assert not list(tmp_path.rglob("*-segment-engineering-manager.pdf"))
+
+
+def test_a_batch_names_the_input_before_an_error_about_something_else(tmp_path):
+    """An error about the output (not the offer) names its file; in a batch the line starts
+    with the input it happened to, so a user knows whose brief is missing."""
+    for name in ("Ann Lee", "Bob Ray"):
+        path = tmp_path / f"{name.split()[0].lower()}.yaml"
+        path.write_text(yaml.safe_dump(offer_data(candidate={"name": name})))
+    out = tmp_path / "out"
+    (out / f"bob-ray-{GUIDE}.pdf").mkdir(parents=True)  # a folder where Bob's brief should go
+    result = invoke(tmp_path / "ann.yaml", tmp_path / "bob.yaml", "-o", out, "-j", "1")
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert (
+        lines[0]
+        == f"error: {tmp_path / 'bob.yaml'}: {out / f'bob-ray-{GUIDE}.pdf'}: is a folder; give a file name"
+    )
+    assert lines[1] == f"1 of 2 briefs failed; 1 made (listed in {out / 'manifest.csv'})"
+    assert (out / f"ann-lee-{GUIDE}.pdf").is_file()

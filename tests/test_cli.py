@@ -116,3 +116,18 @@ def test_real_subprocess_on_the_bundled_example(tmp_path, read_pdf):
         [exe, str(tmp_path / "nope.yaml")], capture_output=True, text=True, env=env, timeout=60
     )
     assert bad.returncode == 1 and bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly():
+    """`make-brief guides list | head -1`: no traceback, no "internal error" when the pipe closes."""
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "make_brief", "guides", "list"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    proc.stdout.close()  # the reader is gone before a line is written
+    error = proc.stderr.read()
+    proc.stderr.close()
+    assert proc.wait() == 141
+    assert error == b""

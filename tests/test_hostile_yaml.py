@@ -178,6 +178,14 @@ def test_an_offer_that_is_not_a_regular_file_is_refused_without_reading(here, sp
         (here / "folder").mkdir()
     elif special == "fifo":
         os.mkfifo(here / "fifo")  # opening it to read would wait for a writer forever
+    if special == "folder":  # a folder is a batch of the offer files in it: none here
+        result = build([special, "-o", "out"])
+        assert result.exit_code == 1, result.output
+        assert result.stderr.splitlines() == [
+            "error: folder: no offer files (.yaml, .yml, .csv) in this folder",
+            "1 of 1 briefs failed; 0 made (listed in out/manifest.csv)",
+        ]
+        return
     refused(
         build([special, "-o", "out.pdf"]), f"{special}: the offer file is not a regular file", folder=here
     )

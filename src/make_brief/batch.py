@@ -31,7 +31,7 @@ from itertools import chain, islice
 from pathlib import Path
 
 from .errors import BriefError
-from .inputs import Item, load_item, name_input
+from .inputs import Item, error_line, load_item
 
 MANIFEST = "manifest.csv"
 IN_FLIGHT_PER_JOB = 3
@@ -111,7 +111,7 @@ def attempt(work: Work, item: Item, settings: Settings) -> tuple[Built | None, s
     try:
         return work(item, settings), None
     except BriefError as exc:
-        return None, name_input(item.label, str(exc))
+        return None, error_line(item.label, exc)
     except Exception as exc:  # a bug of ours must not stop the batch
         if os.environ.get("MAKE_BRIEF_DEBUG"):
             raise
@@ -161,7 +161,7 @@ class Batch:
         try:
             write_atomic(path, built.pdf)
         except BriefError as exc:
-            outcome.error = name_input(outcome.item.label, str(exc))
+            outcome.error = error_line(outcome.item.label, exc)
             return
         outcome.path = path
         outcome.sha256 = hashlib.sha256(built.pdf).hexdigest()

@@ -36,6 +36,7 @@ BATCH_EXAMPLES = """
 
 EXIT_INPUT = 1
 EXIT_INTERNAL = 70
+EXIT_PIPE = 141  # as a shell reports a writer stopped by SIGPIPE
 
 
 class _DefaultGroup(click.Group):
@@ -60,6 +61,15 @@ def _clean_errors() -> Iterator[None]:
         sys.exit(130)
     except (click.exceptions.Exit, click.ClickException, SystemExit):
         raise
+    except BrokenPipeError:  # `make-brief guides list | head`: the reader has all it wants
+        _quiet_stdout()
+        sys.exit(EXIT_PIPE)
+    except OSError as exc:  # a path the system refuses that no step turned into an error of ours
+        if os.environ.get("MAKE_BRIEF_DEBUG"):
+            raise
+        where = f"{exc.filename}: " if exc.filename else ""
+        click.echo(f"error: {where}{exc.strerror or exc}", err=True)
+        sys.exit(EXIT_INPUT)
     except Exception as exc:  # a bug of ours: say so in one line, unless debugging
         if os.environ.get("MAKE_BRIEF_DEBUG"):
             raise
@@ -68,6 +78,15 @@ def _clean_errors() -> Iterator[None]:
             f"internal error: {type(exc).__name__}: {first} (set MAKE_BRIEF_DEBUG=1 for details)", err=True
         )
         sys.exit(EXIT_INTERNAL)
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so that flushing it at exit cannot raise again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file behind stdout (a test runner's buffer)
+        pass
 
 
 def _guarded(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -203,10 +222,11 @@ def validate(offers: tuple[Path, ...], guide_dirs: tuple[Path, ...]) -> None:
 def init(path: Path, force: bool) -> None:
     """Write a commented example offer file to PATH (default: offer.yaml)."""
     from .errors import OutputError
+    from .fs import exists
     from .output import write_atomic
     from .resources import data_dir
 
-    if path.exists() and not force:
+    if exists(path) and not force:
         raise OutputError("already exists", file=path, hint="use --force to overwrite, or name another file")
     write_atomic(path, (data_dir() / "offer-sample.yaml").read_bytes())
     click.echo(f"wrote {path}: edit it, then run `make-brief {path}`")

@@ -31,7 +31,7 @@ MAIL_OPTIONS = (
 def run_build(offers: tuple[Path, ...], options: dict[str, Any]) -> int:
     """Make the briefs of `offers` (and their mail); the exit status."""
     from .batch import Batch, Manifest, Settings, default_jobs
-    from .inputs import count_items, expand, is_batch
+    from .inputs import count_items, expand, is_batch, name_input
     from .pipeline import today
 
     many = is_batch(offers)
@@ -68,7 +68,9 @@ def run_build(offers: tuple[Path, ...], options: dict[str, Any]) -> int:
                 warnings += [f"{outcome.item.label}: {w}" for w in outcome.built.warnings]
                 echo(str(outcome.path))
             else:
-                failures.append(outcome.error or "")
+                # in a batch every line names its input; one offer's error names its own file
+                error = outcome.error or ""
+                failures.append(name_input(outcome.item.label, error) if many else error)
             if postman is not None and (line := postman.handle(outcome)):
                 echo(line)
             if manifest is not None:
@@ -110,13 +112,14 @@ def _report(
 def _targets(output: str | None, out_dir: Path | None, many: bool) -> tuple[Path, Path | None]:
     """(the output folder, the one file to write or None) from -o and --out-dir. -o names a
     folder with several offers, or when it is one already or ends with a slash."""
+    from .fs import is_dir
     from .pipeline import DEFAULT_OUTPUT
 
     if output is not None and out_dir is not None:
         raise click.UsageError("give either -o/--output or --out-dir, not both")
     if output is None:
         return out_dir or DEFAULT_OUTPUT, None
-    if many or Path(output).is_dir() or output.endswith(("/", os.sep)):
+    if many or is_dir(Path(output)) or output.endswith(("/", os.sep)):
         return Path(output), None
     return Path(output).parent, Path(output)
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from .cli import EXIT_INPUT, _guarded, guides_option, main
+from .fs import exists
 
 GUIDES_EXAMPLES = """
 \b
@@ -66,7 +67,7 @@ def import_(source: Path, output: Path | None, script_region: str | None, force:
     data, text = imported.data, to_yaml(imported.data, source.name)
     if output is None or str(output) != "-":
         path = output or Path(f"{slug(data['company'], 'guide')}-{slug(data['role'], 'role')}.yaml")
-        if path.exists() and not force:
+        if exists(path) and not force:
             raise OutputError(
                 "already exists", file=path, hint="use --force to overwrite, or name another file"
             )

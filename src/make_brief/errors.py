@@ -69,6 +69,10 @@ class OutputError(BriefError):
     """The brief could not be written where asked."""
 
 
+class SettingError(BriefError):
+    """An environment variable or setting of the run that cannot be used."""
+
+
 def shown(text: str, limit: int = 60, quote: bool = True) -> str:
     """`text` as an error message shows it: cut to `limit` characters, quoted like repr()."""
     cut = text if len(text) <= limit else text[:limit] + "…"

@@ -18,6 +18,7 @@ from pathlib import Path
 import msgspec
 
 from .errors import GuideError
+from .fs import is_dir
 from .loading import Document, convert, load_yaml
 from .places import find_place
 from .resources import data_dir
@@ -294,7 +295,7 @@ def all_guides(extra: tuple[Path, ...] = ()) -> dict[str, list[tuple[Path, str]]
     """Every guide id with each file that has it and where that file comes from; the first wins."""
     found: dict[str, list[tuple[Path, str]]] = {}
     for folder, origin in guide_folders(extra):
-        if folder.is_dir():
+        if is_dir(folder):
             for path in sorted(folder.glob("*.yaml")):
                 found.setdefault(path.stem, []).append((path, origin))
     return found

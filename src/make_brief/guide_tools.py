@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from .errors import BriefError, GuideError
+from .fs import exists, is_file
 from .guide import (
     BUNDLED,
     MAX_GUIDE_BYTES,
@@ -80,12 +81,12 @@ def check_targets(targets: tuple[str, ...], extra: tuple[Path, ...] = ()) -> lis
     out = []
     for target in targets:
         path = Path(target)
-        if target in known and not path.is_file():
+        if target in known and not is_file(path):
             file, origin = known[target][0]
             out.append(check_yaml(file, target, BUNDLED if origin == BUNDLED else str(file)))
         elif path.suffix.lower() in MARKDOWN:
             out.append(check_markdown(path))
-        elif path.suffix.lower() in (".yaml", ".yml") or path.exists():
+        elif path.suffix.lower() in (".yaml", ".yml") or exists(path):
             out.append(check_yaml(path, target, str(path)))
         else:
             names = ", ".join(sorted(known)) or "none"
@@ -127,10 +128,10 @@ def resolve(target: str, extra: tuple[Path, ...] = ()) -> tuple[Guide, str]:
     """The guide named by id or path, and where it comes from."""
     known = all_guides(extra)
     path = Path(target)
-    if target in known and not path.is_file():
+    if target in known and not is_file(path):
         path, origin = known[target][0]
         return read_guide(path)[0], BUNDLED if origin == BUNDLED else f"{path} ({origin})"
-    if path.is_file():
+    if is_file(path):
         return read_guide(path)[0], str(path)
     names = ", ".join(sorted(known)) or "none"
     raise GuideError(f"unknown guide {target!r}", hint=f"known guides: {names}")

@@ -22,6 +22,9 @@ from itertools import count
 from pathlib import Path
 from typing import Any
 
+from .errors import BriefError, InputError
+from .fs import is_dir
+
 OFFER_SUFFIXES = (".yaml", ".yml")
 TABLE_SUFFIXES = (".csv",)
 MAX_LIST = 50  # the most entries a dotted column may index (offer.MAX_COMPETING)
@@ -42,7 +45,7 @@ class Item:
 def is_batch(paths: Iterable[Path]) -> bool:
     """Whether these inputs are more than one plain offer file."""
     paths = list(paths)
-    return len(paths) != 1 or paths[0].is_dir() or _is_table(paths[0])
+    return len(paths) != 1 or is_dir(paths[0]) or _is_table(paths[0])
 
 
 def expand(paths: Iterable[Path]) -> Iterator[Item]:
@@ -74,7 +77,7 @@ def count_items(paths: Iterable[Path]) -> int:
 
 def _files(path: Path) -> Iterator[tuple[Path, str | None]]:
     """The files of an input: itself, or a folder's offer files and tables, by name."""
-    if not path.is_dir():
+    if not is_dir(path):
         yield path, None
         return
     suffixes = OFFER_SUFFIXES + TABLE_SUFFIXES
@@ -238,7 +241,6 @@ def _unwrap(info: Any) -> Any:
 
 def load_item(item: Item, guide_dirs: tuple[Path, ...] = ()) -> Any:
     """The validated offer of an item: its file, or its table row."""
-    from .errors import InputError
     from .offer import load_offer, offer_from_document
 
     if item.error is not None:
@@ -251,6 +253,16 @@ def load_item(item: Item, guide_dirs: tuple[Path, ...] = ()) -> Any:
 def name_input(label: str, message: str) -> str:
     """`message`, starting with the input it is about (an appendix's error names the appendix)."""
     return message if message.startswith(label) else f"{label}: {message}"
+
+
+def error_line(label: str, exc: BriefError) -> str:
+    """The one line of `exc`, met while making the brief of input `label`: an error in the
+    input that names no file gets the input's name; an error that names its own file (the
+    offer, its guide, a template) or is about the run (output folder, a setting) stands as it
+    is. A batch names the input on every line (`name_input`)."""
+    if isinstance(exc, InputError) and exc.file is None:
+        return name_input(label, str(exc))
+    return str(exc)
 
 
 # --- a row as an offer document ---------------------------------------------------------------

@@ -203,6 +203,7 @@ def read_text(path: Path, *, what: str, max_bytes: int = MAX_BYTES) -> str:
 
 def parse_yaml(text: str, path: Path, *, what: str) -> Document:
     """Parse `text` (the content of `path`) into a Document, or raise one clear InputError."""
+    _check_depth(text, path, what)
     loader = StrictLoader(text)
     node = None
     try:
@@ -249,6 +250,26 @@ def load_yaml(path: Path, *, what: str, max_bytes: int = MAX_BYTES) -> Document:
 
 def _kind(node: yaml.Node) -> str:
     return "list" if isinstance(node, yaml.SequenceNode) else "single value"
+
+
+def _check_depth(text: str, path: Path, what: str) -> None:
+    """Refuse deep nesting from the parser's events, before the composer sees it.
+
+    libyaml's parser keeps its own stack, but the C composer recurses once per level: 100,000
+    opening brackets overflow the C stack and kill the process (no RecursionError to catch).
+    Counting levels over the event stream costs a second parse of a small file."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_Base):
+            if isinstance(event, yaml.NodeEvent) and depth >= MAX_DEPTH:  # a node one level too deep
+                line = event.start_mark.line + 1 if event.start_mark else None
+                raise InputError(f"the {what} is nested too deeply", file=path, line=line)
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return  # the composer reports it, with its line
 
 
 def _check_tree(node: yaml.Node, what: str, path: Path) -> None:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .document import Brief
-from .errors import InputError
+from .errors import InputError, SettingError
 from .loading import read_bounded
 
 MAX_MB_ENV = "MAKE_BRIEF_APPENDIX_MAX_MB"
@@ -58,7 +58,7 @@ def _env_number(name: str, default: int) -> int:
     if not text:
         return default
     if not text.isdigit() or int(text) == 0 or len(text) > 9:
-        raise InputError(f"${name} is {text!r}; it must be a whole number from 1 to 999999999")
+        raise SettingError(f"${name} is {text!r}; it must be a whole number from 1 to 999999999")
     return int(text)
 
 

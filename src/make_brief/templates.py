@@ -20,6 +20,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 
 from .errors import BriefError, OutputError, TemplateError
+from .fs import is_dir
 from .loading import Document, convert, load_yaml
 from .resources import data_dir, templates_dir
 from .sandbox import escape_data, plain, raised_at  # noqa: F401  (escape_data, plain: public here)
@@ -229,7 +230,7 @@ def resolve(name_or_dir: str | Path | None) -> Path:
     if name_or_dir is None:
         return templates_dir() / DEFAULT
     candidate = Path(name_or_dir)
-    if candidate.is_dir():
+    if is_dir(candidate):
         return candidate
     if re.fullmatch(r"[\w-]+", str(name_or_dir)) and (templates_dir() / str(name_or_dir)).is_dir():
         return templates_dir() / str(name_or_dir)
