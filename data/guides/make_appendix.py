@@ -11,6 +11,7 @@ run it without SOURCE_DATE_EPOCH set, which reportlab would use as the file's da
 from decimal import Decimal
 from pathlib import Path
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -23,6 +24,7 @@ from make_brief.compute import derive_ask
 from make_brief.guide import load_guide
 from make_brief.money import fmt_money, fmt_money_short, fmt_pct
 
+rl_config.useA85 = 0  # binary streams, as the brief's own (render.py)
 HERE = Path(__file__).resolve().parent
 FONTS = HERE.parent / "fonts"
 GUIDE = HERE / "segment-engineering-manager.yaml"

@@ -18,19 +18,20 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import multiprocessing
 import os
 import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import date
 from itertools import chain, islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import BriefError
+
+if TYPE_CHECKING:  # worker processes are imported only for a batch: one brief needs none
+    from concurrent.futures import Future, ProcessPoolExecutor
 from .inputs import Item, error_line, load_item
 
 MANIFEST = "manifest.csv"
@@ -188,6 +189,8 @@ class Batch:
             yield from self._parallel(source)
 
     def _parallel(self, source: Iterator[Item]) -> Iterator[tuple[Item, tuple[Built | None, str | None]]]:
+        from concurrent.futures.process import BrokenProcessPool
+
         pool = _pool(self.jobs)
         pending: deque[tuple[Item, Future]] = deque()
         window = self.jobs * IN_FLIGHT_PER_JOB
@@ -220,6 +223,9 @@ class Batch:
             pool.shutdown(wait=True, cancel_futures=True)
 
     def _submit(self, pool: ProcessPoolExecutor, item: Item) -> Future:
+        from concurrent.futures import Future
+        from concurrent.futures.process import BrokenProcessPool
+
         done: Future = Future()
         if item.error is not None:  # an input that failed before any work: no worker needed
             done.set_result((None, item.error))
@@ -234,6 +240,9 @@ class Batch:
 def _pool(jobs: int) -> ProcessPoolExecutor:
     """Worker processes started by a fork server (or spawned): never forked from a parent that
     may run threads, and warm, because the server has imported the pipeline once."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     methods = multiprocessing.get_all_start_methods()
     if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")

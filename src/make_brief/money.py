@@ -109,6 +109,7 @@ def round_to(amount: Decimal, step: int) -> Decimal:
     return (amount / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step
 
 
+@lru_cache(maxsize=4096)  # babel parses its patterns on every call; a batch repeats amounts
 def fmt_money(amount: Decimal | int, currency: str, locale: str) -> str:
     """The whole amount in the locale's way: ``$245,000``, ``£148,000``, ``₹45,00,000``."""
     from babel.numbers import format_currency
@@ -119,6 +120,7 @@ def fmt_money(amount: Decimal | int, currency: str, locale: str) -> str:
     )
 
 
+@lru_cache(maxsize=4096)
 def fmt_money_short(amount: Decimal | int, currency: str, locale: str) -> str:
     """The amount in compact form (``$245K``, ``₹45L``) when that is exact, else in full."""
     from babel.numbers import format_compact_currency

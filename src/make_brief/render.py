@@ -19,6 +19,7 @@ from typing import Any
 
 import msgspec
 from markupsafe import escape
+from reportlab import rl_config
 from reportlab.graphics.shapes import Drawing, Line, Polygon, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
@@ -48,6 +49,10 @@ from .templates import FONT_KEYS, Template, plain
 
 PAGE_SIZES = {"a4": A4, "letter": LETTER}
 
+# Streams as binary Flate only: reportlab's default also wraps them in ASCII85, a text
+# encoding that adds a quarter to every compressed stream and that no reader needs.
+rl_config.useA85 = 0
+
 
 @dataclass(frozen=True)
 class Rendered:
@@ -72,8 +77,12 @@ def _register_fonts(template: Template) -> str:
     if key in _FAMILIES:
         return _FAMILIES[key]
     family = f"{FAMILY}{len(_FAMILIES) or ''}"
-    names = {}
+    names: dict[str, str] = {}
+    by_file: dict[Path, str] = {}  # one face per file: a file named twice is parsed and embedded once
     for variant, path, field in zip(("", "-Bold", "-Italic", "-BoldItalic"), key, FONT_KEYS, strict=True):
+        if path in by_file:
+            names[variant] = by_file[path]
+            continue
         name = family + variant
         try:
             pdfmetrics.registerFont(TTFont(name, str(path)))
@@ -81,7 +90,7 @@ def _register_fonts(template: Template) -> str:
             raise template.style_error(
                 f"fonts.{field}", f"cannot use {path.name} as a font: {_first_line(exc)}"
             ) from None
-        names[variant] = name
+        names[variant] = by_file[path] = name
     pdfmetrics.registerFontFamily(
         family,
         normal=names[""],
@@ -289,21 +298,32 @@ def _rows_table(block: Block, st: Styles, width: float) -> Table:
 
 
 def _market_table(model: TableModel, st: Styles, width: float) -> Table:
-    data = [[_text(h, st.cell_head, st) for h in model.header]]
-    for i, row in enumerate(model.rows):
-        style = st.cell_label if i in model.emphasis else st.cell
-        data.append([_text(c, style if j == 0 else st.cell, st) for j, c in enumerate(row)])
     first = width * 0.19
     rest = (width - first) / (len(model.header) - 1)
-    table = Table(data, colWidths=[first] + [rest] * (len(model.header) - 1), repeatRows=1, hAlign="LEFT")
+    widths = [first] + [rest] * (len(model.header) - 1)
+    room = [w - 2 * TABLE_PADDING for w in widths]
+    data = [[_cell(h, st.cell_head, st, room[j]) for j, h in enumerate(model.header)]]
+    for i, row in enumerate(model.rows):
+        style = st.cell_label if i in model.emphasis else st.cell
+        data.append([_cell(c, style if j == 0 else st.cell, st, room[j]) for j, c in enumerate(row)])
+    table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
+    size = st.cell.fontSize
     commands: list[tuple] = [
-        ("FONT", (0, 0), (-1, -1), st.font, st.cell.fontSize),
+        ("FONT", (0, 0), (-1, -1), st.font, size, st.cell.leading),
+        ("TEXTCOLOR", (0, 0), (-1, -1), st.cell.textColor),
+        ("FONT", (0, 0), (-1, 0), st.cell_head.fontName, size, st.cell.leading),
+        ("TEXTCOLOR", (0, 0), (-1, 0), st.cell_head.textColor),
         ("BACKGROUND", (0, 0), (-1, 0), st.color["accent"]),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("LINEBELOW", (0, 1), (-1, -1), 0.4, st.color["rule"]),
         ("TOPPADDING", (0, 0), (-1, -1), st.gap["cell_padding"]),
         ("BOTTOMPADDING", (0, 0), (-1, -1), st.gap["cell_padding"]),
+        ("LEFTPADDING", (0, 0), (-1, -1), TABLE_PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), TABLE_PADDING),
     ]
+    for i in model.emphasis:
+        commands.append(("FONT", (0, i + 1), (0, i + 1), st.cell_label.fontName, size, st.cell.leading))
+        commands.append(("TEXTCOLOR", (0, i + 1), (0, i + 1), st.cell_label.textColor))
     for i in model.highlight:
         commands.append(("BACKGROUND", (0, i + 1), (-1, i + 1), st.color["highlight"]))
     if model.emphasis:
@@ -312,6 +332,19 @@ def _market_table(model: TableModel, st: Styles, width: float) -> Table:
         commands.append(("BACKGROUND", (0, first_em), (-1, -1), st.color["accent_light"]))
     table.setStyle(TableStyle(commands))
     return KeepTogether([table])
+
+
+TABLE_PADDING = 6
+
+
+def _cell(text: str, style: ParagraphStyle, st: Styles, room: float) -> str | Paragraph:
+    """A cell of plain text: the string itself when it fits on one line (a Table draws a
+    string as it is, never parsing it, and without the cost of a Paragraph), else a
+    Paragraph of the escaped text that wraps."""
+    text = st.drawable(text)
+    if "\n" not in text and pdfmetrics.stringWidth(text, style.fontName, style.fontSize) <= room:
+        return text
+    return Paragraph(str(escape(text)), style)
 
 
 def _chart(chart: Chart, st: Styles, width: float) -> Drawing:
