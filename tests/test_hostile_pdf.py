@@ -252,3 +252,23 @@ def test_an_appendix_name_with_markup_is_an_outline_title_as_written(here):
     pdf = made(build(["o.yaml", "-o", "out.pdf"]), here / "out.pdf")
     assert pdf.reader.outline[-2].title == "<i>letter & co <b>"
     assert f"Appended after this brief: {name}, " in pdf.flat  # then the guide's own
+
+
+def test_an_unchanged_appendix_is_opened_once_and_a_changed_one_again(here):
+    """A guide's appendix goes into every brief of a batch: it is read and checked once per
+    process. The same name with new content (or new limits) is read and checked again."""
+    from make_brief import merge as merging
+
+    brief = Brief("t", "a", "s", "k", "", "", ())
+    brief_pdf, appendix = blank_pages(1), here / "a.pdf"
+    appendix.write_bytes(blank_pages(2))
+    first = merge(brief_pdf, brief, [("A", appendix)])
+    key = next(k for k in merging._OPENED if k[0] == str(appendix))
+    reader = merging._OPENED[key][0]
+    again = merge(brief_pdf, brief, [("A", appendix)])
+    assert merging._OPENED[key][0] is reader and again[1] == first[1] == 3
+    appendix.write_bytes(blank_pages(5))  # another size: read again
+    assert merge(brief_pdf, brief, [("A", appendix)])[1] == 6
+    with pytest.raises(InputError, match="5 pages, over the limit of 4"):
+        merge(brief_pdf, brief, [("A", appendix)], Limits(max_pages=4))
+    assert len(merging._OPENED) <= merging.KEEP_OPENED

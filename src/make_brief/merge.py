@@ -15,6 +15,7 @@ import logging
 import os
 import warnings
 import zlib
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -82,20 +83,15 @@ def merge(
     writer.append(PdfReader(io.BytesIO(brief_pdf)), import_outline=True)
     notes = []
     for title, path in appendices:
-        data = read_appendix(path, limits.max_bytes)
+        reader, said_opening = _opened(path, limits)
         with _pypdf_said() as said:
             first = len(writer.pages)
             try:
-                reader = PdfReader(io.BytesIO(data), strict=False)
-                _check(reader, path, limits)
                 writer.append(reader, import_outline=False)
                 _strip_pages(writer.pages[first:])
-            except InputError:
-                raise
             except Exception as exc:  # pypdf raises many kinds on damaged files
-                raise InputError(
-                    f"the appendix is not a readable PDF ({type(exc).__name__})", file=path
-                ) from None
+                raise _unreadable(path, exc) from None
+        said = [*said_opening, *said]
         if said:
             notes.append(f"{path}: the appendix is damaged and was repaired as far as possible ({said[0]})")
         writer.add_outline_item(title=title, page_number=first)
@@ -113,6 +109,49 @@ def merge(
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue(), len(writer.pages), tuple(notes)
+
+
+_OPENED: OrderedDict[tuple, tuple[Any, tuple[str, ...]]] = OrderedDict()
+KEEP_OPENED = 4  # appendices kept open per process
+KEEP_OPENED_BYTES = 2 * MB  # ... when at most this size
+
+
+def _opened(path: Path, limits: Limits) -> tuple[Any, tuple[str, ...]]:
+    """The checked reader of an appendix, and what pypdf said while opening it.
+
+    A small file that has not changed is opened once per process: a guide's own appendix goes
+    into every brief of a batch, and pypdf copies pages out of a reader without changing it."""
+    from pypdf import PdfReader
+
+    try:
+        stat = os.stat(path)
+        key: tuple | None = (str(path), stat.st_size, stat.st_mtime_ns, stat.st_ino, limits)
+    except OSError:
+        key = None  # read_appendix says what is wrong
+    if key is not None and key in _OPENED:
+        _OPENED.move_to_end(key)
+        return _OPENED[key]
+    data = read_appendix(path, limits.max_bytes)
+    with _pypdf_said() as said:
+        try:
+            reader = PdfReader(io.BytesIO(data), strict=False)
+            _check(reader, path, limits)
+        except InputError:
+            raise
+        except Exception as exc:  # pypdf raises many kinds on damaged files
+            raise InputError(
+                f"the appendix is not a readable PDF ({type(exc).__name__})", file=path
+            ) from None
+    opened = (reader, tuple(said))
+    if key is not None and len(data) <= KEEP_OPENED_BYTES:
+        _OPENED[key] = opened
+        while len(_OPENED) > KEEP_OPENED:
+            _OPENED.popitem(last=False)
+    return opened
+
+
+def _unreadable(path: Path, exc: Exception) -> InputError:
+    return InputError(f"the appendix is not a readable PDF ({type(exc).__name__})", file=path)
 
 
 def _check(reader: Any, path: Path, limits: Limits) -> None:
