@@ -131,3 +131,37 @@ def test_a_reader_that_stops_early_ends_the_command_quietly():
     proc.stderr.close()
     assert proc.wait() == 141
     assert error == b""
+
+
+@pytest.mark.parametrize(
+    ("argv", "absent"),
+    [
+        (["--help"], {"reportlab", "pypdf", "jinja2", "babel", "yaml", "msgspec", "multiprocessing"}),
+        (["validate", "examples/offer.yaml"], {"reportlab", "pypdf", "jinja2", "babel", "multiprocessing"}),
+        (["build", "PLAIN", "--template", "BARE", "-o", "OUT"], {"pypdf", "multiprocessing"}),
+    ],
+    ids=["help", "validate", "brief without appendices"],
+)
+def test_nothing_heavy_is_imported_before_it_is_needed(tmp_path, argv, absent):
+    """Start-up cost is imports: --help and validate load no PDF, template or locale library,
+    and a brief with nothing to merge loads no pypdf (and one brief, no process pool)."""
+    import ast
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    plain = tmp_path / "plain.yaml"
+    plain.write_text((root / "examples" / "offer.yaml").read_text().split("appendices:")[0])
+    (tmp_path / "bare").mkdir()
+    (tmp_path / "bare" / "style.yaml").write_text("guide_appendices: false\n")
+    names = {"PLAIN": str(plain), "BARE": str(tmp_path / "bare"), "OUT": str(tmp_path / "o.pdf")}
+    args = [names.get(a, a) for a in argv]
+    code = (
+        "import sys\nfrom make_brief.cli import main\n"
+        f"try:\n    main({args!r}, prog_name='make-brief')\nexcept SystemExit as e:\n    code = e.code\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules}))\nsys.exit(code)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    loaded = set(ast.literal_eval(done.stdout.splitlines()[-1]))
+    assert not loaded & absent, loaded & absent

@@ -83,8 +83,8 @@ def _parse_text(text: str, currency: str) -> Decimal:
 def symbol_matches(mark: str, currency: str) -> bool:
     """Whether `mark` ("$", "US$", "£", "USD", "Rs") names `currency`."""
     mark = mark.strip().rstrip(".")
-    if mark.upper() == currency.upper():
-        return True
+    if mark.upper() == currency.upper() or mark in _EXTRA_SYMBOLS.get(currency.upper(), ()):
+        return True  # the common marks, known without loading babel's locale data
     from babel.numbers import get_currency_symbol
 
     symbols = {currency.upper()}

@@ -177,6 +177,12 @@ def _email(doc: Document, value: str | None) -> str | None:
 
 
 def _is_currency(code: str) -> bool:
+    """Whether `code` is an ISO 4217 code (CLDR's list, via babel). The codes of the bundled
+    places are known without loading babel, which `validate` then never imports."""
+    from .places import CURRENCIES
+
+    if code in CURRENCIES:
+        return True
     from babel.numbers import list_currencies
 
     return re.fullmatch(r"[A-Z]{3}", code) is not None and code in list_currencies()
