@@ -29,10 +29,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import BriefError
+from .inputs import Item, error_line, load_item
 
 if TYPE_CHECKING:  # worker processes are imported only for a batch: one brief needs none
     from concurrent.futures import Future, ProcessPoolExecutor
-from .inputs import Item, error_line, load_item
 
 MANIFEST = "manifest.csv"
 IN_FLIGHT_PER_JOB = 3

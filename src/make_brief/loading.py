@@ -216,7 +216,7 @@ def parse_yaml(text: str, path: Path, *, what: str) -> Document:
                 file=path,
                 line=node.start_mark.line + 1,
             )
-        _check_tree(node, what, path)
+        _check_tree(node)
         data = loader.construct_document(node)
     except _RefusedError as exc:
         field = None
@@ -272,26 +272,24 @@ def _check_depth(text: str, path: Path, what: str) -> None:
         return  # the composer reports it, with its line
 
 
-def _check_tree(node: yaml.Node, what: str, path: Path) -> None:
-    """Refuse aliases and deep nesting before anything walks the tree.
+def _check_tree(node: yaml.Node) -> None:
+    """Refuse aliases before anything walks the tree (its depth is checked before composing).
 
     Iterative, and each node is visited once: an alias makes the composer share one node in
     several places, so meeting a node a second time is an alias, refused at once (walking an
     alias bomb's paths instead would take longer than the age of the universe)."""
     seen: set[int] = set()
-    stack = [(node, 1)]
+    stack = [node]
     while stack:
-        current, depth = stack.pop()
+        current = stack.pop()
         if id(current) in seen:
             raise _RefusedError(current, "anchors and aliases are not allowed; write the value out")
         seen.add(id(current))
-        if depth > MAX_DEPTH:
-            raise InputError(f"the {what} is nested too deeply", file=path, line=current.start_mark.line + 1)
         if isinstance(current, yaml.MappingNode):
             for key, value in current.value:
-                stack.extend(((value, depth + 1), (key, depth + 1)))
+                stack.extend((value, key))
         elif isinstance(current, yaml.SequenceNode):
-            stack.extend((item, depth + 1) for item in current.value)
+            stack.extend(current.value)
 
 
 def _fields(root: yaml.Node) -> Iterator[tuple[str, yaml.Node, yaml.Node]]:

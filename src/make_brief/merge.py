@@ -139,9 +139,7 @@ def _opened(path: Path, limits: Limits) -> tuple[Any, tuple[str, ...]]:
         except InputError:
             raise
         except Exception as exc:  # pypdf raises many kinds on damaged files
-            raise InputError(
-                f"the appendix is not a readable PDF ({type(exc).__name__})", file=path
-            ) from None
+            raise _unreadable(path, exc) from None
     opened = (reader, tuple(said))
     if key is not None and len(data) <= KEEP_OPENED_BYTES:
         _OPENED[key] = opened

@@ -227,10 +227,6 @@ def _para(markup: str, style: ParagraphStyle, st: Styles) -> Paragraph:
     return Paragraph(st.drawable(markup), style)
 
 
-def _text(text: str, style: ParagraphStyle, st: Styles) -> Paragraph:
-    return Paragraph(str(escape(st.drawable(text))), style)
-
-
 def _flowables(brief: Brief, st: Styles, width: float) -> list[Flowable]:
     story: list[Flowable] = []
     for number, section in enumerate(brief.sections):
