@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,48 +32,75 @@ ENV = {**os.environ, "SOURCE_DATE_EPOCH": "1795000000"}
 rows: list[tuple[str, str, str, str, str]] = []
 
 
-def median_cold(argv: list[str], repeat: int) -> float:
-    """Median wall time of `argv` in a new process, in ms."""
-    times = []
-    for _ in range(repeat + 1):
-        start = time.perf_counter()
-        subprocess.run(argv, env=ENV, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times[1:])  # the first run only warms the page cache
+def medians_cold(commands: dict[str, list[str]], repeat: int) -> dict[str, float]:
+    """Median wall time of each command in a new process, in ms. The commands take turns, so
+    that a slow moment of a shared machine falls on all of them alike, not on one figure."""
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for round_ in range(repeat + 1):
+        for name, argv in commands.items():
+            start = time.perf_counter()
+            subprocess.run(argv, env=ENV, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            if round_:  # the first round only warms the page cache
+                times[name].append((time.perf_counter() - start) * 1000)
+    return {name: statistics.median(found) for name, found in times.items()}
 
 
-def median_warm(func, repeat: int) -> float:
-    func()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
+def medians_warm(funcs: dict[str, Callable[[], object]], repeat: int) -> dict[str, float]:
+    """Median time of each function in this process, in ms, after one untimed call each;
+    the functions take turns, as in `medians_cold`."""
+    for func in funcs.values():
         func()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+    times: dict[str, list[float]] = {name: [] for name in funcs}
+    for _ in range(repeat):
+        for name, func in funcs.items():
+            start = time.perf_counter()
+            func()
+            times[name].append((time.perf_counter() - start) * 1000)
+    return {name: statistics.median(found) for name, found in times.items()}
 
 
 def record(
-    name: str, value: float, unit: str, reference: str, ref_value: float, limit: float, at_least: bool = False
+    name: str,
+    value: float,
+    unit: str,
+    reference: str,
+    ref_value: float,
+    limit: float | None,
+    at_least: bool = False,
 ) -> None:
-    """A figure beside its reference: the ratio, and whether it meets the target ratio."""
+    """A figure beside its reference: the ratio, and whether it meets the target ratio (a
+    figure with no limit is a part of the one above it, there to show where the time goes)."""
     ratio = value / ref_value if ref_value else float("nan")
-    ok = ratio >= limit if at_least else ratio <= limit
-    target = f"{'≥' if at_least else '≤'} {limit:g}×"
-    row = (name, f"{value:,.1f} {unit}", f"{reference} = {ref_value:,.1f} {unit}", f"{ratio:.2f}×")
-    rows.append((*row, f"{target} {'✓' if ok else '✗'}"))
+    if limit is None:
+        target = "(a part of the above)"
+    else:
+        ok = ratio >= limit if at_least else ratio <= limit
+        target = f"{'≥' if at_least else '≤'} {limit:g}× {'✓' if ok else '✗'}"
+    shown = (f"{value:,.1f} {unit}", f"{reference} = {ref_value:,.1f} {unit}", f"{ratio:.2f}×")
+    rows.append((name, *shown, target))
 
 
 def cold(repeat: int, tmp: Path) -> None:
     py = sys.executable
-    click = median_cold([py, "-c", "import click"], repeat)
-    platypus = median_cold([py, "-c", "import reportlab.platypus"], repeat)
-    both = median_cold([py, "-c", "import reportlab.platypus, pypdf"], repeat)
-    rows.append(("import reportlab.platypus (reference)", f"{platypus:,.1f} ms", "", "", ""))
-    with_appendix = median_cold([EXE, str(EXAMPLE), "-o", str(tmp / "cold.pdf")], repeat)
-    record("cold make-brief examples/offer.yaml", with_appendix, "ms", "import platypus+pypdf", both, 1.5)
     plain, bare = no_appendices(tmp)
-    without = median_cold([EXE, str(plain), "--template", str(bare), "-o", str(tmp / "plain.pdf")], repeat)
-    record("cold make-brief, no appendix", without, "ms", "import platypus+pypdf", both, 1.5)
+    ms = medians_cold(
+        {
+            "click": [py, "-c", "import click"],
+            "platypus": [py, "-c", "import reportlab.platypus"],
+            "both": [py, "-c", "import reportlab.platypus, pypdf"],
+            "brief": [EXE, str(EXAMPLE), "-o", str(tmp / "cold.pdf")],
+            "plain": [EXE, str(plain), "--template", str(bare), "-o", str(tmp / "plain.pdf")],
+            "libraries": [py, str(libraries_script(tmp))],
+            "help": [EXE, "--help"],
+            "validate": [EXE, "validate", str(EXAMPLE)],
+        },
+        repeat,
+    )
+    both = ms["both"]
+    rows.append(("import reportlab.platypus (reference)", f"{ms['platypus']:,.1f} ms", "", "", ""))
+    record("cold make-brief examples/offer.yaml", ms["brief"], "ms", "import platypus+pypdf", both, 1.5)
+    record("  its libraries' imports alone", ms["libraries"], "ms", "import platypus+pypdf", both, None)
+    record("cold make-brief, no appendix", ms["plain"], "ms", "import platypus+pypdf", both, 1.5)
     check = (
         "import sys; from make_brief.cli import main\n"
         f"sys.argv=['make-brief', sys.argv[1], '--template', {str(bare)!r}, '-o', sys.argv[2]]\n"
@@ -90,10 +118,31 @@ def cold(repeat: int, tmp: Path) -> None:
             "must be False",
         )
     )
-    helped = median_cold([EXE, "--help"], repeat)
-    record("cold make-brief --help", helped, "ms", "import click", click, 2)
-    validated = median_cold([EXE, "validate", str(EXAMPLE)], repeat)
-    record("cold make-brief validate", validated, "ms", "import click", click, 2)
+    record("cold make-brief --help", ms["help"], "ms", "import click", ms["click"], 2)
+    record("cold make-brief validate", ms["validate"], "ms", "import click", ms["click"], 2)
+
+
+def libraries_script(tmp: Path) -> Path:
+    """A script that imports, in order, every module from outside the standard library and
+    make-brief that a cold brief of the example imports, and does nothing else: the part of
+    a cold brief that no change to make-brief's own code can remove."""
+    listing = (
+        "import sys; from make_brief.cli import main\n"
+        f"sys.argv=['make-brief', {str(EXAMPLE)!r}, '-o', {str(tmp / 'libs.pdf')!r}]\n"
+        "try: main()\nexcept SystemExit: pass\n"
+        "std = set(sys.stdlib_module_names)\n"
+        "print('\\n'.join(m for m in sys.modules if m.split('.')[0] not in std"
+        " and not m.startswith(('_', 'make_brief'))))"
+    )
+    found = subprocess.run([sys.executable, "-c", listing], env=ENV, capture_output=True, text=True)
+    modules = [m for m in found.stdout.split() if m.replace(".", "").replace("_", "").isalnum()]
+    script = tmp / "libraries.py"
+    script.write_text(
+        "import importlib\n"
+        f"for name in {modules!r}:\n"
+        "    try:\n        importlib.import_module(name)\n    except Exception:\n        pass\n"
+    )
+    return script
 
 
 def warm(repeat: int, tmp: Path) -> None:
@@ -104,13 +153,70 @@ def warm(repeat: int, tmp: Path) -> None:
     from make_brief.pipeline import make_pdf
 
     offer = load_offer(EXAMPLE)
-    brief = median_warm(lambda: make_pdf(offer), repeat)
-    floor = median_warm(floor_from_example, repeat)
-    record("warm brief (render + merge)", brief, "ms", "raw-canvas floor", floor, 1.5)
     plain, bare = no_appendices(tmp)
     alone = load_offer(plain)
-    rendered = median_warm(lambda: make_pdf(alone, bare), repeat)
-    record("warm brief, no appendix (no merge)", rendered, "ms", "raw-canvas floor", floor, 1.5)
+    # the template of the brief without appendices is not the default, and make-brief keeps
+    # one template loaded at a time: taking turns with it would load both on every turn
+    merge_only = merging(offer)
+    ms = medians_warm(
+        {
+            "brief": lambda: make_pdf(offer),
+            "floor": floor_from_example,
+            "paragraphs": paragraphs_only,
+            "merge": merge_only,
+        },
+        repeat,
+    )
+    floor = ms["floor"]
+    record("warm brief (render + merge)", ms["brief"], "ms", "raw-canvas floor", floor, 1.5)
+    record("  its paragraphs' line breaking alone", ms["paragraphs"], "ms", "raw-canvas floor", floor, None)
+    record("  its merge alone (pypdf)", ms["merge"], "ms", "raw-canvas floor", floor, None)
+    ms = medians_warm({"no merge": lambda: make_pdf(alone, bare)}, repeat)
+    record("warm brief, no appendix (no merge)", ms["no merge"], "ms", "raw-canvas floor", floor, 1.5)
+
+
+def merging(offer: object) -> Callable[[], object]:
+    """The merge step of the example brief alone: its rendered pages and its two appendices
+    (the offer letter and the guide's own) made into one PDF by pypdf."""
+    from make_brief.compose import compose
+    from make_brief.compute import compute
+    from make_brief.merge import merge
+    from make_brief.pipeline import _guide_appendices, today
+    from make_brief.render import render
+    from make_brief.templates import load_template
+
+    template = load_template()
+    brief = compose(offer, compute(offer), template, today())
+    pdf = render(brief, template).pdf
+    appendices = [(title, Path(path)) for title, path in brief.appendices] + _guide_appendices(offer)
+    return lambda: merge(pdf, brief, appendices)
+
+
+def paragraphs_only() -> int:
+    """What the floor does up to drawing (load the offer, compose the brief), then the brief's
+    top-level paragraphs made and broken into lines by platypus, once each, at the page's
+    width: no table, chart, page break, drawing, outline, font subset or merge. The least
+    that any platypus layout of this brief's text does."""
+    from reportlab.platypus import Paragraph
+
+    from make_brief import render
+    from make_brief.compose import compose
+    from make_brief.compute import compute
+    from make_brief.offer import load_offer
+    from make_brief.pipeline import today
+    from make_brief.templates import load_template
+
+    offer = load_offer(EXAMPLE)
+    template = load_template()
+    brief = compose(offer, compute(offer), template, today())
+    width = render.PAGE_SIZES["a4"][0] - sum(
+        getattr(template.style.margins_mm, side) * render.mm for side in ("left", "right")
+    )
+    story = render._flowables(brief, render.Styles(template), width)
+    paragraphs = [f for f in story if isinstance(f, Paragraph)]
+    for paragraph in paragraphs:
+        paragraph.wrap(width, 10_000)
+    return len(paragraphs)
 
 
 def no_appendices(tmp: Path) -> tuple[Path, Path]:
