@@ -22,11 +22,12 @@ import os
 import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from datetime import date
 from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import msgspec
 
 from .errors import BriefError
 from .inputs import Item, error_line, load_item
@@ -38,8 +39,7 @@ MANIFEST = "manifest.csv"
 IN_FLIGHT_PER_JOB = 3
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(msgspec.Struct, frozen=True):
     """What every item of a batch is made with."""
 
     template: str | Path | None = None
@@ -48,8 +48,10 @@ class Settings:
     day: date | None = None  # one date for the whole batch, even across midnight
 
 
-@dataclass(frozen=True)
-class Built:
+DEFAULTS = Settings()
+
+
+class Built(msgspec.Struct, frozen=True):
     """A brief made by a worker, and what the rest of the batch needs to know of its offer."""
 
     name: str  # its default file name: <candidate>-<guide>.pdf
@@ -88,8 +90,7 @@ def make_item(item: Item, settings: Settings) -> Built:
     )
 
 
-@dataclass
-class Outcome:
+class Outcome(msgspec.Struct):
     """What became of one item: its brief and where it was written, or its one-line error."""
 
     item: Item
@@ -135,7 +136,7 @@ class Batch:
     def __init__(
         self,
         out_dir: Path,
-        settings: Settings = Settings(),
+        settings: Settings = DEFAULTS,
         *,
         jobs: int = 1,
         work: Work = make_item,

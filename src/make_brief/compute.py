@@ -6,8 +6,9 @@ the brief can say how it was derived.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
+
+import msgspec
 
 from .guide import Band, Guide, Lever, Region
 from .money import round_to
@@ -26,8 +27,7 @@ def annual_total(base: Decimal, stock: Decimal, stock_years: int, bonus_pct: Dec
     return base + stock / stock_years + base * bonus_pct / HUNDRED
 
 
-@dataclass(frozen=True)
-class Position:
+class Position(msgspec.Struct, frozen=True):
     """Where `value` sits in the band [low, high]: 0 at the low, 1 at the high."""
 
     value: Decimal
@@ -53,8 +53,7 @@ def position(value: Decimal, band: Band, scale: Decimal = Decimal(1)) -> Positio
     return Position(_d(value), _d(band.low) * scale, _d(band.high) * scale)
 
 
-@dataclass(frozen=True)
-class Ask:
+class Ask(msgspec.Struct, frozen=True):
     """One personalised ask and how it was derived."""
 
     part: str  # "base", "stock", "bonus_pct" or "accept_stock_above"
@@ -69,8 +68,7 @@ class Ask:
         return self.offered is not None and self.offered >= self.derived
 
 
-@dataclass(frozen=True)
-class Figures:
+class Figures(msgspec.Struct, frozen=True):
     offer_total: Decimal
     ask_total: Decimal
     base: Position

@@ -7,12 +7,12 @@ are plain text, escaped by the renderer.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from decimal import Decimal
 
+import msgspec
 
-@dataclass(frozen=True)
-class Block:
+
+class Block(msgspec.Struct, frozen=True):
     """One paragraph-level element.
 
     kind is one of: title, heading, subheading, para, bullet, quote, note, rows (a table written
@@ -27,16 +27,14 @@ class Block:
     chart: Chart | None = None
 
 
-@dataclass(frozen=True)
-class Table:
+class Table(msgspec.Struct, frozen=True):
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     highlight: frozenset[int] = frozenset()  # indexes into rows
     emphasis: frozenset[int] = frozenset()  # rows drawn bold (the "Your offer" row)
 
 
-@dataclass(frozen=True)
-class ChartRow:
+class ChartRow(msgspec.Struct, frozen=True):
     label: str
     low: Decimal
     high: Decimal
@@ -48,21 +46,18 @@ class ChartRow:
     ask_text: str
 
 
-@dataclass(frozen=True)
-class Chart:
+class Chart(msgspec.Struct, frozen=True):
     rows: tuple[ChartRow, ...]
     legend: tuple[str, str, str]  # band, offer, ask
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(msgspec.Struct, frozen=True):
     name: str
     title: str  # plain text, for the outline
     blocks: tuple[Block, ...]
 
 
-@dataclass(frozen=True)
-class Brief:
+class Brief(msgspec.Struct, frozen=True):
     title: str
     author: str
     subject: str
@@ -70,4 +65,4 @@ class Brief:
     header: str
     footer: str
     sections: tuple[Section, ...]
-    appendices: tuple[tuple[str, str], ...] = field(default=())  # (outline title, path)
+    appendices: tuple[tuple[str, str], ...] = ()  # (outline title, path)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -140,8 +139,7 @@ def _norm(text: str) -> str:
     return " ".join(text.casefold().replace(".", " ").split())
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(msgspec.Struct, frozen=True):
     """One problem `check_guide` found: an error misleads, a warning is worth a look."""
 
     level: str  # "error" | "warning"

@@ -37,9 +37,10 @@ imported with part of what it says silently dropped.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+
+import msgspec
 
 from .errors import GuideError, shown
 from .guide_markdown import Block, Inline, parse_blocks
@@ -75,8 +76,7 @@ def split_title(title: str) -> tuple[str, str] | None:
     return (role, company) if bar and role and company else None
 
 
-@dataclass
-class Imported:
+class Imported(msgspec.Struct):
     """The guide data (in the order it is written out) and notes worth a look, by line."""
 
     data: dict[str, Any]

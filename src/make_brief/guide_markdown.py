@@ -8,31 +8,30 @@ starts with ("**Negotiation DNA:** ...") and the targets of links.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
+
+import msgspec
 
 from .errors import GuideError
 
 CONTAINERS = ("bullet_list_open", "ordered_list_open", "blockquote_open")
 
 
-@dataclass
-class Inline:
+class Inline(msgspec.Struct):
     """One paragraph, heading or cell: its plain text, and the bold label it starts with."""
 
     text: str
     label: str | None = None  # "Negotiation DNA" from "**Negotiation DNA:** ..."
     rest: str = ""  # the text after the label (all of it when there is no label)
-    links: list[tuple[str, str]] = field(default_factory=list)  # (text, href)
+    links: list[tuple[str, str]] = msgspec.field(default_factory=list)  # (text, href)
 
 
-@dataclass
-class Block:
+class Block(msgspec.Struct):
     kind: str  # heading, para, table, list, quote
     line: int
-    inline: Inline = field(default_factory=lambda: Inline(""))
-    rows: list[tuple[int, list[str]]] = field(default_factory=list)  # a table's, the header first
-    items: list[tuple[int, Inline]] = field(default_factory=list)  # list items, quote paragraphs
+    inline: Inline = msgspec.field(default_factory=lambda: Inline(""))
+    rows: list[tuple[int, list[str]]] = msgspec.field(default_factory=list)  # a table's, the header first
+    items: list[tuple[int, Inline]] = msgspec.field(default_factory=list)  # list items, quote paragraphs
 
 
 def inline(token: Any) -> Inline:

@@ -3,9 +3,10 @@ from, check them (YAML guides and markdown sources alike), and describe one in p
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+
+import msgspec
 
 from .errors import BriefError, GuideError
 from .fs import exists, is_file
@@ -25,8 +26,7 @@ from .loading import read_text
 MARKDOWN = (".md", ".markdown", ".txt")
 
 
-@dataclass(frozen=True)
-class Listed:
+class Listed(msgspec.Struct, frozen=True):
     """One guide as `guides list` shows it."""
 
     id: str
@@ -55,13 +55,12 @@ def list_guides(extra: tuple[Path, ...] = ()) -> list[Listed]:
     return out
 
 
-@dataclass
-class Checked:
+class Checked(msgspec.Struct):
     """What `guides check` found in one guide."""
 
     name: str  # the id, or the path as given
     where: str
-    findings: list[tuple[Finding, int | None]] = field(default_factory=list)  # with markdown lines
+    findings: list[tuple[Finding, int | None]] = msgspec.field(default_factory=list)  # with markdown lines
 
     @property
     def errors(self) -> int:

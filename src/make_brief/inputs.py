@@ -16,11 +16,12 @@ from __future__ import annotations
 import csv
 import difflib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from functools import lru_cache
 from itertools import count
 from pathlib import Path
 from typing import Any
+
+import msgspec
 
 from .errors import BriefError, InputError
 from .fs import is_dir
@@ -30,8 +31,7 @@ TABLE_SUFFIXES = (".csv",)
 MAX_LIST = 50  # the most entries a dotted column may index (offer.MAX_COMPETING)
 
 
-@dataclass(frozen=True)
-class Item:
+class Item(msgspec.Struct, frozen=True):
     """One offer of a batch: a file, or a row of a table (`cells`), or an input that failed
     before any work could start (`error`)."""
 

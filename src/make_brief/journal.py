@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+
+import msgspec
 
 from .errors import BriefError
 
@@ -44,8 +45,7 @@ class JournalError(BriefError):
     """The journal cannot be read or written."""
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(msgspec.Struct, frozen=True):
     state: str
     at: str
     file: str

@@ -16,7 +16,6 @@ import hashlib
 import ipaddress
 import os
 import re
-from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import EmailMessage
 from pathlib import Path
@@ -53,8 +52,7 @@ class MailConfig(msgspec.Struct, frozen=True, forbid_unknown_fields=True, rename
     mail_templates: str | None = None
 
 
-@dataclass(frozen=True)
-class MailSettings:
+class MailSettings(msgspec.Struct, frozen=True):
     send: bool = False
     eml_dir: Path | None = None
     host: str | None = None
@@ -237,8 +235,7 @@ def recipient_key(found: Address) -> str:
 # --- the message ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Letter:
+class Letter(msgspec.Struct, frozen=True):
     """One brief to send: who gets it and what is attached."""
 
     to: Address

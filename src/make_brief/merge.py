@@ -18,9 +18,10 @@ import zlib
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import msgspec
 
 from .document import Brief
 from .errors import InputError, SettingError
@@ -36,8 +37,7 @@ MAX_APPENDIX_INFLATED = 500 * MB
 _CHUNK = 1 << 22
 
 
-@dataclass(frozen=True)
-class Limits:
+class Limits(msgspec.Struct, frozen=True):
     """What one appendix may be: its size in bytes, its pages, and what its streams inflate to."""
 
     max_bytes: int = MAX_APPENDIX_BYTES

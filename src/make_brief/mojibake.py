@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass, field
+
+import msgspec
 
 from .errors import GuideError, shown
 
@@ -31,10 +32,9 @@ _LEAD = "".join(bytes([b]).decode("cp1252") for b in range(0xC2, 0xF5))
 _RUN = re.compile(f"(?:[{re.escape(_LEAD)}][{re.escape(_CONT)}]+)+")
 
 
-@dataclass
-class Repaired:
+class Repaired(msgspec.Struct):
     text: str
-    notes: list[tuple[int, str]] = field(default_factory=list)  # (line, what was guessed)
+    notes: list[tuple[int, str]] = msgspec.field(default_factory=list)  # (line, what was guessed)
 
 
 def _config():  # type: ignore[no-untyped-def]

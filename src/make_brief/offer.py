@@ -11,7 +11,6 @@ import math
 import os
 import re
 import unicodedata
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -65,15 +64,13 @@ class RawOffer(_Model):
     appendices: list[str] = []
 
 
-@dataclass(frozen=True)
-class Competing:
+class Competing(msgspec.Struct, frozen=True):
     company: str
     total_comp: Decimal
     currency: str
 
 
-@dataclass(frozen=True)
-class Offer:
+class Offer(msgspec.Struct, frozen=True):
     """A validated offer, with exact amounts in the currency of its region."""
 
     name: str
@@ -88,7 +85,7 @@ class Offer:
     sign_on: Decimal | None = None
     competing: tuple[Competing, ...] = ()
     appendices: tuple[Path, ...] = ()
-    source: Path | None = field(default=None, compare=False)
+    source: Path | None = None
 
 
 def load_offer(path: Path, guide_dirs: tuple[Path, ...] = ()) -> Offer:

@@ -6,24 +6,23 @@ offer file → load + validate → compute → compose → render → merge appe
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
+
+import msgspec
 
 from .offer import Offer, load_offer
 
 DEFAULT_OUTPUT = Path("output")
 
 
-@dataclass(frozen=True)
-class Made:
+class Made(msgspec.Struct, frozen=True):
     pdf: bytes
     pages: int
     warnings: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Result:
+class Result(msgspec.Struct, frozen=True):
     offer: Offer
     path: Path
     pages: int

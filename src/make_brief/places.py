@@ -20,11 +20,10 @@ A region that is not in the table keeps no aliases and gets its currency's local
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import msgspec
 
 
-@dataclass(frozen=True)
-class Place:
+class Place(msgspec.Struct, frozen=True):
     name: str
     currency: str  # ISO 4217 code
     locale: str  # CLDR locale for its amounts

@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import os
 import re
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -54,8 +53,7 @@ PAGE_SIZES = {"a4": A4, "letter": LETTER}
 rl_config.useA85 = 0
 
 
-@dataclass(frozen=True)
-class Rendered:
+class Rendered(msgspec.Struct, frozen=True):
     pdf: bytes
     pages: int
     missing: frozenset[str]  # characters left out because the font has no glyph for them

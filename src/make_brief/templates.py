@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -139,8 +138,7 @@ class Style(_Model, kw_only=True):
 FONT_KEYS = ("regular", "bold", "italic", "bold_italic")
 
 
-@dataclass(frozen=True)
-class Template:
+class Template(msgspec.Struct, frozen=True):
     """A loaded template: its style, where its files are, and its sandboxed Jinja environment."""
 
     style: Style
