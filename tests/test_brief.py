@@ -189,3 +189,46 @@ def test_empty_password_appendix_is_opened(write_offer, tmp_path, offer_letter, 
     writer.write(tmp_path / "open.pdf")
     result = build_brief(write_offer(offer_data(appendices=["open.pdf"])), tmp_path / "out.pdf")
     assert "Offer of employment" in read_pdf(result.path).pages[-2]  # the guide's appendix is last
+
+
+def _broken_lines_counted(monkeypatch):
+    """Count reportlab's own line breaking, per paragraph and widths."""
+    from collections import Counter
+
+    from reportlab.platypus import Paragraph
+
+    calls: Counter = Counter()
+    original = Paragraph.breakLines
+
+    def counted(self, width):
+        calls[(id(self), tuple(width) if isinstance(width, list) else width)] += 1
+        return original(self, width)
+
+    monkeypatch.setattr(Paragraph, "breakLines", counted)
+    return calls
+
+
+def test_each_paragraph_is_broken_into_lines_once_per_width(write_offer, monkeypatch):
+    calls = _broken_lines_counted(monkeypatch)
+    make_pdf(load_offer(write_offer(offer_data())))
+    assert len(calls) > 60  # every paragraph and wrapping table cell of the brief
+    assert set(calls.values()) == {1}  # platypus asks up to three times for most of them
+
+
+LONG_WORDS = [{"company": f"Company{'Verylongname' * 8}{i}", "total_comp": 300000 + i} for i in range(25)]
+
+
+@pytest.mark.parametrize("changes", [{}, {"competing_offers": LONG_WORDS}], ids=["example", "long words"])
+def test_breaking_lines_once_changes_nothing_drawn(write_offer, read_pdf, monkeypatch, changes):
+    """The same pages, text and outline as with reportlab's own Paragraph, which breaks its
+    lines again on every measure; long words split across lines and pages included."""
+    from reportlab.platypus import Paragraph
+
+    from make_brief import render
+
+    offer = load_offer(write_offer(offer_data(**changes)))
+    once = read_pdf(make_pdf(offer).pdf)
+    monkeypatch.setattr(render, "_Paragraph", Paragraph)
+    again = read_pdf(make_pdf(offer).pdf)
+    assert once.pages == again.pages and once.outline == again.outline
+    assert len(once.pages) >= 4  # three of the brief, one of the guide's appendix

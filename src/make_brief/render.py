@@ -221,8 +221,27 @@ class _Outline(Flowable):
         self.canv.addOutlineEntry(self.title, self.key, level=0, closed=False)
 
 
+class _Paragraph(Paragraph):
+    """A Paragraph that breaks its lines once per width.
+
+    platypus measures most flowables more than once at the same width: a KeepTogether wraps
+    its content and the frame wraps it again, a Table wraps its cells to size its rows and
+    again to draw them. Half the line breaking of a brief was such repeats. The lines depend
+    only on the paragraph's text, style and widths. reportlab's breakLines also replaces
+    `frags` with the words it measured, which the lines point into: the lines kept are those
+    of that same call, so the two stay matched. The parts of a split paragraph are new
+    paragraphs, with no lines of their own yet."""
+
+    def breakLines(self, width: Any) -> Any:  # noqa: N802 (reportlab's name)
+        key = tuple(width) if isinstance(width, (list, tuple)) else width
+        broken = self.__dict__.get("_broken")
+        if broken is None or broken[0] != key:
+            broken = self._broken = (key, super().breakLines(width))
+        return broken[1]
+
+
 def _para(markup: str, style: ParagraphStyle, st: Styles) -> Paragraph:
-    return Paragraph(st.drawable(markup), style)
+    return _Paragraph(st.drawable(markup), style)
 
 
 def _flowables(brief: Brief, st: Styles, width: float) -> list[Flowable]:
@@ -247,7 +266,7 @@ def _block(block: Block, st: Styles, width: float) -> list[Flowable]:
     if kind == "chart" and block.chart is not None:
         return [_chart(block.chart, st, width), Spacer(0, 6)]
     if kind == "bullet":
-        return [Paragraph(st.drawable(block.text), st.bullet, bulletText=st.drawable(st.bullet_mark))]
+        return [_Paragraph(st.drawable(block.text), st.bullet, bulletText=st.drawable(st.bullet_mark))]
     style = {
         "title": st.title,
         "heading": st.heading,
@@ -338,7 +357,7 @@ def _cell(text: str, style: ParagraphStyle, st: Styles, room: float) -> str | Pa
     text = st.drawable(text)
     if "\n" not in text and pdfmetrics.stringWidth(text, style.fontName, style.fontSize) <= room:
         return text
-    return Paragraph(str(escape(text)), style)
+    return _Paragraph(str(escape(text)), style)
 
 
 def _chart(chart: Chart, st: Styles, width: float) -> Drawing:
