@@ -101,41 +101,34 @@ def cold(repeat: int, tmp: Path) -> None:
     record("cold make-brief examples/offer.yaml", ms["brief"], "ms", "import platypus+pypdf", both, 1.5)
     record("  its libraries' imports alone", ms["libraries"], "ms", "import platypus+pypdf", both, None)
     record("cold make-brief, no appendix", ms["plain"], "ms", "import platypus+pypdf", both, 1.5)
-    check = (
-        "import sys; from make_brief.cli import main\n"
-        f"sys.argv=['make-brief', sys.argv[1], '--template', {str(bare)!r}, '-o', sys.argv[2]]\n"
-        "try: main()\nexcept SystemExit: pass\nprint('pypdf' in sys.modules)"
-    )
-    loaded = subprocess.run(
-        [py, "-c", check, str(plain), str(tmp / "p2.pdf")], env=ENV, capture_output=True, text=True
-    ).stdout.strip()
-    rows.append(
-        (
-            "pypdf imported without appendices?",
-            loaded.splitlines()[-1] if loaded else "?",
-            "",
-            "",
-            "must be False",
-        )
-    )
+    loaded = "pypdf" in modules_imported([str(plain), "--template", str(bare), "-o", str(tmp / "p2.pdf")])
+    rows.append(("pypdf imported without appendices?", str(loaded), "", "", "must be False"))
     record("cold make-brief --help", ms["help"], "ms", "import click", ms["click"], 2)
     record("cold make-brief validate", ms["validate"], "ms", "import click", ms["click"], 2)
+
+
+def modules_imported(args: list[str]) -> list[str]:
+    """Every module that a cold `make-brief ARGS` imports, in the order it imports them."""
+    script = (
+        "import sys; from make_brief.cli import main\n"
+        "sys.argv = ['make-brief', *sys.argv[1:]]\n"
+        "try: main()\nexcept SystemExit: pass\n"
+        "print('-- modules --', *sys.modules, sep='\\n')"
+    )
+    found = subprocess.run([sys.executable, "-c", script, *args], env=ENV, capture_output=True, text=True)
+    return found.stdout.partition("-- modules --")[2].split()
 
 
 def libraries_script(tmp: Path) -> Path:
     """A script that imports, in order, every module from outside the standard library and
     make-brief that a cold brief of the example imports, and does nothing else: the part of
     a cold brief that no change to make-brief's own code can remove."""
-    listing = (
-        "import sys; from make_brief.cli import main\n"
-        f"sys.argv=['make-brief', {str(EXAMPLE)!r}, '-o', {str(tmp / 'libs.pdf')!r}]\n"
-        "try: main()\nexcept SystemExit: pass\n"
-        "std = set(sys.stdlib_module_names)\n"
-        "print('\\n'.join(m for m in sys.modules if m.split('.')[0] not in std"
-        " and not m.startswith(('_', 'make_brief'))))"
-    )
-    found = subprocess.run([sys.executable, "-c", listing], env=ENV, capture_output=True, text=True)
-    modules = [m for m in found.stdout.split() if m.replace(".", "").replace("_", "").isalnum()]
+    std = set(sys.stdlib_module_names)
+    modules = [
+        m
+        for m in modules_imported([str(EXAMPLE), "-o", str(tmp / "libs.pdf")])
+        if m.split(".")[0] not in std and not m.startswith(("_", "make_brief"))
+    ]
     script = tmp / "libraries.py"
     script.write_text(
         "import importlib\n"
@@ -155,8 +148,6 @@ def warm(repeat: int, tmp: Path) -> None:
     offer = load_offer(EXAMPLE)
     plain, bare = no_appendices(tmp)
     alone = load_offer(plain)
-    # the template of the brief without appendices is not the default, and make-brief keeps
-    # one template loaded at a time: taking turns with it would load both on every turn
     merge_only = merging(offer)
     ms = medians_warm(
         {
@@ -171,6 +162,8 @@ def warm(repeat: int, tmp: Path) -> None:
     record("warm brief (render + merge)", ms["brief"], "ms", "raw-canvas floor", floor, 1.5)
     record("  its paragraphs' line breaking alone", ms["paragraphs"], "ms", "raw-canvas floor", floor, None)
     record("  its merge alone (pypdf)", ms["merge"], "ms", "raw-canvas floor", floor, None)
+    # the template of the brief without appendices is not the default, and make-brief keeps
+    # one template loaded at a time: taking turns with it would load both on every turn
     ms = medians_warm({"no merge": lambda: make_pdf(alone, bare)}, repeat)
     record("warm brief, no appendix (no merge)", ms["no merge"], "ms", "raw-canvas floor", floor, 1.5)
 
@@ -178,15 +171,13 @@ def warm(repeat: int, tmp: Path) -> None:
 def merging(offer: object) -> Callable[[], object]:
     """The merge step of the example brief alone: its rendered pages and its two appendices
     (the offer letter and the guide's own) made into one PDF by pypdf."""
-    from make_brief.compose import compose
-    from make_brief.compute import compute
-    from make_brief.merge import merge
-    from make_brief.pipeline import _guide_appendices, today
-    from make_brief.render import render
-    from make_brief.templates import load_template
+    from floor import example_brief
 
-    template = load_template()
-    brief = compose(offer, compute(offer), template, today())
+    from make_brief.merge import merge
+    from make_brief.pipeline import _guide_appendices
+    from make_brief.render import render
+
+    brief, template = example_brief()
     pdf = render(brief, template).pdf
     appendices = [(title, Path(path)) for title, path in brief.appendices] + _guide_appendices(offer)
     return lambda: merge(pdf, brief, appendices)
@@ -197,18 +188,12 @@ def paragraphs_only() -> int:
     top-level paragraphs made and broken into lines by platypus, once each, at the page's
     width: no table, chart, page break, drawing, outline, font subset or merge. The least
     that any platypus layout of this brief's text does."""
+    from floor import example_brief
     from reportlab.platypus import Paragraph
 
     from make_brief import render
-    from make_brief.compose import compose
-    from make_brief.compute import compute
-    from make_brief.offer import load_offer
-    from make_brief.pipeline import today
-    from make_brief.templates import load_template
 
-    offer = load_offer(EXAMPLE)
-    template = load_template()
-    brief = compose(offer, compute(offer), template, today())
+    brief, template = example_brief()
     width = render.PAGE_SIZES["a4"][0] - sum(
         getattr(template.style.margins_mm, side) * render.mm for side in ("left", "right")
     )

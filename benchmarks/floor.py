@@ -11,6 +11,7 @@ import io
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
@@ -65,17 +66,24 @@ def floor_pdf(brief: Brief, font: str) -> bytes:
     return buffer.getvalue()
 
 
-def floor_from_example() -> bytes:
+def example_brief() -> tuple[Brief, Any]:
+    """The example offer loaded and composed into its brief, with the default template: the
+    work the floor does before it draws."""
     from make_brief.compose import compose
     from make_brief.compute import compute
     from make_brief.offer import load_offer
     from make_brief.pipeline import today
-    from make_brief.render import _register_fonts  # the brief's own fonts, registered once
     from make_brief.templates import load_template
 
     offer = load_offer(ROOT / "examples" / "offer.yaml")
     template = load_template()
-    brief = compose(offer, compute(offer), template, today())
+    return compose(offer, compute(offer), template, today()), template
+
+
+def floor_from_example() -> bytes:
+    from make_brief.render import _register_fonts  # the brief's own fonts, registered once
+
+    brief, template = example_brief()
     return floor_pdf(brief, _register_fonts(template))
 
 

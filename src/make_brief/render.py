@@ -240,8 +240,8 @@ class _Paragraph(Paragraph):
         return broken[1]
 
 
-def _para(markup: str, style: ParagraphStyle, st: Styles) -> Paragraph:
-    return _Paragraph(st.drawable(markup), style)
+def _para(markup: str, style: ParagraphStyle, st: Styles, bullet: str | None = None) -> Paragraph:
+    return _Paragraph(st.drawable(markup), style, bulletText=None if bullet is None else st.drawable(bullet))
 
 
 def _flowables(brief: Brief, st: Styles, width: float) -> list[Flowable]:
@@ -266,7 +266,7 @@ def _block(block: Block, st: Styles, width: float) -> list[Flowable]:
     if kind == "chart" and block.chart is not None:
         return [_chart(block.chart, st, width), Spacer(0, 6)]
     if kind == "bullet":
-        return [_Paragraph(st.drawable(block.text), st.bullet, bulletText=st.drawable(st.bullet_mark))]
+        return [_para(block.text, st.bullet, st, bullet=st.bullet_mark)]
     style = {
         "title": st.title,
         "heading": st.heading,
