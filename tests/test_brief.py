@@ -13,6 +13,7 @@ from make_brief.pipeline import build_brief, make_pdf
 SECTIONS = [
     "Negotiation brief",
     "At a glance",
+    "Before the call",
     "The market",
     "Negotiation DNA",
     "Levers",
@@ -74,11 +75,12 @@ def test_without_competing_offers_no_claim_is_made(brief):
     pdf = brief()
     script = pdf.flat.split("Your script", 1)[1].split("Accept if", 1)[0]
     assert "offer from" not in script and "offers from" not in script
-    assert "Not available to you." in pdf.flat
+    assert "Not yours. It rests on a competing offer, and your offer file lists none" in pdf.flat
     assert "Your offer file lists no competing offer" in pdf.flat
+    # nothing about the candidate is confirmed, so no lever is theirs to lead with
     assert (
-        "Lead with AI Team Leadership" in pdf.flat.replace(":", "").replace("|", "")
-        or "AI Team Leadership" in pdf.flat
+        "Lead with no lever is yours to use yet. Confirm first: Do you lead, or will you lead,"
+        " the team building Segment's AI features? (see “Before the call”)" in pdf.flat
     )
 
 

@@ -95,10 +95,25 @@ def test_stock_over_other_vesting_years_is_compared_on_the_same_basis():
     assert figures.offer_total == Decimal(210000) + Decimal(50000) + Decimal(31500)
 
 
-def test_strongest_lever_is_the_competing_offer_only_when_it_is_higher():
-    none = compute(make())
-    assert none.strongest_lever.title == "AI Team Leadership"
+ALL_FACTS = ("leads_ai_team", "enterprise_experience", "recruiting_network")
+
+
+def test_strongest_lever_is_one_that_is_yours_and_the_competing_offer_only_when_higher():
+    unknown = compute(make())  # nothing confirmed: no lever is the candidate's to lead with
+    assert (unknown.strongest_lever, unknown.strongest_reason) == (None, "confirm_first")
+    leads = {"name": "Jane Doe", "facts": {"leads_ai_team": True}}
+    confirmed = compute(make(candidate=leads))
+    assert (confirmed.strongest_lever.title, confirmed.strongest_reason) == (
+        "AI Team Leadership",
+        "first_yours",
+    )
     higher = compute(make(competing_offers=[{"company": "Databricks", "total_comp": 415000}]))
-    assert higher.strongest_lever.title == "Big Tech EM Counter"
-    lower = compute(make(competing_offers=[{"company": "Acme", "total_comp": 200000}]))
+    assert (higher.strongest_lever.title, higher.strongest_reason) == (
+        "Big Tech EM Counter",
+        "higher_competing",
+    )
+    lower = compute(make(candidate=leads, competing_offers=[{"company": "Acme", "total_comp": 200000}]))
     assert lower.strongest_lever.title == "AI Team Leadership"
+    assert lower.standing == ("not_above",) and lower.leverage == () and lower.best_competing is None
+    nothing = compute(make(candidate={"name": "J", "facts": dict.fromkeys(ALL_FACTS, False)}))
+    assert (nothing.strongest_lever, nothing.strongest_reason) == (None, "none")

@@ -45,6 +45,19 @@ def test_the_damaged_segment_guide_imports_to_the_bundled_data():
             "file": "how-to-read-this-brief.pdf",
         }
     ]
+    # What the levers and the script rest on was annotated by hand on the bundled guide: the
+    # damaged original says nothing of it
+    facts = expected.pop("facts")
+    assert [f["id"] for f in facts] == ["leads_ai_team", "enterprise_experience", "recruiting_network"]
+    assert [lever.pop("rests_on") for lever in expected["levers"]] == [
+        ["leads_ai_team"],
+        [],
+        ["enterprise_experience"],
+        ["recruiting_network"],
+    ]
+    assert expected["script"].pop("sentences") == [
+        {"starts": "I'm leading the AI engineering team for Segment", "rests_on": ["leads_ai_team"]}
+    ]
     assert imported == expected
     assert msgspec.convert(imported, Guide) == msgspec.convert(expected, Guide)
     # spot checks of what had to be repaired or derived
@@ -63,11 +76,21 @@ def test_notes_name_the_guessed_emoji_and_the_total_comp_figures():
         "regions.0.total_comp: San Francisco: the total-comp band $290K–$395K differs from"
         " base + stock ÷ 4 + bonus = $275,750–$372,600 by +5.2% and +6.0% (more than 3%)",
     )
-    assert [line for line, _ in notes] == [7, 8, 9, 19]
+    assert [line for line, _ in notes] == [7, 8, 9, 19, 27, 29, 30, 32]
     assert notes[3][1] == (
         "'ðŸ—ï¸' lost bytes in the damage; repaired as 🏗️ (building construction),"
         " but it could also be 🗝️ (old key): check it"
     )
+    # unannotated, the first-person levers and script sentence rest on facts of their own
+    assert notes[4][1] == (
+        "levers.0: 'AI Team Leadership' makes a first-person claim and names no fact: a brief shows"
+        " it only as 'only if true' until the candidate confirms candidate.facts.ai_team_leadership"
+        " (or say what it rests on in the guide)"
+    )
+    assert "levers.2: 'Twilio Integration Navigation'" in notes[5][1]
+    assert "levers.3: 'Talent Magnet Premium'" in notes[6][1]
+    assert notes[7][1].startswith("script.sentences: sentence 2 (\"I'm leading the AI engineering team")
+    assert "candidate.facts.script_2" in notes[7][1]
 
 
 @pytest.mark.parametrize(("guide_id", "script_region"), BUNDLED_SOURCES.items())
@@ -208,7 +231,7 @@ def test_ambiguous_script_region_says_so_and_takes_the_option():
     with pytest.raises(GuideError) as caught:
         import_guide(text, file="k.md")
     assert str(caught.value) == (
-        "k.md:34: the script's base €116K and stock €110K fit Berlin, Amsterdam and Dublin: the guide"
+        "k.md:42: the script's base €116K and stock €110K fit Berlin, Amsterdam and Dublin: the guide"
         " does not say which (name the region it was written for with --script-region)"
     )
     assert import_guide(text, script_region="berlin").data["script"]["region"] == "Berlin"

@@ -63,7 +63,7 @@ def test_markup_in_the_name_and_competing_companies_is_shown_as_text(here, text)
     (here / "o.yaml").write_text(dump(data))
     pdf = made(build(["o.yaml", "-o", "brief.pdf"]), here / "brief.pdf")
     assert pdf.shows(text)
-    assert pdf.shows(f"{text} again (€300,000)")
+    assert pdf.shows(f"{text} again, €300,000: not compared")  # another currency: listed, not claimed
     assert pdf.flat.count(" ".join(text.split())) >= 3 or pdf.squeezed.count("".join(text.split())) >= 3
     assert pdf.images() == 0  # no <img> was followed
     assert all(t.startswith("/URI https://") for t in pdf.link_targets()), pdf.link_targets()
@@ -117,6 +117,9 @@ def hostile_guide(folder: Path) -> dict[str, str]:
     )
     script["accept_text"] = payload("script.accept_text")
     script["claim"]["text"] = payload("script.claim", show=False)
+    script["sentences"] = []  # the template is all payload now: no sentence starts as annotated
+    for i, fact in enumerate(guide["facts"]):  # the questions show in "Before the call"
+        fact["question"] = payload(f"facts.{i}.question")
     guide["sources"] = [
         {"title": payload("sources.0"), "url": 'https://example.com/a?b=1&c="><img src="/etc/passwd"/>'},
         {"title": payload("sources.1")},

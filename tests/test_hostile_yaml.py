@@ -295,6 +295,9 @@ def test_edge_amounts_that_are_plausible_are_made(here):
     (here / "o.yaml").write_text(dump(data))
     pdf = made(build(["o.yaml", "-o", "out.pdf"]), here / "out.pdf")
     assert "$210,000 base, $0 stock, 0% bonus." in pdf.flat
-    assert "Acme (€250,000)" in pdf.flat and "Big ($7,900,000)" in pdf.flat
+    # a competing offer in another currency is listed, not compared; a higher one is leverage
+    assert "Acme, €250,000: not compared: no exchange rate given" in pdf.flat
+    assert "Big, $7,900,000: above this offer" in pdf.flat
+    assert "I have an offer from Big at $7,900,000 in total comp." in pdf.flat
     (here / "o.yaml").write_text(dump(terms(stock=300000 * 20)))  # exactly 20 times the band's top
     assert "$6,000,000 stock" in made(build(["o.yaml", "-o", "top.pdf"]), here / "top.pdf").flat

@@ -92,7 +92,7 @@ def test_export_copies_everything_the_template_uses(copy, runner, tmp_path):
     compact = tmp_path / "call"
     result = runner.invoke(main, ["templates", "export", str(compact), "--from", "compact"])
     assert result.exit_code == 0
-    assert result.stdout.startswith(f"wrote {compact} (9 files)")
+    assert result.stdout.startswith(f"wrote {compact} (10 files)")
     assert "name: compact" in (compact / "style.yaml").read_text()
     assert "# Call sheet" in (compact / "sections" / "cover.j2").read_text()
     assert (compact / "sections" / "dna.j2").is_file()  # the default's, to add back if wanted
@@ -174,8 +174,8 @@ def test_wording(copy, brief):
     assert pdf.outline[1] == ("Auf einen Blick", 0)
     assert not any("At a glance" in page for page in pdf.pages[:-1])  # the guide's appendix names it
     assert "Mir liegt ein Angebot vor von Databricks at $415,000" in pdf.flat
-    assert "Grundgehalt" in pdf.pages[0] and "Base salary" not in pdf.flat
-    assert "Ihr Ziel" in pdf.pages[0]
+    assert "Grundgehalt" in pdf.pages[1] and "Base salary" not in pdf.flat  # the market, page 2
+    assert "Ihr Ziel" in pdf.pages[1]
     assert "18. November 2026" in pdf.flat
     assert re.search(r"Seite 1 von\s*\d", pdf.pages[0])
     assert pdf.metadata["/Title"] == "Verhandlungsmappe: Jane Doe — Engineering Manager, Segment"
@@ -184,7 +184,7 @@ def test_wording(copy, brief):
 def test_order_of_sections(copy, brief):
     edit(
         copy / "style.yaml",
-        "sections: [cover, glance, market, dna, levers, script, sources]",
+        "sections: [cover, glance, before_call, market, dna, levers, script, sources]",
         "sections: [cover, script, glance, levers, market]",
     )
     pdf = brief(copy)

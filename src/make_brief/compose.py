@@ -20,11 +20,12 @@ from typing import Any
 import msgspec
 from markupsafe import Markup
 
-from .compute import Figures, applicable
+from .compute import Figures
 from .document import Block, Brief, Chart, ChartRow, Section, Table
 from .errors import TemplateError
+from .facts import Unlock, Verdict, verdict
 from .money import fmt_money, fmt_money_short, fmt_number, fmt_pct
-from .offer import Offer
+from .offer import Competing, Offer
 from .sandbox import markup_problem
 from .templates import Template, escape_data, fill, format_day, plain
 
@@ -126,31 +127,16 @@ def build_context(offer: Offer, figures: Figures, template: Template, today: dat
             else f"{money.short(pos.low)}–{money.short(pos.high)}",
         }
 
-    levers = []
-    for lever in guide.levers:
-        ok = applicable(lever, offer)
-        quote = lever.quote
-        if lever.template:
-            quote = personalise(lever.template, {}, competing_claim(template, offer, money)) if ok else None
-        levers.append(
-            {
-                "title": lever.title,
-                "quote": Markup(quote) if isinstance(quote, Markup) else quote,
-                "guide_quote": lever.quote,
-                "applicable": ok,
-                "requires": lever.requires,
-                "strongest": lever is figures.strongest_lever,
-                "guide_claim": lever.claim.text if lever.claim else None,
-            }
-        )
     script = guide.script
     numbers = {
-        "base": asks["base"].value and money.full(asks["base"].value),
+        "base": money.full(asks["base"].value),
         "stock": money.full(asks["stock"].value),
         "stock_years": str(offer.stock_years),
         "bonus_pct": f"{fmt_number(asks['bonus_pct'].value)}%",
     }
-    claim = competing_claim(template, offer, money)
+    leverage = figures.leverage
+    claim = competing_claim(template, leverage, offer.region.locale)
+    levers = _lever_views(offer, figures, claim)
     return {
         "today": today.isoformat(),
         "today_long": format_day(today, template.style),
@@ -200,11 +186,11 @@ def build_context(offer: Offer, figures: Figures, template: Template, today: dat
                 "company": c.company,
                 "total_comp": fmt_money(c.total_comp, c.currency, region.locale),
                 "currency": c.currency,
-                "same_currency": c.currency == offer.currency,
-                "above_offer": c.currency == offer.currency and c.total_comp > figures.offer_total,
+                "standing": standing,  # "above", "not_above" or "not_compared"
             }
-            for c in offer.competing
+            for c, standing in zip(offer.competing, figures.standing, strict=True)
         ],
+        "competing_state": figures.competing_state,
         "competing_claim": claim,
         "strongest": {
             "title": figures.strongest_lever.title if figures.strongest_lever else None,
@@ -212,7 +198,11 @@ def build_context(offer: Offer, figures: Figures, template: Template, today: dat
             "best_company": figures.best_competing.company if figures.best_competing else None,
             "best_total": money.full(figures.best_competing.total_comp) if figures.best_competing else None,
         },
-        "script": personalise(script.template, numbers, claim),
+        **_script_views(offer, figures, numbers, claim),
+        "all_met": figures.all_met,
+        "open_asks": list(guide.open_asks),
+        "questions": [_question_view(u, numbers, claim) for u in figures.open_questions],
+        "refuted": [f.question for f in figures.claims.facts if offer.facts.get(f.id) is False],
         "levers": levers,
         "stock_scaled": offer.stock_years != guide.stock_years,
         "appendices": [p.name for p in offer.appendices]
@@ -226,17 +216,81 @@ def _band_text(band: Any, money: Money, pct: bool) -> str:
     return money.band(band)
 
 
-def competing_claim(template: Template, offer: Offer, money: Money) -> Markup:
-    """The candidate's own competing-offer sentence (empty without competing offers)."""
-    if not offer.competing:
+def competing_claim(template: Template, leverage: tuple[Competing, ...], locale: str) -> Markup:
+    """The candidate's own competing-offer sentence, naming only the offers that are leverage
+    (empty when none is)."""
+    if not leverage:
         return Markup("")
     context = {
         "offers": [
-            {"company": c.company, "total_comp": fmt_money(c.total_comp, c.currency, offer.region.locale)}
-            for c in offer.competing
+            {"company": c.company, "total_comp": fmt_money(c.total_comp, c.currency, locale)}
+            for c in leverage
         ]
     }
     return Markup(" ".join(template.render("sections/_competing_claim.j2", context).split()))
+
+
+def _verdict_view(v: Verdict) -> dict[str, Any]:
+    return {
+        "kind": v.kind,
+        "refuted": [f.question for f in v.refuted],
+        "confirmed": [f.question for f in v.confirmed],
+        "questions": [f.question for f in v.unconfirmed],
+        "competing": v.competing,
+    }
+
+
+def _lever_views(offer: Offer, figures: Figures, claim: Markup) -> list[dict[str, Any]]:
+    """Each lever with its verdict; a competing-offer lever says the candidate's own offers,
+    and only when it is theirs to use."""
+    views = []
+    for lever, v in zip(offer.guide.levers, figures.verdicts, strict=True):
+        quote: Any = lever.quote
+        if lever.template:
+            quote = personalise(lever.template, {}, claim) if v.kind == "yours" else None
+        views.append(
+            {
+                "title": lever.title,
+                "quote": quote,
+                "guide_quote": lever.quote,
+                "verdict": _verdict_view(v),
+                "requires": lever.requires,
+                "strongest": lever is figures.strongest_lever,
+                "guide_claim": lever.claim.text if lever.claim else None,
+            }
+        )
+    return views
+
+
+def _script_views(offer: Offer, figures: Figures, numbers: dict[str, str], claim: Markup) -> dict[str, Any]:
+    """The script split by what the candidate can say: `script` holds only sentences they can
+    say as they stand; `script_only_if_true` the ones resting on unconfirmed facts, each with
+    its questions; a sentence resting on a refuted fact is in neither. When the offer meets
+    every ask, the guide's asks are not said at all (`script` is None)."""
+    said, only_if_true, left_out = [], [], 0
+    for part in figures.claims.script:
+        v = verdict(part.rests_on, figures.claims, offer.facts, figures.competing_state)
+        text = personalise(part.text, numbers, claim)
+        if v.kind == "yours" and str(text):
+            said.append(str(text))
+        elif v.kind == "only_if_true":
+            only_if_true.append({"text": text, "questions": [f.question for f in v.unconfirmed]})
+        elif part.kind == "claim":
+            left_out += 1
+    return {
+        "script": None if figures.all_met else Markup(" ".join(said)),
+        "script_only_if_true": [] if figures.all_met else only_if_true,
+        "script_left_out": left_out,
+    }
+
+
+def _question_view(unlock: Unlock, numbers: dict[str, str], claim: Markup) -> dict[str, Any]:
+    return {
+        "id": unlock.fact.id,
+        "question": unlock.fact.question,
+        "levers": list(unlock.levers),
+        "sentences": [personalise(text, numbers, claim) for text in unlock.sentences],
+    }
 
 
 def personalise(text: str, numbers: dict[str, str], claim: Markup) -> Markup:

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import msgspec
 
+from .facts import Claims, Unlock, Verdict, read_claims, unlocks, verdict
 from .guide import Band, Guide, Lever, Region
 from .money import round_to
 from .offer import Competing, Offer
@@ -79,13 +80,33 @@ class Figures(msgspec.Struct, frozen=True):
     same_region: bool  # the candidate is in the region the script was written for
     stock_scale: Decimal  # offer vesting years / guide vesting years
     competing: tuple[Competing, ...]
-    best_competing: Competing | None  # highest competing total comp in the offer's currency
+    standing: tuple[str, ...]  # per competing offer: "above", "not_above" or "not_compared"
+    best_competing: Competing | None  # the highest competing offer that is leverage
     strongest_lever: Lever | None
-    strongest_reason: str
+    strongest_reason: str  # "higher_competing", "first_yours", "confirm_first" or "none"
+    claims: Claims
+    verdicts: tuple[Verdict, ...]  # one per lever, in the guide's order
+    open_questions: tuple[Unlock, ...]  # what the candidate has not answered, and what it unlocks
 
     @property
     def accept_met(self) -> bool:
         return self.stock.value > self.asks["accept_stock_above"].value
+
+    @property
+    def leverage(self) -> tuple[Competing, ...]:
+        """The competing offers that are leverage: above this offer, in its currency."""
+        return tuple(c for c, s in zip(self.competing, self.standing, strict=True) if s == "above")
+
+    @property
+    def competing_state(self) -> str:
+        return competing_state(self.standing)
+
+    @property
+    def all_met(self) -> bool:
+        """The offer already meets every ask (base, stock and bonus): nothing higher to ask for."""
+        return all(
+            self.asks[part].value == self.asks[part].offered for part in ("base", "stock", "bonus_pct")
+        )
 
 
 def derive_ask(
@@ -135,9 +156,14 @@ def compute(offer: Offer) -> Figures:
     ask_total = annual_total(
         asks["base"].value, asks["stock"].value, offer.stock_years, asks["bonus_pct"].value
     )
-    same_currency = [c for c in offer.competing if c.currency == offer.currency]
-    best = max(same_currency, key=lambda c: c.total_comp, default=None)
-    lever, reason = strongest_lever(guide, offer, offer_total, best)
+    standing = tuple(standing_of(c, offer.currency, offer_total) for c in offer.competing)
+    leverage = [c for c, s in zip(offer.competing, standing, strict=True) if s == "above"]
+    best = max(leverage, key=lambda c: c.total_comp, default=None)
+    claims = read_claims(guide)
+    state = competing_state(standing)
+    verdicts = tuple(verdict(rests, claims, offer.facts, state) for rests in claims.levers)
+    titles = tuple(lv.title for lv in guide.levers)
+    lever, reason = strongest_lever(guide, verdicts, best is not None)
     return Figures(
         offer_total=offer_total,
         ask_total=ask_total,
@@ -149,25 +175,47 @@ def compute(offer: Offer) -> Figures:
         same_region=region.name == script_region.name,
         stock_scale=scale,
         competing=offer.competing,
+        standing=standing,
         best_competing=best,
         strongest_lever=lever,
         strongest_reason=reason,
+        claims=claims,
+        verdicts=verdicts,
+        open_questions=unlocks(claims, titles, offer.facts),
     )
 
 
-def applicable(lever: Lever, offer: Offer) -> bool:
-    """Whether the candidate can honestly use `lever`."""
-    return lever.requires != "competing_offer" or bool(offer.competing)
+def competing_state(standing: tuple[str, ...]) -> str:
+    """For what rests on a competing offer: "leverage" (one is above the offer), "none" (no
+    competing offer), "not_above" (one is at or below it) or "not_compared" (none comparable)."""
+    if "above" in standing:
+        return "leverage"
+    if not standing:
+        return "none"
+    return "not_above" if "not_above" in standing else "not_compared"
+
+
+def standing_of(competing: Competing, currency: str, offer_total: Decimal) -> str:
+    """Whether a competing offer is above the offer ("above": leverage), at or below it
+    ("not_above"), or cannot be compared ("not_compared": another currency, no rate)."""
+    if competing.currency != currency:
+        return "not_compared"
+    return "above" if competing.total_comp > offer_total else "not_above"
 
 
 def strongest_lever(
-    guide: Guide, offer: Offer, offer_total: Decimal, best: Competing | None
+    guide: Guide, verdicts: tuple[Verdict, ...], has_leverage: bool
 ) -> tuple[Lever | None, str]:
-    """The lever to lead with, and why: a higher competing offer beats everything else."""
-    competing_levers = [lv for lv in guide.levers if lv.requires == "competing_offer"]
-    if best is not None and best.total_comp > offer_total and competing_levers:
-        return competing_levers[0], "higher_competing"
-    usable = [lv for lv in guide.levers if lv.requires is None]
-    if usable:
-        return usable[0], "first_listed"
+    """The lever to lead with, and why: only a lever that is the candidate's to use; a higher
+    competing offer first, else the guide's first such lever. None when no lever is theirs
+    ("confirm_first" when a "yes" to a question would make one theirs)."""
+    yours = [lv for lv, v in zip(guide.levers, verdicts, strict=True) if v.kind == "yours"]
+    if has_leverage:
+        competing = [lv for lv in yours if lv.requires == "competing_offer"]
+        if competing:
+            return competing[0], "higher_competing"
+    if yours:
+        return yours[0], "first_yours"
+    if any(v.kind == "only_if_true" for v in verdicts):
+        return None, "confirm_first"
     return None, "none"

@@ -13,6 +13,7 @@ import re
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import msgspec
 
@@ -55,12 +56,30 @@ class Claim(_Model):
     total_comp: int | float | None = None
 
 
+class Fact(_Model):
+    """Something about the candidate that a lever or a script sentence rests on, and the
+    question that confirms it (``candidate.facts.<id>`` in the offer file answers it)."""
+
+    id: str
+    question: str
+
+
 class Lever(_Model):
     title: str
     quote: str
     requires: str | None = None  # "competing_offer": only for a candidate who has one
     template: str | None = None
     claim: Claim | None = None
+    # the facts the quote rests on; None: not annotated (a first-person claim then rests on a
+    # fact of its own, unconfirmed until the candidate confirms it; see facts.py)
+    rests_on: list[str] | None = None
+
+
+class ScriptSentence(_Model):
+    """A sentence of the script (the one that starts with `starts`) and what it rests on."""
+
+    starts: str
+    rests_on: list[str]
 
 
 class HeadlineLever(_Model):
@@ -90,6 +109,7 @@ class Script(_Model):
     stock_years: int = 4
     accept_text: str = ""
     claim: Claim | None = None
+    sentences: list[ScriptSentence] = []
 
 
 class Source(_Model):
@@ -117,6 +137,8 @@ class Guide(_Model):
     headline_lever: HeadlineLever | None = None
     sources: list[Source] = []
     appendices: list[Appendix] = []
+    facts: list[Fact] = []
+    open_asks: list[str] = []  # what is still worth asking for when the offer meets every ask
     id: str = ""
     path: str = ""
 
@@ -220,6 +242,7 @@ def check_guide(guide: Guide, warnings: bool = True) -> list[Finding]:
     for i, lever in enumerate(guide.levers):
         if lever.requires not in (None, "competing_offer"):
             add("error", f"levers.{i}.requires", "only 'competing_offer' is known")
+    _check_facts(guide, add, warnings)
     if not guide.sources:
         add("warning", "sources", "the guide names no source for its figures")
     if guide.as_of is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", guide.as_of):
@@ -231,6 +254,40 @@ def check_guide(guide: Guide, warnings: bool = True) -> list[Finding]:
             add("error", f"sources.{i}.url", "a source link must start with http:// or https://")
     found.sort(key=lambda f: f.level != "error")
     return found if warnings else [f for f in found if f.level == "error"]
+
+
+FACT_ID = re.compile(r"[a-z][a-z0-9_]{0,63}")
+
+
+def _check_facts(guide: Guide, add: Any, warnings: bool) -> None:
+    """The facts a guide declares, and what its levers and script sentences say they rest on."""
+    from .facts import COMPETING, read_claims, sentences
+
+    declared: set[str] = set()
+    for i, fact in enumerate(guide.facts):
+        if not FACT_ID.fullmatch(fact.id):
+            add("error", f"facts.{i}.id", f"{fact.id!r} is not an id such as leads_ai_team")
+        elif fact.id == COMPETING:
+            add("error", f"facts.{i}.id", f"{COMPETING} is built in: the offer file answers it")
+        elif fact.id in declared:
+            add("error", f"facts.{i}.id", f"{fact.id!r} is declared twice")
+        if not fact.question.strip():
+            add("error", f"facts.{i}.question", "a fact needs the question that confirms it")
+        declared.add(fact.id)
+    known = declared | {COMPETING}
+    rests = [(f"levers.{i}.rests_on", lv.rests_on or []) for i, lv in enumerate(guide.levers)]
+    rests += [(f"script.sentences.{i}.rests_on", s.rests_on) for i, s in enumerate(guide.script.sentences)]
+    for field, ids in rests:
+        for fact_id in ids:
+            if fact_id not in known:
+                add("error", field, f"{fact_id!r} is not one of the guide's facts (declare it under facts)")
+    said = sentences(guide.script.template)
+    for i, annotated in enumerate(guide.script.sentences):
+        if not any(text.startswith(annotated.starts.strip()) for text in said):
+            add("error", f"script.sentences.{i}.starts", "no sentence of the script's template starts so")
+    if warnings:
+        for field, what in read_claims(guide).unannotated:
+            add("warning", field, what)
 
 
 def _total_mismatch(region: Region, stock_years: int) -> str | None:

@@ -10,9 +10,15 @@ parser (markdown-it-py, with its table support), block by block::
     **Negotiation DNA**                                     a section label; its paragraphs follow
     **Level Mapping:** <Company> <level> = <Company> <level> = ...
     ### <emoji> <title>                                     the headline lever; its paragraphs follow
+    **Facts**                                              optional: what the words rest on
+    - **<fact_id>:** <the question that confirms it>
     **Global Levers**
-    1. **<Title>:** "<the words to say>"
+    1. **<Title>:** "<the words to say>" Rests on: <fact_id>, <fact_id>.   (or: Rests on: nothing.)
     > **Negotiate Up Strategy:** "<the script>" Accept if above <amount> RSUs.
+    >
+    > **Rests on <fact_id>:** "<the first words of a sentence of the script>"
+    **Still open**                                         optional: asks beyond the numbers
+    - <a sign-on bonus, the level, ...>
     #### Evidence & Sources
     - [<title>]   or   [<title>](<url>)
 
@@ -30,8 +36,10 @@ rule is plain:
   the guide speaks of ("Twilio RSUs": Segment's stock is its parent's);
 * **the script's numbers, its region and the competing-offer claims**: see guide_script.py.
 
-Anything the importer cannot place is an error naming its markdown line: a guide is never
-imported with part of what it says silently dropped.
+A lever or script sentence left without "Rests on" that speaks in the first person ("I ...",
+"My ...") rests on a fact of its own, unconfirmed until the candidate confirms it (facts.py),
+and `guides check` warns about it. Anything the importer cannot place is an error naming its
+markdown line: a guide is never imported with part of what it says silently dropped.
 """
 
 from __future__ import annotations
@@ -63,6 +71,8 @@ _SECTION_LABELS = {
     "evidence & sources": "sources",
     "evidence and sources": "sources",
     "sources": "sources",
+    "facts": "facts",
+    "still open": "open_asks",
 }
 
 
@@ -98,6 +108,8 @@ class _Reader:
         self.levers: list[tuple[int, Inline]] = []
         self.script: Block | None = None
         self.sources: list[tuple[int, Inline]] = []
+        self.facts: list[tuple[int, Inline]] = []
+        self.open_asks: list[tuple[int, Inline]] = []
         self.section: str | None = None
 
     def error(self, line: int | None, message: str, hint: str | None = None) -> GuideError:
@@ -173,6 +185,10 @@ class _Reader:
             self.levers += block.items
         elif self.section == "sources":
             self.sources += block.items
+        elif self.section == "facts":
+            self.facts += block.items
+        elif self.section == "open_asks":
+            self.open_asks += block.items
         else:
             raise self.error(
                 block.line, "a list outside the levers and sources", "levers follow **Global Levers**"
@@ -236,12 +252,26 @@ def _assemble(r: _Reader) -> dict[str, Any]:
     data["regions"] = regions
     if r.lever:
         data["headline_lever"] = r.lever
+    if r.facts:
+        data["facts"] = [_fact(r, line, item, i) for i, (line, item) in enumerate(r.facts)]
     data["levers"] = levers
     data["script"] = script
     data["sources"] = [_source(r, line, item, i) for i, (line, item) in enumerate(r.sources)]
     if not data["sources"]:
         del data["sources"]
+    if r.open_asks:
+        data["open_asks"] = [item.text for _, item in r.open_asks]
     return data
+
+
+def _fact(r: _Reader, line: int, item: Inline, index: int) -> dict[str, str]:
+    """A fact ("- **leads_ai_team:** Do you lead ...?") as guide data."""
+    r.lines[f"facts.{index}"] = line
+    if not item.label or not item.rest:
+        raise r.error(
+            line, "a fact needs its id in bold and its question", "- **leads_ai_team:** Do you ...?"
+        )
+    return {"id": item.label, "question": item.rest}
 
 
 # --- the region table ----------------------------------------------------------------------

@@ -55,11 +55,9 @@ def _parse(text: str, currency: str) -> int | float:
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
-    spans, start = [], 0
-    for m in re.finditer(r"(?<=[.!?])\s+(?=[A-Z0-9“\"‘(])", text):
-        spans.append((start, m.start()))
-        start = m.end()
-    return [*spans, (start, len(text))]
+    from .facts import sentence_spans
+
+    return sentence_spans(text)
 
 
 def find_claim(text: str) -> tuple[tuple[int, int], dict[str, Any]] | None:
@@ -90,31 +88,62 @@ def _claim_amount(claim: dict[str, Any], currency: str | None, file: str, line: 
         raise GuideError(f"the claim's amount: {exc}", file=file, line=line) from None
 
 
+_RESTS_ON = re.compile(r"^[(\[]?\s*rests on:?\s*(?P<ids>.*?)\s*[)\]]?\s*\.?$", re.I | re.S)
+_SENTENCE_RESTS = re.compile(r"^rests on\s+(?P<ids>.+)$", re.I | re.S)
+
+
+def fact_ids(text: str) -> list[str]:
+    """The fact ids in "a, b and c" ("nothing" or "none": no fact)."""
+    if text.strip().casefold() in ("nothing", "none", "no fact", "no facts"):
+        return []
+    return [i for i in re.split(r"\s*(?:,|\band\b)\s*", text.strip()) if i]
+
+
 def lever_data(item: Inline, file: str, line: int) -> dict[str, Any]:
-    """A numbered lever ("**Title:** "words"") as guide data."""
+    """A numbered lever ("**Title:** "words"", then optionally "Rests on: a, b.") as guide data."""
     if not item.label:
         raise GuideError(
             "a lever without a bold title", file=file, line=line, hint='1. **Title:** "the words to say"'
         )
     quote, after = unquote(item.rest)
-    if after:
+    rests = _RESTS_ON.match(after) if after else None
+    if after and rests is None:
         raise GuideError(
             f"text after the lever's quote: {shown(after)}",
             file=file,
             line=line,
-            hint="keep it inside the quotes",
+            hint="keep it inside the quotes; after them only: Rests on: <fact ids>.",
         )
+    data: dict[str, Any] = {"title": item.label}
     found = find_claim(quote)
-    if not found:
-        return {"title": item.label, "quote": quote}
-    (start, end), claim = found
-    return {
-        "title": item.label,
-        "requires": "competing_offer",
-        "quote": quote,
-        "template": quote[:start] + "{competing}" + quote[end:],
-        "claim": _claim_amount(claim, None, file, line),
-    }
+    if found:
+        data["requires"] = "competing_offer"
+    if rests is not None:
+        data["rests_on"] = fact_ids(rests.group("ids"))
+    data["quote"] = quote
+    if found:
+        (start, end), claim = found
+        data["template"] = quote[:start] + "{competing}" + quote[end:]
+        data["claim"] = _claim_amount(claim, None, file, line)
+    return data
+
+
+def script_sentences(block: Block, file: str) -> list[dict[str, Any]]:
+    """The script's annotated sentences: quote paragraphs such as
+    **Rests on leads_ai_team:** "I'm leading the AI engineering team"."""
+    out = []
+    for line, item in block.items[1:]:
+        if item.label and (m := _SENTENCE_RESTS.match(item.label)):
+            starts, after = unquote(item.rest)
+            if not starts or after:
+                raise GuideError(
+                    "a sentence's facts need the sentence's first words in quotes",
+                    file=file,
+                    line=line,
+                    hint='**Rests on leads_ai_team:** "I\'m leading the AI team"',
+                )
+            out.append({"starts": starts, "rests_on": fact_ids(m.group("ids"))})
+    return out
 
 
 def script_data(
@@ -123,7 +152,8 @@ def script_data(
     """The "Negotiate Up Strategy" quote as guide data: its words, template, numbers and region."""
     line = block.line
     quote, after = unquote(block.items[0][1].rest)
-    after = " ".join([after, *(item.text for _, item in block.items[1:])]).strip()
+    rest = [item for _, item in block.items[1:] if not (item.label and _SENTENCE_RESTS.match(item.label))]
+    after = " ".join([after, *(item.text for item in rest)]).strip()
     found = find_claim(quote)
     skip = found[0] if found else (len(quote), len(quote))
     hits = sorted(
@@ -185,6 +215,8 @@ def script_data(
     except AmountError as exc:
         raise GuideError(f"the script: {exc}", file=file, line=line) from None
     script["accept_text"] = after
+    if sentences := script_sentences(block, file):
+        script["sentences"] = sentences
     if found:
         script["claim"] = _claim_amount(found[1], currency, file, line)
     return script

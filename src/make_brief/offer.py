@@ -7,6 +7,7 @@ and region exist, amounts parse in the region's currency and are plausible, appe
 
 from __future__ import annotations
 
+import difflib
 import math
 import os
 import re
@@ -38,6 +39,8 @@ class _Model(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 class RawCandidate(_Model):
     name: str
     email: str | None = None
+    # the guide's facts, answered: true (confirmed), false (refuted), blank (not answered)
+    facts: dict[str, bool | str | None] = {}
 
 
 class RawTerms(_Model):
@@ -86,6 +89,7 @@ class Offer(msgspec.Struct, frozen=True):
     competing: tuple[Competing, ...] = ()
     appendices: tuple[Path, ...] = ()
     source: Path | None = None
+    facts: dict[str, bool] = {}  # the candidate's answers to the guide's questions, by fact id
 
 
 def load_offer(path: Path, guide_dirs: tuple[Path, ...] = ()) -> Offer:
@@ -150,6 +154,7 @@ def offer_from_document(doc: Document, guide_dirs: tuple[Path, ...] = ()) -> Off
         competing=tuple(competing),
         appendices=_appendices(doc, raw.appendices),
         source=doc.path,
+        facts=_facts(doc, guide, raw.candidate.facts),
     )
 
 
@@ -171,6 +176,41 @@ def _email(doc: Document, value: str | None) -> str | None:
     if not local or "." not in domain or any(c in value for c in ' <>,;"()[]\\'):
         raise doc.error("candidate.email", f"{value!r} is not an e-mail address")
     return value
+
+
+YES = frozenset({"true", "yes", "y"})
+NO = frozenset({"false", "no", "n"})
+
+
+def _facts(doc: Document, guide: Guide, given: dict[str, bool | str | None]) -> dict[str, bool]:
+    """The candidate's answers: each id must be one of the guide's facts, each answer true or
+    false (yes/no too); a blank answer is no answer."""
+    from .facts import COMPETING, read_claims
+
+    claims = read_claims(guide)
+    known = [f.id for f in claims.facts]
+    answers: dict[str, bool] = {}
+    for fact_id, value in given.items():
+        field = f"candidate.facts.{fact_id}"
+        if fact_id == COMPETING:
+            raise doc.error(field, "is answered by competing_offers", "list the offer under competing_offers")
+        if fact_id not in known:
+            close = difflib.get_close_matches(fact_id, known, n=1)
+            hint = (
+                f"did you mean {close[0]!r}?" if close else f"the guide's facts: {', '.join(known) or 'none'}"
+            )
+            raise doc.error(field, f"unknown fact for the guide {guide.id!r}", hint)
+        if isinstance(value, str):
+            word = value.strip().casefold()
+            if word in YES or word in NO:
+                value = word in YES
+            elif not word:
+                value = None
+            else:
+                raise doc.error(field, f"{value!r} is not an answer", "write true or false (or yes or no)")
+        if value is not None:
+            answers[fact_id] = value
+    return answers
 
 
 def _is_currency(code: str) -> bool:

@@ -65,12 +65,13 @@ FAMILY = "BriefSans"
 # --- fonts ---------------------------------------------------------------------------------
 
 
-_FAMILIES: dict[tuple[Path, ...], str] = {}  # reportlab's font registry is per process too
+_FAMILIES: dict[tuple[Path, ...], dict[str, str]] = {}  # reportlab's font registry is per process too
 
 
-def _register_fonts(template: Template) -> str:
+def _register_fonts(template: Template) -> dict[str, str]:
     """Register the template's TrueType family once per process; reportlab embeds only the
-    glyphs a brief uses."""
+    glyphs a brief uses. The face names by variant ("", "-Bold", "-Italic", "-BoldItalic"):
+    a file named for two faces is one face under one name."""
     key = template.fonts
     if key in _FAMILIES:
         return _FAMILIES[key]
@@ -96,8 +97,8 @@ def _register_fonts(template: Template) -> str:
         italic=names["-Italic"],
         boldItalic=names["-BoldItalic"],
     )
-    _FAMILIES[key] = family
-    return family
+    _FAMILIES[key] = names
+    return names
 
 
 # --- styles --------------------------------------------------------------------------------
@@ -106,7 +107,8 @@ def _register_fonts(template: Template) -> str:
 class Styles:
     def __init__(self, template: Template) -> None:
         style = template.style
-        self.font = _register_fonts(template)
+        faces = _register_fonts(template)
+        self.font = faces[""]
         self.color = {
             k: colors.HexColor(v) for k, v in msgspec.structs.asdict(style.colors).items() if v is not None
         }
@@ -127,7 +129,7 @@ class Styles:
             base.update(kw)
             return ParagraphStyle(name, **base)
 
-        bold = self.font + "-Bold"
+        bold = faces["-Bold"]
         band = self.color.get("title_background")
         self.title = ps(
             "title",
@@ -160,7 +162,7 @@ class Styles:
         self.quote = ps(
             "quote",
             size["body"] + 0.5,
-            fontName=self.font + "-Italic",
+            fontName=faces["-Italic"],
             leftIndent=12,
             rightIndent=6,
             borderPadding=(6, 8, 6, 8),
@@ -169,6 +171,7 @@ class Styles:
             spaceAfter=8,
             borderColor=self.color["accent_light"],
             borderWidth=0,
+            keepWithNext=1,  # a lever's quote and its verdict stay on one page
         )
         self.note = ps("note", size["small"], textColor=self.color["muted"], spaceAfter=self.gap["paragraph"])
         self.cell = ps("cell", size["table"], leading=size["table"] * 1.3)
@@ -640,9 +643,11 @@ def _first_line(exc: BaseException) -> str:
 def _draw_footer(
     canvas: Canvas, st: Styles, text: tuple[str, str | None], x: float, y: float, width: float
 ) -> None:
-    """The footer line; ``{pages}`` becomes the page count, drawn from a form at save time."""
+    """The footer line; ``{pages}`` becomes the page count, drawn from a form at save time.
+    A footer too long for the page is shortened before its page number, never through it."""
     before, after = st.drawable(text[0]), st.drawable(text[1]) if text[1] is not None else None
-    before = _fit(before, st.font, st.small, width * 0.9)
+    slot = pdfmetrics.stringWidth("00", st.font, st.small) if after is not None else 0
+    before = _fit_keeping_tail(before, st.font, st.small, width * 0.9 - slot)
     canvas.drawString(x, y, before)
     if after is not None:
         x += pdfmetrics.stringWidth(before, st.font, st.small)
@@ -650,8 +655,25 @@ def _draw_footer(
         canvas.translate(x, y)
         canvas.doForm(PAGE_COUNT_FORM)
         canvas.restoreState()
-        slot = pdfmetrics.stringWidth("00", st.font, st.small)
         canvas.drawString(x + slot, y, _fit(after, st.font, st.small, max(width - (x + slot), 10)))
+
+
+_SEPARATOR = re.compile(r"\s[·|•–—-]\s")
+
+
+def _fit_keeping_tail(text: str, font: str, size: float, width: float) -> str:
+    """`text` fitted to `width`, shortening what stands before the last separator (" · ")
+    that has a digit after it, so that "page 3 of" survives a long guide title."""
+    if pdfmetrics.stringWidth(text, font, size) <= width:
+        return text
+    cuts = [m for m in _SEPARATOR.finditer(text) if re.search(r"\d", text[m.end() :])]
+    if not cuts:
+        return _fit(text, font, size, width)
+    head, tail = text[: cuts[-1].start()], text[cuts[-1].start() :]
+    room = width - pdfmetrics.stringWidth(tail, font, size)
+    if room < pdfmetrics.stringWidth("…", font, size) * 4:
+        return _fit(text, font, size, width)
+    return _fit(head, font, size, room) + tail
 
 
 def _fit(text: str, font: str, size: float, width: float) -> str:
