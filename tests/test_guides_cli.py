@@ -151,7 +151,16 @@ def test_show_prints_the_guide(runner):
         "Script, for Bengaluru: base ₹62,00,000 · stock ₹72,00,000 over 4 years · bonus 14%"
         " · accept if the stock is above ₹64,00,000\n"
     ) in out
-    assert "  2. Competing Offer Counter (only with a competing offer)\n" in out
+    assert "  1. Reliability Ownership (rests on: owns_settlement)\n" in out
+    assert "  2. Competing Offer Counter (rests on: competing_offer)\n" in out
+    assert (
+        "Facts (answer them in the offer file, under candidate.facts):\n"
+        "  owns_settlement: Will you own the settlement path end to end through the 2026 peak-volume"
+        " programme?\n"
+        "  led_cross_team_reviews: Have you led design reviews across several teams at once?\n"
+        "  interviews_and_mentors: Will you interview and grow senior engineers as part of the role?\n"
+    ) in out
+    assert "  rests on owns_settlement: “I'm taking on the settlement platform through Lumen's" in out
 
 
 def test_show_unknown_guide(runner):

@@ -217,18 +217,36 @@ def validate(offers: tuple[Path, ...], guide_dirs: tuple[Path, ...]) -> None:
 
 @main.command(short_help="Write a commented example offer file to start from.")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path), default=Path("offer.yaml"))
+@click.option(
+    "--guide",
+    "guide_id",
+    default="segment-engineering-manager",
+    show_default=True,
+    help="The guide the offer is for: its questions are written as commented entries.",
+)
+@click.option(
+    "--guides",
+    "guide_dirs",
+    multiple=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="A folder of your own guides (also $MAKE_BRIEF_GUIDES).",
+)
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 @_guarded
-def init(path: Path, force: bool) -> None:
+def init(path: Path, guide_id: str, guide_dirs: tuple[Path, ...], force: bool) -> None:
     """Write a commented example offer file to PATH (default: offer.yaml)."""
     from .errors import OutputError
     from .fs import exists
+    from .guide import find_guide, load_guide
     from .output import write_atomic
     from .resources import data_dir
+    from .sample import sample_offer
 
     if exists(path) and not force:
         raise OutputError("already exists", file=path, hint="use --force to overwrite, or name another file")
-    write_atomic(path, (data_dir() / "offer-sample.yaml").read_bytes())
+    guide = load_guide(find_guide(guide_id, guide_dirs))
+    text = (data_dir() / "offer-sample.yaml").read_text(encoding="utf-8")
+    write_atomic(path, sample_offer(text, guide).encode("utf-8"))
     click.echo(f"wrote {path}: edit it, then run `make-brief {path}`")
 
 

@@ -138,6 +138,7 @@ def resolve(target: str, extra: tuple[Path, ...] = ()) -> tuple[Guide, str]:
 
 def describe(guide: Guide, where: str) -> list[str]:
     """The guide in plain text, as `guides show` prints it."""
+    from .facts import read_claims
     from .money import fmt_money, fmt_money_short, fmt_number
 
     def band(region: Region, part: str) -> str:
@@ -169,9 +170,17 @@ def describe(guide: Guide, where: str) -> list[str]:
         lever = guide.headline_lever
         lines += ["", f"Headline lever: {(lever.emoji + ' ') if lever.emoji else ''}{lever.title}"]
     lines += ["", "Levers:"]
-    for i, lv in enumerate(guide.levers, start=1):
-        needs = " (only with a competing offer)" if lv.requires == "competing_offer" else ""
+    claims = read_claims(guide)
+    for i, (lv, rests_on) in enumerate(zip(guide.levers, claims.levers, strict=True), start=1):
+        needs = f" (rests on: {', '.join(rests_on)})" if rests_on else ""
         lines.append(f"  {i}. {lv.title}{needs}")
+    lines += [
+        "",
+        "Facts (answer them in the offer file, under candidate.facts):" if claims.facts else "Facts: none",
+    ]
+    for fact in claims.facts:
+        implied = " (implied: the guide names no fact for this claim)" if fact.id in claims.implied else ""
+        lines.append(f"  {fact.id}{implied}: {fact.question}")
     script, region = guide.script, guide.script_region
 
     def money(value: float) -> str:
@@ -183,6 +192,11 @@ def describe(guide: Guide, where: str) -> list[str]:
         f" over {script.stock_years} years · bonus {fmt_number(Decimal(str(script.bonus_pct)))}%"
         f" · accept if the stock is above {money(script.accept_stock_above)}",
         f"  “{script.quote}”",
+        *(
+            f"  rests on {', '.join(part.rests_on)}: “{part.text}”"
+            for part in claims.script
+            if part.kind == "claim"
+        ),
         "",
         "Sources:" if guide.sources else "Sources: none",
     ]

@@ -216,12 +216,16 @@ def column_problem(column: str) -> str | None:
             if not part.isdigit() or len(part) > 3 or int(part) >= MAX_LIST:
                 return f"{'.'.join(done)} is a list: write {'.'.join(done)}.0, {'.'.join(done)}.1, ..."
             info = info.item_type
+        elif isinstance(info, mi.DictType):  # candidate.facts.<id>: the guide knows its ids
+            info = info.value_type
         else:
             return f"{'.'.join(done)} is a single value"
         done.append(part)
     info = _unwrap(info)
     if isinstance(info, mi.StructType):
         return f"is a group of fields: name one, such as {column}.{info.fields[0].name}"
+    if isinstance(info, mi.DictType):
+        return f"is a group of answers: name one, such as {column}.<id> (see `make-brief guides show`)"
     if isinstance(info, mi.ListType):
         return f"is a list: write {column}.0, {column}.1, ..."
     return None
@@ -232,7 +236,7 @@ def _unwrap(info: Any) -> Any:
     import msgspec.inspect as mi
 
     if isinstance(info, mi.UnionType):
-        for wanted in (mi.StructType, mi.ListType):
+        for wanted in (mi.StructType, mi.ListType, mi.DictType):
             found = [t for t in info.types if isinstance(t, wanted)]
             if found:
                 return found[0]

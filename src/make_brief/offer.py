@@ -40,7 +40,7 @@ class RawCandidate(_Model):
     name: str
     email: str | None = None
     # the guide's facts, answered: true (confirmed), false (refuted), blank (not answered)
-    facts: dict[str, bool | str | None] = {}
+    facts: dict[str, bool | str | None] | None = None  # null: `facts:` with every entry commented
 
 
 class RawTerms(_Model):
@@ -154,7 +154,7 @@ def offer_from_document(doc: Document, guide_dirs: tuple[Path, ...] = ()) -> Off
         competing=tuple(competing),
         appendices=_appendices(doc, raw.appendices),
         source=doc.path,
-        facts=_facts(doc, guide, raw.candidate.facts),
+        facts=_facts(doc, guide, raw.candidate.facts or {}),
     )
 
 
@@ -207,7 +207,7 @@ def _facts(doc: Document, guide: Guide, given: dict[str, bool | str | None]) -> 
             elif not word:
                 value = None
             else:
-                raise doc.error(field, f"{value!r} is not an answer", "write true or false (or yes or no)")
+                raise doc.error(field, f"{value!r} is not an answer", "write true or false, or yes or no; leave it blank if unsure")
         if value is not None:
             answers[fact_id] = value
     return answers
