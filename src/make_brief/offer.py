@@ -207,7 +207,11 @@ def _facts(doc: Document, guide: Guide, given: dict[str, bool | str | None]) -> 
             elif not word:
                 value = None
             else:
-                raise doc.error(field, f"{value!r} is not an answer", "write true or false, or yes or no; leave it blank if unsure")
+                raise doc.error(
+                    field,
+                    f"{value!r} is not an answer",
+                    "write true or false, or yes or no; leave it blank if unsure",
+                )
         if value is not None:
             answers[fact_id] = value
     return answers

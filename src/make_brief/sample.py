@@ -1,9 +1,9 @@
 """The commented offer file `make-brief init` writes: the bundled sample, made for one guide.
 
 Pure: the sample's text and a guide in, the text out. The guide's questions become entries
-under ``candidate.facts``, each with its question as a comment and a blank answer (no answer); for a guide other than the sample's own, the guide, region,
-currency and amounts are the guide's (its script region, the bottom of each band), marked as
-examples to replace.
+under ``candidate.facts``, each with its question as a comment and a blank answer (no answer);
+for a guide other than the sample's own, the guide, region, currency and amounts are the
+guide's (its script region, the bottom of each band), marked as examples to replace.
 """
 
 from __future__ import annotations
