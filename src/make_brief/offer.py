@@ -40,7 +40,9 @@ class RawCandidate(_Model):
     name: str
     email: str | None = None
     # the guide's facts, answered: true (confirmed), false (refuted), blank (not answered)
-    facts: dict[str, bool | str | None] | None = None  # null: `facts:` with every entry commented
+    facts: dict[str, bool | str | int | float | None] | None = (
+        None  # null: `facts:` with every entry commented
+    )
 
 
 class RawTerms(_Model):
@@ -182,7 +184,7 @@ YES = frozenset({"true", "yes", "y"})
 NO = frozenset({"false", "no", "n"})
 
 
-def _facts(doc: Document, guide: Guide, given: dict[str, bool | str | None]) -> dict[str, bool]:
+def _facts(doc: Document, guide: Guide, given: dict[str, bool | str | int | float | None]) -> dict[str, bool]:
     """The candidate's answers: each id must be one of the guide's facts, each answer true or
     false (yes/no too); a blank answer is no answer."""
     from .facts import COMPETING, read_claims
@@ -200,6 +202,8 @@ def _facts(doc: Document, guide: Guide, given: dict[str, bool | str | None]) -> 
                 f"did you mean {close[0]!r}?" if close else f"the guide's facts: {', '.join(known) or 'none'}"
             )
             raise doc.error(field, f"unknown fact for the guide {guide.id!r}", hint)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)  # 1 or 0 is not an answer either: say so in words
         if isinstance(value, str):
             word = value.strip().casefold()
             if word in YES or word in NO:

@@ -10,6 +10,7 @@ plain text, are escaped here.
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import re
 from decimal import Decimal
@@ -65,7 +66,8 @@ FAMILY = "BriefSans"
 # --- fonts ---------------------------------------------------------------------------------
 
 
-_FAMILIES: dict[tuple[Path, ...], dict[str, str]] = {}  # reportlab's font registry is per process too
+_FAMILIES: dict[tuple[Path, ...], dict[str, str]] = {}
+_ATTEMPTS = itertools.count()  # reportlab's font registry is per process too
 
 
 def _register_fonts(template: Template) -> dict[str, str]:
@@ -75,7 +77,8 @@ def _register_fonts(template: Template) -> dict[str, str]:
     key = template.fonts
     if key in _FAMILIES:
         return _FAMILIES[key]
-    family = f"{FAMILY}{len(_FAMILIES) or ''}"
+    n = next(_ATTEMPTS)  # a name never reused, not even after a registration that failed half-way
+    family = f"{FAMILY}{n or ''}"
     names: dict[str, str] = {}
     by_file: dict[Path, str] = {}  # one face per file: a file named twice is parsed and embedded once
     for variant, path, field in zip(("", "-Bold", "-Italic", "-BoldItalic"), key, FONT_KEYS, strict=True):
@@ -129,7 +132,7 @@ class Styles:
             base.update(kw)
             return ParagraphStyle(name, **base)
 
-        bold = faces["-Bold"]
+        bold = self.bold = faces["-Bold"]
         band = self.color.get("title_background")
         self.title = ps(
             "title",
@@ -365,7 +368,7 @@ def _cell(text: str, style: ParagraphStyle, st: Styles, room: float) -> str | Pa
 
 def _chart(chart: Chart, st: Styles, width: float) -> Drawing:
     """One row per component: the band as a bar, the offer and the ask as markers."""
-    font, bold, small = st.font, st.font + "-Bold", st.small
+    font, bold, small = st.font, st.bold, st.small
     row_h, top = st.gap["chart_row"], 22
     label_w = max(pdfmetrics.stringWidth(st.drawable(r.label), bold, small + 0.5) for r in chart.rows) + 14
     height = top + row_h * len(chart.rows)
