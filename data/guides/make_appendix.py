@@ -102,9 +102,14 @@ READING = [
     "<b>The market</b>: the guide's bands for every region, yours highlighted, with a row for your"
     " offer (its position in each band) and one for your asks. In the chart, the red diamond is"
     " your offer and the blue triangle your ask.",
-    "<b>Negotiation DNA and levers</b>: the guide's reasoning. Each lever says whether it is yours"
-    " to use; one that rests on a competing offer is only yours if your offer file lists one.",
-    "<b>Your script</b>: the words to say, with your numbers in bold. Say them in your own voice.",
+    "<b>Before the call</b>: the guide's questions about you that your offer file has not answered"
+    " yet, and what a yes to each would unlock.",
+    "<b>Negotiation DNA and levers</b>: the guide's reasoning. Each lever gets one verdict: yours to"
+    " use (everything it rests on is confirmed in your offer file), not yours (you answered no, or"
+    " it needs a competing offer above this one that you do not have), or only if true (a question"
+    " is still open).",
+    "<b>Your script</b>: the words to say, with your numbers in bold, and only sentences you can say"
+    " as they stand. One that rests on an open question waits in the box headed Only if true.",
     "<b>Evidence &amp; sources</b>: what the guide cites for its figures.",
 ]
 NUMBERS = [
@@ -121,9 +126,9 @@ NUMBERS = [
     " ({ny_band}) the same point is {raw}, which the brief rounds to the nearest thousand:"
     " {derived}. Stock and the accept threshold move the same way; the bonus target stays {bonus}."
     " No ask is ever below what you were already offered.",
-    "<b>Competing offers</b> are only ever the ones in your offer file. The guide's own claims"
-    " (the offers it says it has) are never said for you: without an offer of your own, that"
-    " sentence is left out of your script.",
+    "<b>Competing offers</b> are only ever the ones in your offer file, and only one above your"
+    " offer is leverage. The guide's own claims (the offers it says it has) are never said for"
+    " you: without an offer of your own above this one, that sentence is left out of your script.",
 ]
 KEEP_IN_MIND = [
     "This guide's total-comp bands are about 5% above the sum of their parts (base + stock ÷ 4 +"
