@@ -13,6 +13,7 @@ import msgspec
 from .guide import Band, Guide, Lever, Region
 from .money import round_to
 from .offer import Competing, Offer
+from .timeline import OverTime, over_time
 
 ROUND_TO = 1000
 HUNDRED = Decimal(100)
@@ -82,6 +83,7 @@ class Figures(msgspec.Struct, frozen=True):
     best_competing: Competing | None  # highest competing total comp in the offer's currency
     strongest_lever: Lever | None
     strongest_reason: str
+    over_time: OverTime | None = None  # year by year: the offer, the asks, competing offers
 
     @property
     def accept_met(self) -> bool:
@@ -152,6 +154,7 @@ def compute(offer: Offer) -> Figures:
         best_competing=best,
         strongest_lever=lever,
         strongest_reason=reason,
+        over_time=over_time(offer, asks["base"].value, asks["stock"].value, asks["bonus_pct"].value),
     )
 
 
