@@ -14,6 +14,7 @@ SECTIONS = [
     "Negotiation brief",
     "At a glance",
     "The market",
+    "Year by year",
     "Negotiation DNA",
     "Levers",
     "Your script",

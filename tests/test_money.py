@@ -30,7 +30,7 @@ def test_parse_amount(written, currency, amount):
 @pytest.mark.parametrize(
     ("written", "currency", "message"),
     [
-        ("£210K", "USD", "written in £, but the amount is in USD"),
+        ("£210K", "USD", r"written in £ \(GBP\), but the amount is in USD"),
         ("210 apples", "USD", "unknown suffix"),
         ("lots", "USD", "is not an amount"),
         ("-5000", "USD", "cannot be negative"),

@@ -48,6 +48,10 @@ class Converted(msgspec.Struct, frozen=True):
     stated: Rate
     inverted: bool
 
+    def of(self, amount: Decimal) -> Decimal:
+        """Another amount in `from_cur`, converted with the same rate."""
+        return amount / self.stated.rate if self.inverted else amount * self.stated.rate
+
 
 def find(from_cur: str, to_cur: str, rates: Iterable[Rate]) -> tuple[Rate, bool] | None:
     """The rate that converts `from_cur` into `to_cur`, and whether it is used inverted: a
@@ -71,7 +75,8 @@ def convert(amount: Decimal, from_cur: str, to_cur: str, rates: Iterable[Rate]) 
         return None
     rate, inverted = found
     factor = 1 / rate.rate if inverted else rate.rate
-    return Converted(amount, from_cur, to_cur, amount * factor, factor, rate, inverted)
+    value = amount / rate.rate if inverted else amount * rate.rate
+    return Converted(amount, from_cur, to_cur, value, factor, rate, inverted)
 
 
 def is_stale(rate: Rate, day: date) -> bool:

@@ -225,6 +225,13 @@ def _competing(doc: Document, i: int, item: RawCompeting, currency: str, region:
     return Competing(item.company.strip(), schedule(pay).average, cur, pay)
 
 
+def with_rates(offer: Offer, shared: tuple[Rate, ...]) -> Offer:
+    """`offer` with the `shared` exchange rates for the pairs it states none for."""
+    from .fx import merged
+
+    return msgspec.structs.replace(offer, rates=merged(offer.rates, shared)) if shared else offer
+
+
 def _text(doc: Document, field: str, value: str) -> None:
     if not value.strip():
         raise doc.error(field, "must not be empty")

@@ -69,7 +69,7 @@ def compared(competing: Competing, offer: Offer) -> Compared:
     converted = convert(competing.total_comp, competing.currency, offer.currency, offer.rates)
     if converted is None:
         return Compared(competing, False, None, None)
-    return Compared(competing, False, converted, own.scaled(converted.factor) if own is not None else None)
+    return Compared(competing, False, converted, own.converted(converted.of) if own is not None else None)
 
 
 def over_time(offer: Offer, base: Decimal, stock: Decimal, bonus_pct: Decimal) -> OverTime:

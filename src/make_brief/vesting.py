@@ -13,6 +13,7 @@ little about the first. The rules, stated in the README's "How the numbers are m
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 import msgspec
@@ -63,13 +64,13 @@ class Schedule(msgspec.Struct, frozen=True):
     def total(self) -> Decimal:
         return sum((y.total for y in self.years), Decimal(0))
 
-    def scaled(self, rate: Decimal) -> Schedule:
-        """The same schedule in another currency, every amount times `rate`."""
+    def converted(self, convert: Callable[[Decimal], Decimal]) -> Schedule:
+        """The same schedule in another currency, every amount converted by `convert`."""
         years = tuple(
-            Year(y.number, y.base * rate, y.bonus * rate, y.sign_on * rate, y.stock * rate)
+            Year(y.number, convert(y.base), convert(y.bonus), convert(y.sign_on), convert(y.stock))
             for y in self.years
         )
-        return Schedule(years, self.average * rate)
+        return Schedule(years, convert(self.average))
 
 
 class SignOnAsk(msgspec.Struct, frozen=True):
