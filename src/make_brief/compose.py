@@ -255,8 +255,8 @@ def band_caveat(offer: Offer) -> str | None:
     if _total_mismatch(offer.region, offer.guide.stock_years) is None:
         return None
     return (
-        f"the guide's total-comp band for {offer.region.name} differs from the sum of its own base,"
-        f" stock and bonus bands by more than {TOTAL_TOLERANCE:.0%}, so this position is approximate"
+        f"approximate, as the guide's {offer.region.name} total-comp band is more than"
+        f" {TOTAL_TOLERANCE:.0%} off the sum of its own base, stock and bonus bands"
     )
 
 
@@ -409,7 +409,8 @@ def market_table(offer: Offer, figures: Figures, template: Template) -> Table:
     style = {part: _styles(amounts) for part, amounts in columns.items()}
 
     def band(m: Money, part: str, low: Decimal, high: Decimal) -> str:
-        return f"{style[part](m, low)}–{style[part](m, high)}"
+        dash = "–" if style[part].compact else " – "  # a long band may wrap at the dash, not in a number
+        return f"{style[part](m, low)}{dash}{style[part](m, high)}"
 
     rows = []
     highlight = 0
@@ -461,9 +462,13 @@ def _styles(amounts: list[tuple[Money, Decimal]]) -> Any:
     from .money import is_compact
 
     whole = [a.quantize(Decimal(1)) for _, a in amounts]
-    if all(is_compact(a, m.locale) for (m, _), a in zip(amounts, whole, strict=True)):
-        return lambda m, a: m.short(a.quantize(Decimal(1)))
-    return lambda m, a: m.full(a)
+    compact = all(is_compact(a, m.locale) for (m, _), a in zip(amounts, whole, strict=True))
+
+    def show(m: Money, a: Decimal) -> str:
+        return m.short(a.quantize(Decimal(1))) if compact else m.full(a)
+
+    show.compact = compact  # type: ignore[attr-defined]
+    return show
 
 
 def _pos(pos: Any, labels: Any) -> str:

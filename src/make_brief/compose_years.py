@@ -13,11 +13,11 @@ from typing import Any
 from .compute import Figures
 from .document import Bars, Series, Table
 from .fx import Converted, is_stale
-from .money import fmt_money, fmt_number, is_compact
+from .money import fmt_money, fmt_number, is_compact, round_to
 from .offer import Offer
 from .templates import Template
 from .timeline import Compared, OverTime
-from .vesting import Schedule, cliff_moves_to, percentages
+from .vesting import ROUND_TO, Schedule, cliff_moves_to, percentages
 
 
 def years_context(offer: Offer, figures: Figures, template: Template, money: Any, day: Any) -> dict:
@@ -54,6 +54,7 @@ def years_context(offer: Offer, figures: Figures, template: Template, money: Any
         else None,
         "competing": [_compared_view(c, offer, money, template, day) for c in over.competing],
         "varies": _varies(over),
+        "chart_rounded": not _all_compact(offer, figures, template, money.locale),
         "stale": any(is_stale(r, day) for r in over.rates_used),
     }
 
@@ -96,7 +97,8 @@ def _offer_average(offer: Offer) -> Decimal:
 
 
 def rate_text(converted: Converted, offer: Offer, money: Any, template: Template) -> str:
-    """ "US$410,000 ≈ £323,900 at 0.79 (Bank of England, 20 Nov 2026)"."""
+    """For example "US$410,000 is about £323,900 at 0.79 (Bank of England, 20 Nov 2026)" (the
+    brief's font has no ≈)."""
     from babel.dates import format_date
 
     rate = converted.stated
@@ -104,7 +106,7 @@ def rate_text(converted: Converted, offer: Offer, money: Any, template: Template
     factor = f"1 ÷ {fmt_number(rate.rate)}" if converted.inverted else fmt_number(rate.rate)
     when = format_date(rate.day, "d MMM y", locale=template.style.language.replace("-", "_"))
     where = f"{rate.source}, {when}" if rate.source else when
-    return f"{shown} ≈ {money.full(converted.value)} at {factor} ({where})"
+    return f"{shown} is about {money.full(converted.value)} at {factor} ({where})"
 
 
 def _varies(over: OverTime) -> bool:
@@ -121,8 +123,14 @@ def _series(offer: Offer, figures: Figures, template: Template) -> list[tuple[st
     series = [(labels.your_offer, over.offer), (labels.your_ask, over.ask)]
     for c in over.competing:
         if c.schedule is not None:
-            series.append((c.offer.company, c.schedule))
+            name = c.offer.company if c.same_currency else f"{c.offer.company} (from {c.offer.currency})"
+            series.append((name, c.schedule))
     return series
+
+
+def _all_compact(offer: Offer, figures: Figures, template: Template, locale: str) -> bool:
+    amounts = [y.total for _, plan in _series(offer, figures, template) for y in plan.years]
+    return all(is_compact(v.quantize(Decimal(1)), locale) for v in amounts)
 
 
 def years_table(offer: Offer, figures: Figures, template: Template, money: Any) -> Table:
@@ -134,9 +142,10 @@ def years_table(offer: Offer, figures: Figures, template: Template, money: Any) 
     for _, plan in series:
         column = [plan.years[i].total if i < len(plan.years) else None for i in range(count)]
         cells.append([*column, plan.total, plan.average])
-    texts = [_column_texts(column, money) for column in cells]
+    show = _one_style([v for column in cells for v in column if v is not None], money)
+    texts = [[show(v) if v is not None else "—" for v in column] for column in cells]
     names = [f"Year {i + 1}" for i in range(count)]
-    names += [f"Total over {_years_text(series)}", "Average year (annual total comp)"]
+    names += [f"Total over {_years_text(series)}", "Average year"]
     rows = tuple((name, *(texts[j][i] for j in range(len(series)))) for i, name in enumerate(names))
     header = ("", *(name for name, _ in series))
     return Table(header, rows, frozenset({0}), frozenset({count, count + 1}))
@@ -147,26 +156,29 @@ def _years_text(series: list[tuple[str, Schedule]]) -> str:
     return f"{counts[0]} years" if len(counts) == 1 else "the vesting period"
 
 
-def _column_texts(column: list[Decimal | None], money: Any) -> list[str]:
-    """One number style per column: all compact when every amount has an exact compact form,
-    else all in full."""
-    present = [v for v in column if v is not None]
-    compact = all(is_compact(v.quantize(Decimal(1)), money.locale) for v in present)
-    show = money.short if compact else money.full
-    return [show(v.quantize(Decimal(1))) if v is not None else "—" for v in column]
+def _one_style(amounts: list[Decimal], money: Any) -> Any:
+    """One number style for a table or chart: all compact when every amount has an exact
+    compact form, else all in full."""
+    if all(is_compact(v.quantize(Decimal(1)), money.locale) for v in amounts):
+        return lambda v: money.short(v.quantize(Decimal(1)))
+    return money.full
 
 
 def years_chart(offer: Offer, figures: Figures, template: Template, money: Any) -> Bars:
     """The same figures as bars: a group per year, a bar per offer."""
     series = _series(offer, figures, template)
     count = max(len(plan.years) for _, plan in series)
+    if _all_compact(offer, figures, template, money.locale):
+        show = _one_style([y.total for _, plan in series for y in plan.years], money)
+    else:  # full amounts would overlap: thousands, as the section's note says
+        show = lambda v: money.short(round_to(v, ROUND_TO))  # noqa: E731
     return Bars(
         categories=tuple(f"Year {i + 1}" for i in range(count)),
         series=tuple(
             Series(
                 name,
                 tuple(plan.years[i].total if i < len(plan.years) else Decimal(0) for i in range(count)),
-                tuple(money.short(plan.years[i].total) if i < len(plan.years) else "" for i in range(count)),
+                tuple(show(plan.years[i].total) if i < len(plan.years) else "" for i in range(count)),
             )
             for name, plan in series
         ),

@@ -479,7 +479,7 @@ def _bars(bars: Bars, st: Styles, width: float) -> Drawing:
     chart.valueAxis.valueMin = 0
     chart.valueAxis.visible = 0  # every bar carries its amount
     chart.valueAxis.visibleGrid = 0
-    chart.barSpacing, chart.groupSpacing = 2, 10
+    chart.barSpacing, chart.groupSpacing = 3, 14
     chart.barLabelFormat = "values"
     chart.barLabelArray = [[st.drawable(t) for t in series.labels] for series in bars.series]
     chart.barLabels.fontName, chart.barLabels.fontSize = st.font, small - 1.5

@@ -65,12 +65,16 @@ class Schedule(msgspec.Struct, frozen=True):
         return sum((y.total for y in self.years), Decimal(0))
 
     def converted(self, convert: Callable[[Decimal], Decimal]) -> Schedule:
-        """The same schedule in another currency, every amount converted by `convert`."""
+        """The same schedule in another currency, every amount converted by `convert` and
+        rounded to a whole unit, so that the years shown add up to the total shown."""
+
+        def whole(amount: Decimal) -> Decimal:
+            return round_to(convert(amount), 1)
+
         years = tuple(
-            Year(y.number, convert(y.base), convert(y.bonus), convert(y.sign_on), convert(y.stock))
-            for y in self.years
+            Year(y.number, whole(y.base), whole(y.bonus), whole(y.sign_on), whole(y.stock)) for y in self.years
         )
-        return Schedule(years, convert(self.average))
+        return Schedule(years, whole(self.average))
 
 
 class SignOnAsk(msgspec.Struct, frozen=True):
