@@ -241,3 +241,9 @@ def test_an_offer_file_with_only_the_old_fields_still_builds(runner, write_offer
     result, out = build(runner, write_offer, data)
     assert result.exit_code == 0, result.output
     assert "Year 1 $286,500" in read_pdf(out).flat
+
+
+def test_the_guide_listing_tells_the_dollars_apart(runner):
+    result = runner.invoke(main, ["guides", "show", "northbeam-staff-engineer", "--guides", str(TEST_GUIDES)])
+    assert result.exit_code == 0, result.output
+    assert "base CA$190K–CA$235K" in result.stdout and "base US$200K–US$245K" in result.stdout
