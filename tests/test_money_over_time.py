@@ -247,3 +247,33 @@ def test_the_guide_listing_tells_the_dollars_apart(runner):
     result = runner.invoke(main, ["guides", "show", "northbeam-staff-engineer", "--guides", str(TEST_GUIDES)])
     assert result.exit_code == 0, result.output
     assert "base CA$190K–CA$235K" in result.stdout and "base US$200K–US$245K" in result.stdout
+
+
+def test_the_readmes_back_loaded_example_and_its_year_table_are_what_the_brief_says(write_offer):
+    import re
+
+    import yaml
+
+    from make_brief.compute import compute
+    from make_brief.money import fmt_money
+    from make_brief.offer import load_offer
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"<!-- years:start -->(.*?)<!-- years:end -->", text, re.S).group(1)
+    data = yaml.safe_load(re.search(r"```yaml\n(.*?)```", block, re.S).group(1))
+    over = compute(load_offer(write_offer(data))).over_time
+    rows = [
+        [cell.strip() for cell in line.strip().strip("|").split("|")]
+        for line in block.splitlines()
+        if line.startswith("| ") and not line.startswith("|  ")
+    ]
+
+    def gbp(value):
+        return fmt_money(value, "GBP", "en_GB")
+
+    expected = [[f"Year {y.number}", gbp(y.total), gbp(a.total)] for y, a in zip(over.offer.years, over.ask.years)]
+    expected += [
+        ["Total over 4 years", gbp(over.offer.total), gbp(over.ask.total)],
+        ["Average year", gbp(over.offer.average), gbp(over.ask.average)],
+    ]
+    assert rows == expected
