@@ -1,7 +1,7 @@
 """Exchange rates: stated, checked, used directly or inverted, never chained; old ones flagged."""
 
 from datetime import date
-from decimal import Decimal as D
+from decimal import Decimal
 
 import pytest
 from test_compute import make
@@ -9,6 +9,8 @@ from test_compute import make
 from make_brief.compute import compute
 from make_brief.errors import InputError
 from make_brief.fx import Rate, convert, is_stale, merged, read_rates
+
+D = Decimal
 
 BOE = Rate("USD", "GBP", D("0.79"), date(2026, 11, 20), "Bank of England")
 
@@ -38,7 +40,10 @@ def test_a_direct_rate_wins_over_an_inverse_and_the_latest_over_older():
 
 
 def test_an_offers_own_rate_wins_over_a_shared_one_for_the_same_pair():
-    shared = (Rate("GBP", "USD", D("1.30"), date(2026, 11, 1)), Rate("EUR", "GBP", D("0.86"), date(2026, 11, 1)))
+    shared = (
+        Rate("GBP", "USD", D("1.30"), date(2026, 11, 1)),
+        Rate("EUR", "GBP", D("0.86"), date(2026, 11, 1)),
+    )
     rates = merged([BOE], shared)
     assert rates == (BOE, shared[1])
 

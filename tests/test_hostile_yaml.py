@@ -257,7 +257,10 @@ NUMBERS = {
         terms(base="€210,000"),
         "o.yaml:8: offer.base: '€210,000' is written in € (EUR), but the amount is in USD",
     ),
-    "pound sign for dollars": (terms(base="£210K"), "o.yaml:8: offer.base: '£210K' is written in £ (GBP), but"),
+    "pound sign for dollars": (
+        terms(base="£210K"),
+        "o.yaml:8: offer.base: '£210K' is written in £ (GBP), but",
+    ),
     "currency code mismatch": (
         terms(currency="EUR"),
         "o.yaml:7: offer.currency: EUR does not match San Francisco, whose bands are in USD",

@@ -3,8 +3,6 @@ side, exchange rates and their age, currency marks, and every bad input as one l
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from conftest import ROOT, offer_data
 
@@ -87,7 +85,10 @@ def test_a_competing_offer_by_parts_side_by_side_with_a_stated_rate(runner, writ
     assert "Your offer Your ask Databricks (from USD)" in flat
     assert "Year 1 £209,500 £261,190 £318,370" in flat
     assert "Average year £221,500 £260,790 £278,870" in flat
-    assert "Databricks (average year): US$353,000 is about £278,870 at 0.79 (Bank of England, 10 Nov 2026)" in flat
+    assert (
+        "Databricks (average year): US$353,000 is about £278,870 at 0.79 (Bank of England, 10 Nov 2026)"
+        in flat
+    )
 
 
 def test_an_old_rate_gives_one_warning_and_the_brief_says_so(runner, write_offer, read_pdf):
@@ -208,7 +209,10 @@ def test_a_bad_rates_table_stops_the_run_before_any_brief(runner, write_offer, t
     rates.write_text("from,to,rate,date\nUSD,GBP,0.79,\n", encoding="utf-8")
     result, out = build(runner, write_offer, london(), "--fx", rates)
     assert result.exit_code == 1
-    assert result.stderr == f"error: {rates}:2: date: a rate needs the date it was taken (write date: \"2026-11-20\")\n"
+    assert (
+        result.stderr
+        == f'error: {rates}:2: date: a rate needs the date it was taken (write date: "2026-11-20")\n'
+    )
     assert not out.exists()
     result = runner.invoke(main, ["validate", str(write_offer(london())), "--fx", str(rates)])
     assert result.exit_code == 1 and "rates.csv:2: date" in result.stderr
@@ -271,7 +275,10 @@ def test_the_readmes_back_loaded_example_and_its_year_table_are_what_the_brief_s
     def gbp(value):
         return fmt_money(value, "GBP", "en_GB")
 
-    expected = [[f"Year {y.number}", gbp(y.total), gbp(a.total)] for y, a in zip(over.offer.years, over.ask.years)]
+    expected = [
+        [f"Year {y.number}", gbp(y.total), gbp(a.total)]
+        for y, a in zip(over.offer.years, over.ask.years, strict=True)
+    ]
     expected += [
         ["Total over 4 years", gbp(over.offer.total), gbp(over.ask.total)],
         ["Average year", gbp(over.offer.average), gbp(over.ask.average)],

@@ -1,6 +1,6 @@
 """Money over time: year-by-year pay, vesting shapes, sign-on asks and cliffs, checked exactly."""
 
-from decimal import Decimal as D
+from decimal import Decimal
 
 import pytest
 from conftest import offer_data
@@ -8,6 +8,8 @@ from test_compute import make
 
 from make_brief.compute import compute
 from make_brief.vesting import Pay, cliff_moves_to, schedule, shape, sign_on_asks, stock_by_year
+
+D = Decimal
 
 LONDON = Pay(D(160000), D(150000), 4, D(15), (D(5), D(15), D(40), D(40)), (D(18000), D(6000)))
 

@@ -102,7 +102,9 @@ def rate_text(converted: Converted, offer: Offer, money: Any, template: Template
     from babel.dates import format_date
 
     rate = converted.stated
-    shown = fmt_money(converted.amount, converted.from_cur, offer.region.locale, money.marks.get(converted.from_cur))
+    shown = fmt_money(
+        converted.amount, converted.from_cur, offer.region.locale, money.marks.get(converted.from_cur)
+    )
     factor = f"1 ÷ {fmt_number(rate.rate)}" if converted.inverted else fmt_number(rate.rate)
     when = format_date(rate.day, "d MMM y", locale=template.style.language.replace("-", "_"))
     where = f"{rate.source}, {when}" if rate.source else when

@@ -116,7 +116,9 @@ def make_rate(
         raise fail("to", f"a rate from {codes[0]} to itself", "name two currencies")
     value = _positive(rate)
     if value is None:
-        raise fail("rate", f"{rate!r} is not a positive number", "write e.g. 0.79: one unit of `from` in `to`")
+        raise fail(
+            "rate", f"{rate!r} is not a positive number", "write e.g. 0.79: one unit of `from` in `to`"
+        )
     return Rate(codes[0], codes[1], value, _day(fail, day), (source or "").strip() or None)
 
 

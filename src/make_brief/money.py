@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import math
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
 _MULTIPLIERS = {
@@ -132,7 +132,9 @@ def fmt_money(amount: Decimal | int, currency: str, locale: str, mark: str | Non
     from babel.numbers import format_currency
 
     value = Decimal(amount).quantize(Decimal(1), rounding=ROUND_HALF_UP)
-    text = format_currency(value, currency, format=_whole_pattern(locale), locale=locale, currency_digits=False)
+    text = format_currency(
+        value, currency, format=_whole_pattern(locale), locale=locale, currency_digits=False
+    )
     return _marked(text, currency, locale, mark)
 
 
@@ -141,10 +143,9 @@ def fmt_money_short(amount: Decimal | int, currency: str, locale: str, mark: str
     """The amount in compact form (``$245K``, ``₹45L``) when that is exact, else in full."""
     from babel.numbers import format_compact_currency
 
-    if is_compact(amount, locale):
-        amount = Decimal(amount)
-        digits = _compact_digits(amount, locale)
-        text = format_compact_currency(amount, currency, locale=locale, fraction_digits=digits)
+    digits = _compact_digits(Decimal(amount), locale)
+    if digits is not None:
+        text = format_compact_currency(Decimal(amount), currency, locale=locale, fraction_digits=digits)
         return _marked(text, currency, locale, mark)
     return fmt_money(amount, currency, locale, mark)
 

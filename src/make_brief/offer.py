@@ -17,9 +17,9 @@ from pathlib import Path
 import msgspec
 
 from .errors import InputError
+from .fx import Rate
 from .guide import Band, Guide, Region, find_guide, load_guide
 from .loading import Document, confined, convert, load_yaml
-from .fx import Rate
 from .money import AmountError, parse_amount
 from .vesting import MAX_CLIFF_MONTHS, Pay, schedule
 
@@ -325,7 +325,9 @@ def vesting(doc: Document, field: str, value: list[int | float] | None, years: i
         shares.append(Decimal(repr(pct)) if isinstance(pct, float) else Decimal(pct))
     total = sum(shares, Decimal(0))
     if total != 100:
-        raise doc.error(field, f"the percentages sum to {total.normalize():f}, not 100", "check each year's share")
+        raise doc.error(
+            field, f"the percentages sum to {total.normalize():f}, not 100", "check each year's share"
+        )
     return tuple(shares)
 
 
@@ -334,7 +336,12 @@ def _even_example(years: int) -> str:
 
 
 def sign_ons(
-    doc: Document, field: str, value: AmountIn | list[AmountIn] | None, cur: str, band: Band | None, years: int
+    doc: Document,
+    field: str,
+    value: AmountIn | list[AmountIn] | None,
+    cur: str,
+    band: Band | None,
+    years: int,
 ) -> tuple[Decimal, ...]:
     """The sign-on paid in each year: one amount is year 1's; a list, one per year."""
     if value is None:
@@ -358,7 +365,9 @@ def cliff(doc: Document, months: int | None, years: int) -> int | None:
             "offer.cliff_months", f"{months} months is not a cliff", f"write 0 to {MAX_CLIFF_MONTHS} months"
         )
     if months > years * 12:
-        raise doc.error("offer.cliff_months", f"{months} months is after the {years}-year vesting period ends")
+        raise doc.error(
+            "offer.cliff_months", f"{months} months is after the {years}-year vesting period ends"
+        )
     return months
 
 
@@ -366,7 +375,9 @@ def _clawback(doc: Document, raw: RawClawback | None) -> Clawback | None:
     if raw is None:
         return None
     if not 1 <= raw.months <= 120:
-        raise doc.error("offer.clawback.months", f"{raw.months} months is not a clawback period", "write 1 to 120")
+        raise doc.error(
+            "offer.clawback.months", f"{raw.months} months is not a clawback period", "write 1 to 120"
+        )
     terms = raw.terms.strip().lower().replace("-", "_").replace(" ", "_")
     if terms not in CLAWBACK_TERMS:
         raise doc.error("offer.clawback.terms", f"{raw.terms!r} is not full or pro_rata")

@@ -74,7 +74,9 @@ def make_pdf(
             source, field = origins[exc.file]
             message = f"{Path(exc.file).name}: {exc.message}"
             raise InputError(message, file=source, field=field, hint=exc.hint) from None
-    return Made(pdf, pages, _stale_rates(figures, day or today()) + _missing_warnings(rendered.missing) + notes)
+    return Made(
+        pdf, pages, _stale_rates(figures, day or today()) + _missing_warnings(rendered.missing) + notes
+    )
 
 
 def _guide_appendices(offer: Offer) -> list[tuple[str, Path]]:

@@ -72,7 +72,8 @@ class Schedule(msgspec.Struct, frozen=True):
             return round_to(convert(amount), 1)
 
         years = tuple(
-            Year(y.number, whole(y.base), whole(y.bonus), whole(y.sign_on), whole(y.stock)) for y in self.years
+            Year(y.number, whole(y.base), whole(y.bonus), whole(y.sign_on), whole(y.stock))
+            for y in self.years
         )
         return Schedule(years, whole(self.average))
 
@@ -141,7 +142,7 @@ def schedule(pay: Pay) -> Schedule:
 
 
 def shape(pay: Pay) -> str:
-    """"even", "back" (year 1 vests less than an even share), "front" (more) or "uneven"
+    """ "even", "back" (year 1 vests less than an even share), "front" (more) or "uneven"
     (an even first year, uneven later). Percentages are compared to one decimal place, so that
     33.33/33.33/33.34 is even."""
     share = _one_place(even_share(pay.stock_years))
