@@ -395,18 +395,7 @@ def market_table(offer: Offer, figures: Figures, template: Template) -> Table:
     moneys = [Money(r.currency, r.locale, marks) for r in guide.regions]
     money = Money(offer.currency, offer.region.locale, marks)
     asks = figures.asks
-    columns = {
-        "base": [(m, _d(r.base.low)) for m, r in zip(moneys, guide.regions, strict=True)]
-        + [(m, _d(r.base.high)) for m, r in zip(moneys, guide.regions, strict=True)]
-        + [(money, offer.base), (money, asks["base"].value)],
-        "stock": [(m, _d(r.stock.low) * scale) for m, r in zip(moneys, guide.regions, strict=True)]
-        + [(m, _d(r.stock.high) * scale) for m, r in zip(moneys, guide.regions, strict=True)]
-        + [(money, offer.stock), (money, asks["stock"].value)],
-        "total": [(m, _d(r.total_comp.low)) for m, r in zip(moneys, guide.regions, strict=True)]
-        + [(m, _d(r.total_comp.high)) for m, r in zip(moneys, guide.regions, strict=True)]
-        + [(money, figures.offer_total), (money, figures.ask_total)],
-    }
-    style = {part: _styles(amounts) for part, amounts in columns.items()}
+    style = _column_styles(offer, figures, moneys, money)
 
     def band(m: Money, part: str, low: Decimal, high: Decimal) -> str:
         dash = "–" if style[part].compact else " – "  # a long band may wrap at the dash, not in a number
@@ -450,6 +439,23 @@ def market_table(offer: Offer, figures: Figures, template: Template) -> Table:
     )
     n = len(guide.regions)
     return Table(header, tuple(rows), frozenset({highlight}), frozenset({n, n + 1}))
+
+
+def _column_styles(offer: Offer, figures: Figures, moneys: list[Money], money: Money) -> dict[str, Any]:
+    """The number style of each money column of the market table, from all its amounts."""
+    regions, scale, asks = offer.guide.regions, figures.stock_scale, figures.asks
+    offered = {
+        "base": (offer.base, asks["base"].value),
+        "stock": (offer.stock, asks["stock"].value),
+        "total_comp": (figures.offer_total, figures.ask_total),
+    }
+    styles = {}
+    for part, (mine, asked) in offered.items():
+        factor = scale if part == "stock" else Decimal(1)
+        amounts = [(m, _d(getattr(r, part).low) * factor) for m, r in zip(moneys, regions, strict=True)]
+        amounts += [(m, _d(getattr(r, part).high) * factor) for m, r in zip(moneys, regions, strict=True)]
+        styles["total" if part == "total_comp" else part] = _styles([*amounts, (money, mine), (money, asked)])
+    return styles
 
 
 def _d(value: float | int | Decimal) -> Decimal:
