@@ -244,17 +244,41 @@ def _para(markup: str, style: ParagraphStyle, st: Styles, bullet: str | None = N
     return _Paragraph(st.drawable(markup), style, bulletText=None if bullet is None else st.drawable(bullet))
 
 
+SHORT_LIST = 6  # a list of at most this many bullets is never split across pages
+
+
 def _flowables(brief: Brief, st: Styles, width: float) -> list[Flowable]:
     story: list[Flowable] = []
     for number, section in enumerate(brief.sections):
         outlined = False
+        bullets: list[Flowable] = []
+        previous = ""
         for block in section.blocks:
+            if block.kind == "bullet":
+                if not bullets and previous == "para":  # the list's lead-in stays with it
+                    bullets.append(story.pop())
+                bullets.extend(_block(block, st, width))
+                previous = block.kind
+                continue
+            previous = block.kind
+            story.extend(_kept(bullets))
+            bullets = []
             if block.kind in ("title", "heading") and not outlined:
                 story.append(CondPageBreak(35 * mm) if block.kind == "heading" else Spacer(0, 0))
                 story.append(_Outline(plain(block.text), f"section-{number}"))
                 outlined = True
             story.extend(_block(block, st, width))
+        story.extend(_kept(bullets))
     return story
+
+
+def _kept(bullets: list[Flowable]) -> list[Flowable]:
+    """A short list of bullets (and its lead-in) kept on one page: no last bullet alone on
+    the next."""
+    if 1 < len(bullets) <= SHORT_LIST + 1:
+        for flowable in bullets[:-1]:  # platypus keeps a run of these with what follows, and a
+            flowable.keepWithNext = 1  # heading before them with the run
+    return bullets
 
 
 def _block(block: Block, st: Styles, width: float) -> list[Flowable]:
