@@ -56,6 +56,21 @@ def refused(result: Result, where: str, *needles: str, folder: Path | None = Non
     return line
 
 
+def _body_text(page: object) -> str:
+    """The text of `page` between its running header and footer (the margins of the default
+    template: 18 mm at the top, 20 mm at the bottom)."""
+    height = float(page.mediabox.height)  # type: ignore[attr-defined]
+    parts: list[str] = []
+
+    def keep(text: str, cm: list[float], tm: list[float], font: object, size: object) -> None:
+        y = cm[3] * tm[5] + cm[5]  # the text matrix's origin, on the page
+        if 20 * 72 / 25.4 < y < height - 18 * 72 / 25.4:
+            parts.append(text)
+
+    page.extract_text(visitor_text=keep)  # type: ignore[attr-defined]
+    return "".join(parts)
+
+
 def made(result: Result, path: Path) -> Pdf:
     """Assert ending (a) for the brief at `path` and return it read back."""
     assert result.exit_code == 0, (result.exit_code, result.stderr)
@@ -75,11 +90,18 @@ class Pdf:
         self.text = "\n".join(self.pages)
         self.flat = " ".join(self.text.split())
         self.squeezed = "".join(self.text.split())
+        body = " ".join(_body_text(page) for page in self.reader.pages)
+        self.body_flat, self.body_squeezed = " ".join(body.split()), "".join(body.split())
 
     def shows(self, text: str) -> bool:
         """Whether `text` is in the brief as written: with its spaces where a line is not
-        broken, or at least in order without them (a narrow table cell breaks long words)."""
-        return " ".join(text.split()) in self.flat or "".join(text.split()) in self.squeezed
+        broken, or at least in order without them (a narrow table cell breaks long words);
+        a paragraph split over two pages is read without the running header and footer."""
+        flat, squeezed = " ".join(text.split()), "".join(text.split())
+        return any(
+            (flat in a or squeezed in b)
+            for a, b in ((self.flat, self.squeezed), (self.body_flat, self.body_squeezed))
+        )
 
     def images(self) -> int:
         count = 0

@@ -15,6 +15,7 @@ SECTIONS = [
     "At a glance",
     "Before the call",
     "The market",
+    "Year by year",
     "Negotiation DNA",
     "Levers",
     "Your script",

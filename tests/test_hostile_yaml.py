@@ -255,9 +255,12 @@ NUMBERS = {
     "billions with B": (terms(stock="$5B"), "o.yaml:9: offer.stock: '$5B': unknown suffix 'B'; use K or M"),
     "euro sign for dollars": (
         terms(base="€210,000"),
-        "o.yaml:8: offer.base: '€210,000' is written in €, but the amount is in USD",
+        "o.yaml:8: offer.base: '€210,000' is written in € (EUR), but the amount is in USD",
     ),
-    "pound sign for dollars": (terms(base="£210K"), "o.yaml:8: offer.base: '£210K' is written in £, but"),
+    "pound sign for dollars": (
+        terms(base="£210K"),
+        "o.yaml:8: offer.base: '£210K' is written in £ (GBP), but",
+    ),
     "currency code mismatch": (
         terms(currency="EUR"),
         "o.yaml:7: offer.currency: EUR does not match San Francisco, whose bands are in USD",

@@ -30,7 +30,7 @@ def test_parse_amount(written, currency, amount):
 @pytest.mark.parametrize(
     ("written", "currency", "message"),
     [
-        ("£210K", "USD", "written in £, but the amount is in USD"),
+        ("£210K", "USD", r"written in £ \(GBP\), but the amount is in USD"),
         ("210 apples", "USD", "unknown suffix"),
         ("lots", "USD", "is not an amount"),
         ("-5000", "USD", "cannot be negative"),
@@ -61,3 +61,48 @@ def test_round_to_nearest_thousand_half_up():
     assert round_to(Decimal("238930.23"), 1000) == 239000
     assert round_to(Decimal("238500"), 1000) == 239000
     assert round_to(Decimal("238499.99"), 1000) == 238000
+
+
+@pytest.mark.parametrize(
+    ("written", "currency"),
+    [
+        ("C$210K", "CAD"),
+        ("CA$210K", "CAD"),
+        ("CAD 210K", "CAD"),
+        ("$210K", "CAD"),  # a bare dollar is the offer's own dollar
+        ("A$210K", "AUD"),
+        ("US$210K", "USD"),
+        ("€210K", "EUR"),
+        ("£210K", "GBP"),
+        ("¥210K", "JPY"),
+        ("₹210K", "INR"),
+        ("CHF 210K", "CHF"),
+    ],
+)
+def test_the_common_currency_marks_are_read(written, currency):
+    assert parse_amount(written, currency) == 210000
+
+
+@pytest.mark.parametrize(
+    ("written", "currency", "message"),
+    [
+        ("US$205K", "CAD", r"written in US\$ \(USD\), but the amount is in CAD"),
+        ("C$205K", "USD", r"written in C\$ \(CAD\), but the amount is in USD"),
+        ("A$205K", "NZD", r"written in A\$ \(AUD\), but the amount is in NZD"),
+    ],
+)
+def test_a_contradicting_mark_names_both_currencies(written, currency, message):
+    with pytest.raises(AmountError, match=message):
+        parse_amount(written, currency)
+
+
+def test_currencies_sharing_a_sign_get_distinct_marks():
+    from make_brief.money import distinct_marks
+
+    marks = distinct_marks([("CAD", "en_CA"), ("USD", "en_US")])
+    assert marks == {"CAD": "CA$", "USD": "US$"}
+    assert fmt_money_short(Decimal(210000), "CAD", "en_CA", marks["CAD"]) == "CA$210K"
+    assert fmt_money(Decimal(205000), "USD", "en_US", marks["USD"]) == "US$205,000"
+    # one currency alone keeps its local mark; different signs need nothing
+    assert distinct_marks([("USD", "en_US")]) == {}
+    assert distinct_marks([("USD", "en_US"), ("GBP", "en_GB")]) == {}

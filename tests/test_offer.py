@@ -85,7 +85,7 @@ def test_unknown_region_lists_the_valid_ones(write_offer):
         (0, "must be more than zero"),
         (1e308, "is over 1,000,000,000,000: not a plausible amount"),
         (5_000_000, "over 20 times the top of the guide's band"),
-        ("£210K", "written in £, but the amount is in USD"),
+        ("£210K", "written in £ (GBP), but the amount is in USD"),
         (True, "Expected"),
     ],
 )

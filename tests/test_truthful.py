@@ -179,8 +179,7 @@ def test_a_lower_competing_offer_is_listed_not_claimed(brief):
     assert figures.standing == ("not_above",) and figures.competing_state == "not_above"
     assert (
         "Competing offers Acme, $250,000: not above this offer's $286,500: no leverage, so the brief"
-        " does not claim it"
-        in pdf.flat
+        " does not claim it" in pdf.flat
     )
     assert "Acme" not in script_of(pdf.flat) and "gap" not in script_of(pdf.flat)
     assert "Lead with AI Team Leadership" in pdf.flat
@@ -460,3 +459,23 @@ def test_the_bundled_guides_annotate_every_claim():
         claims = read_claims(load_guide(path))
         assert claims.implied == (), guide_id
         assert claims.unannotated == (), guide_id
+
+
+def test_an_offer_converted_at_a_stated_rate_is_compared(brief):
+    london = {"base": "£160K", "stock": "£150K", "bonus_pct": 15}
+    rate = [{"from": "USD", "to": "GBP", "rate": 0.79, "date": "2026-11-10", "source": "Bank of England"}]
+    higher = [{"company": "Databricks", "total_comp": 410000, "currency": "USD"}]
+    pdf, figures = brief(region="London", offer=london, competing_offers=higher, fx=rate)
+    assert figures.standing == ("above",) and figures.best_competing.company == "Databricks"
+    assert (
+        "Databricks, US$410,000 (US$410,000 is about £323,900 at 0.79 (Bank of England, 10 Nov 2026)):"
+        " above this offer, so it is leverage" in pdf.flat
+    )
+    assert "I have an offer from Databricks at US$410,000 in total comp." in script_of(pdf.flat)
+    assert (
+        "Lead with Big Tech EM Counter: Databricks's offer of US$410,000 (about £323,900) is above"
+        in pdf.flat
+    )
+    lower = [{"company": "Acme", "total_comp": 250000, "currency": "USD"}]  # about £197,500
+    pdf, figures = brief(region="London", offer=london, competing_offers=lower, fx=rate)
+    assert figures.standing == ("not_above",) and "Acme" not in script_of(pdf.flat)

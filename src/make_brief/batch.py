@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 import msgspec
 
 from .errors import BriefError
+from .fx import Rate
 from .inputs import Item, error_line, load_item
 
 if TYPE_CHECKING:  # worker processes are imported only for a batch: one brief needs none
@@ -46,6 +47,7 @@ class Settings(msgspec.Struct, frozen=True):
     page_size: str | None = None
     guide_dirs: tuple[Path, ...] = ()
     day: date | None = None  # one date for the whole batch, even across midnight
+    rates: tuple[Rate, ...] = ()  # exchange rates shared by the batch (--fx); an offer's own win
 
 
 DEFAULTS = Settings()
@@ -74,7 +76,7 @@ def make_item(item: Item, settings: Settings) -> Built:
     from .output import default_name
     from .pipeline import make_pdf
 
-    offer = load_item(item, settings.guide_dirs)
+    offer = load_item(item, settings.guide_dirs, settings.rates)
     made = make_pdf(offer, settings.template, settings.page_size, settings.day)
     return Built(
         name=default_name(offer.name, offer.guide.id),

@@ -108,6 +108,14 @@ guides_option = click.option(
 )
 
 
+fx_option = click.option(
+    "--fx",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="RATES.CSV",
+    help="Exchange rates for every offer (columns from, to, rate, date, source); an offer's own fx wins.",
+)
+
+
 @click.group(cls=_DefaultGroup, epilog=EXAMPLES, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="make-brief")
 def main() -> None:
@@ -142,6 +150,7 @@ def main() -> None:
     "--template", "template", metavar="NAME|DIR", help="A bundled template by name, or a template folder."
 )
 @guides_option
+@fx_option
 @click.option(
     "-j", "--jobs", type=click.IntRange(min=1), help="Worker processes for many offers (default: the cores)."
 )
@@ -196,15 +205,18 @@ def build(offers: tuple[Path, ...], **options: Any) -> None:
 @main.command(short_help="Check offer files without making a brief.")
 @click.argument("offers", nargs=-1, required=True, type=click.Path(path_type=Path))
 @guides_option
+@fx_option
 @_guarded
-def validate(offers: tuple[Path, ...], guide_dirs: tuple[Path, ...]) -> None:
+def validate(offers: tuple[Path, ...], guide_dirs: tuple[Path, ...], fx: Path | None) -> None:
     """Check each OFFER (an offer file, a folder of them, or a CSV table) without making a brief."""
+    from .fx import read_rates
     from .inputs import expand, load_item, name_input
 
+    rates = read_rates(fx) if fx else ()
     failures = 0
     for item in expand(offers):
         try:
-            offer = load_item(item, guide_dirs)
+            offer = load_item(item, guide_dirs, rates)
         except BriefError as exc:
             failures += 1
             click.echo(f"error: {name_input(item.label, str(exc))}", err=True)

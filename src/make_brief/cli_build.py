@@ -31,13 +31,15 @@ MAIL_OPTIONS = (
 def run_build(offers: tuple[Path, ...], options: dict[str, Any]) -> int:
     """Make the briefs of `offers` (and their mail); the exit status."""
     from .batch import Batch, Manifest, Settings, default_jobs
+    from .fx import read_rates
     from .inputs import count_items, expand, is_batch, name_input
     from .pipeline import today
 
     many = is_batch(offers)
     folder, file = _targets(options["output"], options["out_dir"], many)
     mail = _mail_settings(options)
-    settings = Settings(options["template"], options["page_size"], options["guide_dirs"], today())
+    rates = read_rates(options["fx"]) if options.get("fx") else ()
+    settings = Settings(options["template"], options["page_size"], options["guide_dirs"], today(), rates)
     batch = Batch(folder, settings, jobs=options["jobs"] or default_jobs(), output=file)
     quiet = options["quiet"]
     bar = many and not quiet and _is_terminal(sys.stderr)

@@ -20,32 +20,48 @@ from typing import Any
 import msgspec
 from markupsafe import Markup
 
+from .compose_years import rate_text, years_chart, years_context, years_table
 from .compute import Figures
 from .document import Block, Brief, Chart, ChartRow, Section, Table
 from .errors import TemplateError
 from .facts import Unlock, Verdict, verdict
-from .money import fmt_money, fmt_money_short, fmt_number, fmt_pct
+from .money import distinct_marks, fmt_money, fmt_money_short, fmt_number, fmt_pct
 from .offer import Competing, Offer
 from .sandbox import markup_problem
 from .templates import Template, escape_data, fill, format_day, plain
 
-COMPUTED = ("market_table", "band_chart")
+COMPUTED = ("market_table", "band_chart", "years_table", "years_chart")
 
 
 class Money:
-    """Formats amounts in one currency and locale."""
+    """Formats amounts in one currency and locale; `marks` tells apart currencies that share a
+    sign in one brief (see money.distinct_marks)."""
 
-    def __init__(self, currency: str, locale: str) -> None:
+    def __init__(self, currency: str, locale: str, marks: dict[str, str] | None = None) -> None:
         self.currency, self.locale = currency, locale
+        self.marks = marks or {}
+        self.mark = self.marks.get(currency)
 
     def full(self, amount: Decimal | float) -> str:
-        return fmt_money(Decimal(str(amount)), self.currency, self.locale)
+        return fmt_money(Decimal(str(amount)), self.currency, self.locale, self.mark)
 
     def short(self, amount: Decimal | float) -> str:
-        return fmt_money_short(Decimal(str(amount)), self.currency, self.locale)
+        return fmt_money_short(Decimal(str(amount)), self.currency, self.locale, self.mark)
+
+    def other(self, amount: Decimal, currency: str) -> str:
+        """An amount in another currency, in this locale, told apart from this one."""
+        return fmt_money(amount, currency, self.locale, self.marks.get(currency))
 
     def band(self, band: Any) -> str:
         return f"{self.short(band.low)}–{self.short(band.high)}"
+
+
+def brief_marks(offer: Offer) -> dict[str, str]:
+    """The marks that tell apart the currencies of one brief that would share a sign: its
+    guide's regions, the offer and its competing offers."""
+    uses = [(r.currency, r.locale) for r in offer.guide.regions]
+    uses += [(c.currency, offer.region.locale) for c in offer.competing]
+    return distinct_marks([*uses, (offer.currency, offer.region.locale)])
 
 
 def compose(offer: Offer, figures: Figures, template: Template, today: date) -> Brief:
@@ -89,8 +105,9 @@ def compose(offer: Offer, figures: Figures, template: Template, today: date) -> 
 def build_context(offer: Offer, figures: Figures, template: Template, today: date) -> dict[str, Any]:
     guide, region = offer.guide, offer.region
     script_region = guide.script_region
-    money = Money(offer.currency, region.locale)
-    script_money = Money(script_region.currency, script_region.locale)
+    marks = brief_marks(offer)
+    money = Money(offer.currency, region.locale, marks)
+    script_money = Money(script_region.currency, script_region.locale, marks)
     asks = figures.asks
 
     def ask_view(part: str) -> dict[str, Any]:
@@ -117,8 +134,9 @@ def build_context(offer: Offer, figures: Figures, template: Template, today: dat
             "raised": ask.value > ask.derived,
         }
 
-    def pos_view(pos: Any, pct: bool = False) -> dict[str, Any]:
+    def pos_view(pos: Any, pct: bool = False, caveat: str | None = None) -> dict[str, Any]:
         return {
+            "caveat": caveat,
             "fraction": fmt_pct(pos.fraction),
             "where": pos.where,
             "value": f"{fmt_number(pos.value)}%" if pct else money.full(pos.value),
@@ -135,7 +153,7 @@ def build_context(offer: Offer, figures: Figures, template: Template, today: dat
         "bonus_pct": f"{fmt_number(asks['bonus_pct'].value)}%",
     }
     leverage = figures.leverage
-    claim = competing_claim(template, leverage, offer.region.locale)
+    claim = competing_claim(template, leverage, money)
     levers = _lever_views(offer, figures, claim)
     return {
         "today": today.isoformat(),
@@ -167,37 +185,27 @@ def build_context(offer: Offer, figures: Figures, template: Template, today: dat
             "stock_years": offer.stock_years,
             "bonus_pct": f"{fmt_number(offer.bonus_pct)}%",
             "sign_on": money.full(offer.sign_on) if offer.sign_on else None,
+            "sign_on_split": not _first_only(offer),
             "total": money.full(figures.offer_total),
             "first_year_cash": money.full(
-                offer.base + offer.base * offer.bonus_pct / 100 + (offer.sign_on or 0)
+                offer.base
+                + offer.base * offer.bonus_pct / 100
+                + (offer.sign_on_years[0] if offer.sign_on_years else 0)
             ),
         },
         "position": {
             "base": pos_view(figures.base),
             "stock": pos_view(figures.stock),
             "bonus": pos_view(figures.bonus, pct=True),
-            "total": pos_view(figures.total),
+            "total": pos_view(figures.total, caveat=band_caveat(offer)),
         },
         "ask": {part: ask_view(part) for part in asks},
         "ask_total": money.full(figures.ask_total),
         "accept_met": figures.accept_met,
-        "competing": [
-            {
-                "company": c.company,
-                "total_comp": fmt_money(c.total_comp, c.currency, region.locale),
-                "currency": c.currency,
-                "standing": standing,  # "above", "not_above" or "not_compared"
-            }
-            for c, standing in zip(offer.competing, figures.standing, strict=True)
-        ],
+        "competing": _competing_views(offer, figures, money, template),
         "competing_state": figures.competing_state,
         "competing_claim": claim,
-        "strongest": {
-            "title": figures.strongest_lever.title if figures.strongest_lever else None,
-            "reason": figures.strongest_reason,
-            "best_company": figures.best_competing.company if figures.best_competing else None,
-            "best_total": money.full(figures.best_competing.total_comp) if figures.best_competing else None,
-        },
+        "strongest": _strongest_view(offer, figures, money, template),
         **_script_views(offer, figures, numbers, claim),
         "all_met": figures.all_met,
         "open_asks": list(guide.open_asks),
@@ -205,9 +213,28 @@ def build_context(offer: Offer, figures: Figures, template: Template, today: dat
         "refuted": [f.question for f in figures.claims.facts if offer.facts.get(f.id) is False],
         "levers": levers,
         "stock_scaled": offer.stock_years != guide.stock_years,
+        "years": years_context(offer, figures, template, money, today),
         "appendices": [p.name for p in offer.appendices]
         + ([a.title for a in guide.appendices] if template.style.guide_appendices else []),
     }
+
+
+def _first_only(offer: Offer) -> bool:
+    """Whether the offer's sign-on, if any, is all paid in year 1."""
+    return not any(offer.sign_on_years[1:])
+
+
+def band_caveat(offer: Offer) -> str | None:
+    """A short caveat when the guide's total-comp band for the offer's region is not roughly
+    the sum of its own parts (what `guides check` warns about), else None."""
+    from .guide import TOTAL_TOLERANCE, _total_mismatch
+
+    if _total_mismatch(offer.region, offer.guide.stock_years) is None:
+        return None
+    return (
+        f"approximate, as the guide's {offer.region.name} total-comp band is more than"
+        f" {TOTAL_TOLERANCE:.0%} off the sum of its own base, stock and bonus bands"
+    )
 
 
 def _band_text(band: Any, money: Money, pct: bool) -> str:
@@ -216,18 +243,53 @@ def _band_text(band: Any, money: Money, pct: bool) -> str:
     return money.band(band)
 
 
-def competing_claim(template: Template, leverage: tuple[Competing, ...], locale: str) -> Markup:
+def competing_claim(template: Template, leverage: tuple[Competing, ...], money: Money) -> Markup:
     """The candidate's own competing-offer sentence, naming only the offers that are leverage
     (empty when none is)."""
     if not leverage:
         return Markup("")
     context = {
         "offers": [
-            {"company": c.company, "total_comp": fmt_money(c.total_comp, c.currency, locale)}
-            for c in leverage
+            {"company": c.company, "total_comp": money.other(c.total_comp, c.currency)} for c in leverage
         ]
     }
     return Markup(" ".join(template.render("sections/_competing_claim.j2", context).split()))
+
+
+def _competing_views(
+    offer: Offer, figures: Figures, money: Money, template: Template
+) -> list[dict[str, Any]]:
+    """Each competing offer as written, with its conversion where a rate was stated, and whether
+    it is above this offer ("above": leverage), not ("not_above") or not compared."""
+    assert figures.over_time is not None
+    return [
+        {
+            "company": c.company,
+            "total_comp": money.other(c.total_comp, c.currency),
+            "currency": c.currency,
+            "rate": rate_text(compared.converted, offer, money, template) if compared.converted else None,
+            "standing": standing,
+        }
+        for c, compared, standing in zip(
+            offer.competing, figures.over_time.competing, figures.standing, strict=True
+        )
+    ]
+
+
+def _strongest_view(offer: Offer, figures: Figures, money: Money, template: Template) -> dict[str, Any]:
+    best = figures.best_competing
+    converted = None
+    if best is not None and best.currency != offer.currency:
+        assert figures.over_time is not None
+        total = next(c.total for c in figures.over_time.competing if c.offer is best)
+        converted = money.full(total) if total is not None else None
+    return {
+        "title": figures.strongest_lever.title if figures.strongest_lever else None,
+        "reason": figures.strongest_reason,
+        "best_company": best.company if best else None,
+        "best_total": money.other(best.total_comp, best.currency) if best else None,
+        "best_converted": converted,
+    }
 
 
 def _verdict_view(v: Verdict) -> dict[str, Any]:
@@ -348,6 +410,8 @@ def _parse(text: str, offer: Offer, figures: Figures, template: Template, source
                 blocks.append(Block("table", table=market_table(offer, figures, template)))
             elif name == "band_chart":
                 blocks.append(Block("chart", chart=band_chart(offer, figures, template)))
+            elif name in ("years_table", "years_chart"):
+                blocks.append(_years_block(name, offer, figures, template))
             else:
                 file, line = template.locate(source, f"@{name}")
                 raise TemplateError(
@@ -371,6 +435,13 @@ def _parse(text: str, offer: Offer, figures: Figures, template: Template, source
     return blocks
 
 
+def _years_block(name: str, offer: Offer, figures: Figures, template: Template) -> Block:
+    money = Money(offer.currency, offer.region.locale, brief_marks(offer))
+    if name == "years_table":
+        return Block("table", table=years_table(offer, figures, template, money))
+    return Block("bars", bars=years_chart(offer, figures, template, money))
+
+
 def _rows_block(lines: list[str]) -> Block:
     rows: list[tuple[str, ...]] = []
     header = False
@@ -384,35 +455,42 @@ def _rows_block(lines: list[str]) -> Block:
 
 
 def market_table(offer: Offer, figures: Figures, template: Template) -> Table:
+    """The guide's bands by region, your offer and your asks. The stock column is for a grant
+    over the offer's vesting years: the guide's bands are scaled to them when they differ, as
+    in the chart. Each money column writes all its amounts in one style (see _styles)."""
     guide, labels = offer.guide, template.style.labels
+    marks = brief_marks(offer)
+    scale = figures.stock_scale
     header = (
         labels.region,
         labels.base,
-        fill(labels.stock, {"years": str(guide.stock_years)}),
+        fill(labels.stock, {"years": str(offer.stock_years)}),
         labels.bonus,
         labels.total,
     )
+    moneys = [Money(r.currency, r.locale, marks) for r in guide.regions]
+    money = Money(offer.currency, offer.region.locale, marks)
+    asks = figures.asks
+    style = _column_styles(offer, figures, moneys, money)
+
+    def band(m: Money, part: str, low: Decimal, high: Decimal) -> str:
+        dash = "–" if style[part].compact else " – "  # a long band may wrap at the dash, not in a number
+        return f"{style[part](m, low)}{dash}{style[part](m, high)}"
+
     rows = []
     highlight = 0
-    for i, region in enumerate(guide.regions):
-        money = Money(region.currency, region.locale)
+    for i, (region, m) in enumerate(zip(guide.regions, moneys, strict=True)):
         rows.append(
             (
                 region.name,
-                money.band(region.base),
-                money.band(region.stock),
-                _band_text(region.bonus_pct, money, True),
-                money.band(region.total_comp),
+                band(m, "base", _d(region.base.low), _d(region.base.high)),
+                band(m, "stock", _d(region.stock.low) * scale, _d(region.stock.high) * scale),
+                _band_text(region.bonus_pct, m, True),
+                band(m, "total", _d(region.total_comp.low), _d(region.total_comp.high)),
             )
         )
         if region.name == offer.region.name:
             highlight = i
-    money = Money(offer.currency, offer.region.locale)
-    stock_note = (
-        ""
-        if offer.stock_years == guide.stock_years
-        else fill(labels.stock_years_note, {"years": str(offer.stock_years)})
-    )
 
     def cell(amount: str, pos: Any) -> str:
         return fill(labels.offer_cell, {"amount": amount, "position": _pos(pos, labels)})
@@ -420,24 +498,59 @@ def market_table(offer: Offer, figures: Figures, template: Template) -> Table:
     rows.append(
         (
             labels.your_offer,
-            cell(money.short(offer.base), figures.base),
-            cell(money.short(offer.stock) + stock_note, figures.stock),
+            cell(style["base"](money, offer.base), figures.base),
+            cell(style["stock"](money, offer.stock), figures.stock),
             cell(f"{fmt_number(offer.bonus_pct)}%", figures.bonus),
-            cell(money.short(figures.offer_total), figures.total),
+            cell(style["total"](money, figures.offer_total), figures.total),
         )
     )
-    asks = figures.asks
     rows.append(
         (
             labels.your_ask,
-            money.short(asks["base"].value),
-            money.short(asks["stock"].value),
+            style["base"](money, asks["base"].value),
+            style["stock"](money, asks["stock"].value),
             f"{fmt_number(asks['bonus_pct'].value)}%",
-            money.short(figures.ask_total),
+            style["total"](money, figures.ask_total),
         )
     )
     n = len(guide.regions)
     return Table(header, tuple(rows), frozenset({highlight}), frozenset({n, n + 1}))
+
+
+def _column_styles(offer: Offer, figures: Figures, moneys: list[Money], money: Money) -> dict[str, Any]:
+    """The number style of each money column of the market table, from all its amounts."""
+    regions, scale, asks = offer.guide.regions, figures.stock_scale, figures.asks
+    offered = {
+        "base": (offer.base, asks["base"].value),
+        "stock": (offer.stock, asks["stock"].value),
+        "total_comp": (figures.offer_total, figures.ask_total),
+    }
+    styles = {}
+    for part, (mine, asked) in offered.items():
+        factor = scale if part == "stock" else Decimal(1)
+        amounts = [(m, _d(getattr(r, part).low) * factor) for m, r in zip(moneys, regions, strict=True)]
+        amounts += [(m, _d(getattr(r, part).high) * factor) for m, r in zip(moneys, regions, strict=True)]
+        styles["total" if part == "total_comp" else part] = _styles([*amounts, (money, mine), (money, asked)])
+    return styles
+
+
+def _d(value: float | int | Decimal) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def _styles(amounts: list[tuple[Money, Decimal]]) -> Any:
+    """How one column writes its amounts: all compact ($349K, $286.5K) when each has an exact
+    compact form, else all in full."""
+    from .money import is_compact
+
+    whole = [a.quantize(Decimal(1)) for _, a in amounts]
+    compact = all(is_compact(a, m.locale) for (m, _), a in zip(amounts, whole, strict=True))
+
+    def show(m: Money, a: Decimal) -> str:
+        return m.short(a.quantize(Decimal(1))) if compact else m.full(a)
+
+    show.compact = compact  # type: ignore[attr-defined]
+    return show
 
 
 def _pos(pos: Any, labels: Any) -> str:
@@ -450,7 +563,7 @@ def _pos(pos: Any, labels: Any) -> str:
 
 def band_chart(offer: Offer, figures: Figures, template: Template) -> Chart:
     labels, region = template.style.labels, offer.region
-    money = Money(offer.currency, region.locale)
+    money = Money(offer.currency, region.locale, brief_marks(offer))
     asks = figures.asks
     rows = [
         ChartRow(

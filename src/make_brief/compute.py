@@ -14,6 +14,7 @@ from .facts import Claims, Unlock, Verdict, read_claims, unlocks, verdict
 from .guide import Band, Guide, Lever, Region
 from .money import round_to
 from .offer import Competing, Offer
+from .timeline import OverTime, over_time
 
 ROUND_TO = 1000
 HUNDRED = Decimal(100)
@@ -87,6 +88,7 @@ class Figures(msgspec.Struct, frozen=True):
     claims: Claims
     verdicts: tuple[Verdict, ...]  # one per lever, in the guide's order
     open_questions: tuple[Unlock, ...]  # what the candidate has not answered, and what it unlocks
+    over_time: OverTime | None = None  # year by year: the offer, the asks, competing offers
 
     @property
     def accept_met(self) -> bool:
@@ -94,7 +96,8 @@ class Figures(msgspec.Struct, frozen=True):
 
     @property
     def leverage(self) -> tuple[Competing, ...]:
-        """The competing offers that are leverage: above this offer, in its currency."""
+        """The competing offers that are leverage: above this offer, in its currency (or converted
+        at an exchange rate the user stated)."""
         return tuple(c for c, s in zip(self.competing, self.standing, strict=True) if s == "above")
 
     @property
@@ -156,9 +159,10 @@ def compute(offer: Offer) -> Figures:
     ask_total = annual_total(
         asks["base"].value, asks["stock"].value, offer.stock_years, asks["bonus_pct"].value
     )
-    standing = tuple(standing_of(c, offer.currency, offer_total) for c in offer.competing)
-    leverage = [c for c, s in zip(offer.competing, standing, strict=True) if s == "above"]
-    best = max(leverage, key=lambda c: c.total_comp, default=None)
+    over = over_time(offer, asks["base"].value, asks["stock"].value, asks["bonus_pct"].value)
+    standing = tuple(standing_of(c.total, offer_total) for c in over.competing)
+    above = [c for c, s in zip(over.competing, standing, strict=True) if s == "above"]
+    best = max(above, key=lambda c: c.total or 0).offer if above else None
     claims = read_claims(guide)
     state = competing_state(standing)
     verdicts = tuple(verdict(rests, claims, offer.facts, state) for rests in claims.levers)
@@ -182,6 +186,7 @@ def compute(offer: Offer) -> Figures:
         claims=claims,
         verdicts=verdicts,
         open_questions=unlocks(claims, titles, offer.facts),
+        over_time=over,
     )
 
 
@@ -195,12 +200,13 @@ def competing_state(standing: tuple[str, ...]) -> str:
     return "not_above" if "not_above" in standing else "not_compared"
 
 
-def standing_of(competing: Competing, currency: str, offer_total: Decimal) -> str:
-    """Whether a competing offer is above the offer ("above": leverage), at or below it
-    ("not_above"), or cannot be compared ("not_compared": another currency, no rate)."""
-    if competing.currency != currency:
+def standing_of(total: Decimal | None, offer_total: Decimal) -> str:
+    """Whether a competing offer whose annual total comp, in the offer's currency, is `total` is
+    above the offer ("above": leverage), at or below it ("not_above"), or cannot be compared
+    ("not_compared": in another currency, with no exchange rate stated; `total` is None)."""
+    if total is None:
         return "not_compared"
-    return "above" if competing.total_comp > offer_total else "not_above"
+    return "above" if total > offer_total else "not_above"
 
 
 def strongest_lever(

@@ -16,7 +16,7 @@ class Block(msgspec.Struct, frozen=True):
     """One paragraph-level element.
 
     kind is one of: title, heading, subheading, para, bullet, quote, note, rows (a table written
-    in the template: `rows` holds markup cells), table, chart.
+    in the template: `rows` holds markup cells), table, chart, bars.
     """
 
     kind: str
@@ -25,6 +25,7 @@ class Block(msgspec.Struct, frozen=True):
     header: bool = False
     table: Table | None = None
     chart: Chart | None = None
+    bars: Bars | None = None
 
 
 class Table(msgspec.Struct, frozen=True):
@@ -49,6 +50,21 @@ class ChartRow(msgspec.Struct, frozen=True):
 class Chart(msgspec.Struct, frozen=True):
     rows: tuple[ChartRow, ...]
     legend: tuple[str, str, str]  # band, offer, ask
+
+
+class Series(msgspec.Struct, frozen=True):
+    """One offer's bars: a value and its label per category."""
+
+    name: str
+    values: tuple[Decimal, ...]
+    labels: tuple[str, ...]
+
+
+class Bars(msgspec.Struct, frozen=True):
+    """A grouped bar chart: per category (a year), one bar per series (an offer)."""
+
+    categories: tuple[str, ...]
+    series: tuple[Series, ...]
 
 
 class Section(msgspec.Struct, frozen=True):

@@ -140,10 +140,14 @@ def describe(guide: Guide, where: str) -> list[str]:
     """The guide in plain text, as `guides show` prints it."""
     from .facts import read_claims
     from .money import fmt_money, fmt_money_short, fmt_number
+    from .money import distinct_marks, fmt_money, fmt_money_short, fmt_number
+
+    marks = distinct_marks((r.currency, r.locale) for r in guide.regions)  # CA$ and US$, not two $
 
     def band(region: Region, part: str) -> str:
         low, high = (Decimal(str(v)) for v in (getattr(region, part).low, getattr(region, part).high))
-        return "–".join(fmt_money_short(v, region.currency, region.locale) for v in (low, high))
+        mark = marks.get(region.currency)
+        return "–".join(fmt_money_short(v, region.currency, region.locale, mark) for v in (low, high))
 
     parent = f" (part of {guide.parent_company})" if guide.parent_company else ""
     lines = [
@@ -184,7 +188,7 @@ def describe(guide: Guide, where: str) -> list[str]:
     script, region = guide.script, guide.script_region
 
     def money(value: float) -> str:
-        return fmt_money(Decimal(str(value)), region.currency, region.locale)
+        return fmt_money(Decimal(str(value)), region.currency, region.locale, marks.get(region.currency))
 
     lines += [
         "",

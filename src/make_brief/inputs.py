@@ -206,12 +206,12 @@ def column_problem(column: str) -> str | None:
     for part in column.split("."):
         info = _unwrap(info)
         if isinstance(info, mi.StructType):
-            names = [f.name for f in info.fields]
+            names = [f.encode_name for f in info.fields]
             if part not in names:
                 close = difflib.get_close_matches(part, names, n=1)
                 known = f"did you mean {'.'.join([*done, close[0]])!r}?" if close else ", ".join(names)
                 return f"unknown field ({known})"
-            info = next(f.type for f in info.fields if f.name == part)
+            info = next(f.type for f in info.fields if f.encode_name == part)
         elif isinstance(info, mi.ListType):
             if not part.isdigit() or len(part) > 3 or int(part) >= MAX_LIST:
                 return f"{'.'.join(done)} is a list: write {'.'.join(done)}.0, {'.'.join(done)}.1, ..."
@@ -221,6 +221,8 @@ def column_problem(column: str) -> str | None:
         else:
             return f"{'.'.join(done)} is a single value"
         done.append(part)
+    if _scalar_too(info):  # a single amount or a list of them (offer.sign_on): either is a column
+        return None
     info = _unwrap(info)
     if isinstance(info, mi.StructType):
         return f"is a group of fields: name one, such as {column}.{info.fields[0].name}"
@@ -229,6 +231,14 @@ def column_problem(column: str) -> str | None:
     if isinstance(info, mi.ListType):
         return f"is a list: write {column}.0, {column}.1, ..."
     return None
+
+
+def _scalar_too(info: Any) -> bool:
+    """Whether a union type also takes a single value (not only a struct or a list)."""
+    import msgspec.inspect as mi
+
+    grouped = (mi.StructType, mi.ListType, mi.NoneType)
+    return isinstance(info, mi.UnionType) and any(not isinstance(t, grouped) for t in info.types)
 
 
 def _unwrap(info: Any) -> Any:
@@ -243,15 +253,16 @@ def _unwrap(info: Any) -> Any:
     return info
 
 
-def load_item(item: Item, guide_dirs: tuple[Path, ...] = ()) -> Any:
-    """The validated offer of an item: its file, or its table row."""
-    from .offer import load_offer, offer_from_document
+def load_item(item: Item, guide_dirs: tuple[Path, ...] = (), rates: tuple[Any, ...] = ()) -> Any:
+    """The validated offer of an item: its file, or its table row; with the shared exchange
+    `rates` for the pairs of currencies it states none for."""
+    from .offer import load_offer, offer_from_document, with_rates
 
     if item.error is not None:
         raise InputError(item.error)
     if item.cells is None:
-        return load_offer(item.path, guide_dirs)
-    return offer_from_document(row_document(item), guide_dirs)
+        return with_rates(load_offer(item.path, guide_dirs), rates)
+    return with_rates(offer_from_document(row_document(item), guide_dirs), rates)
 
 
 def name_input(label: str, message: str) -> str:
@@ -305,7 +316,7 @@ def _numeric(column: str) -> bool:
     for part in column.split("."):
         info = _unwrap(info)
         if isinstance(info, mi.StructType):
-            info = next((f.type for f in info.fields if f.name == part), None)
+            info = next((f.type for f in info.fields if f.encode_name == part), None)
         elif isinstance(info, mi.ListType):
             info = info.item_type
     kinds = info.types if isinstance(info, mi.UnionType) else (info,)

@@ -370,8 +370,8 @@ def _fields_at(model: type, path: str) -> list[str]:
     for part in filter(None, re.split(r"[.\[\]]", path)):
         if part.isdigit():
             continue
-        fields = {f.name: f.type for f in getattr(info, "fields", ())}
+        fields = {f.encode_name: f.type for f in getattr(info, "fields", ())}
         if part not in fields:
             return []
         info = unwrap(fields[part])
-    return [f.name for f in getattr(info, "fields", ())]
+    return [f.encode_name for f in getattr(info, "fields", ())]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
@@ -70,7 +71,7 @@ def _parse_text(text: str, currency: str) -> Decimal:
         raise AmountError(f"{text!r}: unknown suffix {match.group('mult')!r}; use K or M")
     for mark in (match.group("pre"), match.group("post")):
         if mark and not symbol_matches(mark, currency):
-            raise AmountError(f"{text!r} is written in {mark}, but the amount is in {currency}")
+            raise AmountError(f"{text!r} is written in {_named(mark)}, but the amount is in {currency}")
     digits = re.sub(r"[,'’\u00a0\u202f _]", "", match.group("num"))
     try:
         amount = Decimal(digits) * _MULTIPLIERS[mult]
@@ -94,8 +95,23 @@ def symbol_matches(mark: str, currency: str) -> bool:
     return mark in symbols or mark.upper() in {s.upper() for s in symbols}
 
 
+def _named(mark: str) -> str:
+    """`mark` with the currency it stands for: "US$ (USD)"; the mark alone if unknown."""
+    from .places import currency_for_mark
+
+    code = currency_for_mark(mark)
+    return f"{mark} ({code})" if code and code != mark.upper() else mark
+
+
+# A bare "$" is any dollar: the offer's currency decides which (a contradicting mark such as
+# US$ for CAD is refused).
 _EXTRA_SYMBOLS = {
     "USD": {"$", "US$"},
+    "CAD": {"$", "C$", "CA$", "Can$"},
+    "AUD": {"$", "A$", "AU$"},
+    "SGD": {"$", "S$"},
+    "NZD": {"$", "NZ$"},
+    "HKD": {"$", "HK$"},
     "INR": {"Rs", "₹"},
     "CHF": {"Fr", "SFr"},
     "JPY": {"¥", "￥", "円"},
@@ -110,29 +126,67 @@ def round_to(amount: Decimal, step: int) -> Decimal:
 
 
 @lru_cache(maxsize=4096)  # babel parses its patterns on every call; a batch repeats amounts
-def fmt_money(amount: Decimal | int, currency: str, locale: str) -> str:
-    """The whole amount in the locale's way: ``$245,000``, ``£148,000``, ``₹45,00,000``."""
+def fmt_money(amount: Decimal | int, currency: str, locale: str, mark: str | None = None) -> str:
+    """The whole amount in the locale's way: ``$245,000``, ``£148,000``, ``₹45,00,000``;
+    with `mark`, that mark in place of the locale's symbol (``CA$210,000``)."""
     from babel.numbers import format_currency
 
     value = Decimal(amount).quantize(Decimal(1), rounding=ROUND_HALF_UP)
-    return format_currency(
+    text = format_currency(
         value, currency, format=_whole_pattern(locale), locale=locale, currency_digits=False
     )
+    return _marked(text, currency, locale, mark)
 
 
 @lru_cache(maxsize=4096)
-def fmt_money_short(amount: Decimal | int, currency: str, locale: str) -> str:
+def fmt_money_short(amount: Decimal | int, currency: str, locale: str, mark: str | None = None) -> str:
     """The amount in compact form (``$245K``, ``₹45L``) when that is exact, else in full."""
     from babel.numbers import format_compact_currency
 
-    amount = Decimal(amount)
+    digits = _compact_digits(Decimal(amount), locale)
+    if digits is not None:
+        text = format_compact_currency(Decimal(amount), currency, locale=locale, fraction_digits=digits)
+        return _marked(text, currency, locale, mark)
+    return fmt_money(amount, currency, locale, mark)
+
+
+def is_compact(amount: Decimal | int, locale: str) -> bool:
+    """Whether `amount` has an exact compact form in `locale` ($245K, $286.5K; not $286,520)."""
+    return _compact_digits(Decimal(amount), locale) is not None
+
+
+def _compact_digits(amount: Decimal, locale: str) -> int | None:
     divisor = _compact_divisor(amount, locale)
-    if divisor is not None:
-        exponent = (amount / divisor).normalize().as_tuple().exponent
-        digits = max(0, -exponent) if isinstance(exponent, int) else 3
-        if digits <= 1:
-            return format_compact_currency(amount, currency, locale=locale, fraction_digits=digits)
-    return fmt_money(amount, currency, locale)
+    if divisor is None:
+        return None
+    exponent = (amount / divisor).normalize().as_tuple().exponent
+    digits = max(0, -exponent) if isinstance(exponent, int) else 3
+    return digits if digits <= 1 else None
+
+
+def _marked(text: str, currency: str, locale: str, mark: str | None) -> str:
+    if mark is None:
+        return text
+    from babel.numbers import get_currency_symbol
+
+    return text.replace(get_currency_symbol(currency, locale=locale), mark, 1)
+
+
+def distinct_marks(uses: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """For the (currency, locale) pairs one brief or listing shows, the mark each currency
+    must be written with so that two currencies never share one: {"CAD": "CA$", "USD": "US$"}
+    when both would be a bare "$". A currency whose marks are its own is not listed."""
+    from babel.numbers import get_currency_symbol
+
+    symbols: dict[str, set[str]] = {}
+    for currency, locale in set(uses):
+        symbols.setdefault(get_currency_symbol(currency, locale=locale), set()).add(currency)
+    shared = {c for currencies in symbols.values() if len(currencies) > 1 for c in currencies}
+    marks = {c: get_currency_symbol(c, locale="en_001") for c in shared}
+    for currency, mark in marks.items():  # still ambiguous in world English: the ISO code
+        if list(marks.values()).count(mark) > 1 or mark in symbols and symbols[mark] - {currency}:
+            marks[currency] = currency + "\u00a0"
+    return marks
 
 
 def fmt_pct(value: Decimal | float, digits: int = 1) -> str:

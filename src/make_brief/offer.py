@@ -18,9 +18,11 @@ from pathlib import Path
 import msgspec
 
 from .errors import InputError
+from .fx import Rate
 from .guide import Band, Guide, Region, find_guide, load_guide
 from .loading import Document, confined, convert, load_yaml
 from .money import AmountError, parse_amount
+from .vesting import MAX_CLIFF_MONTHS, Pay, schedule
 
 AmountIn = int | float | str
 
@@ -29,6 +31,8 @@ MAX_COMPETING = 50
 MAX_APPENDICES = 20
 MAX_TEXT = 300  # characters in a name, company or e-mail address
 MAX_AMOUNT = 10**12
+PART_FIELDS = ("base", "stock", "stock_years", "vesting", "bonus_pct", "sign_on")
+CLAWBACK_TERMS = ("full", "pro_rata")
 APPENDIX_DIRS_ENV = "MAKE_BRIEF_APPENDIX_DIRS"  # folders besides the offer's own, for appendices
 
 
@@ -45,19 +49,43 @@ class RawCandidate(_Model):
     )
 
 
+class RawClawback(_Model):
+    months: int
+    terms: str  # "full" or "pro_rata"
+
+
 class RawTerms(_Model):
     base: AmountIn
     stock: AmountIn
     bonus_pct: int | float
     currency: str | None = None
     stock_years: int = 4
-    sign_on: AmountIn | None = None
+    sign_on: AmountIn | list[AmountIn] | None = None  # one amount (year 1) or one per year
+    vesting: list[int | float] | None = None  # percent per year; default even
+    cliff_months: int | None = None
+    clawback: RawClawback | None = None
 
 
 class RawCompeting(_Model):
+    """A competing offer: its total comp as one figure, or its parts."""
+
     company: str
-    total_comp: AmountIn
+    total_comp: AmountIn | None = None
     currency: str | None = None
+    base: AmountIn | None = None
+    stock: AmountIn | None = None
+    stock_years: int | None = None
+    vesting: list[int | float] | None = None
+    bonus_pct: int | float | None = None
+    sign_on: AmountIn | list[AmountIn] | None = None
+
+
+class RawRate(_Model):
+    from_: str = msgspec.field(name="from")
+    to: str
+    rate: int | float | str
+    date: str | None = None
+    source: str | None = None
 
 
 class RawOffer(_Model):
@@ -67,12 +95,19 @@ class RawOffer(_Model):
     offer: RawTerms
     competing_offers: list[RawCompeting] = []
     appendices: list[str] = []
+    fx: list[RawRate] = []
 
 
 class Competing(msgspec.Struct, frozen=True):
     company: str
-    total_comp: Decimal
+    total_comp: Decimal  # the average year, when given by parts
     currency: str
+    pay: Pay | None = None  # the parts, when given
+
+
+class Clawback(msgspec.Struct, frozen=True):
+    months: int
+    terms: str  # "full" or "pro_rata"
 
 
 class Offer(msgspec.Struct, frozen=True):
@@ -87,11 +122,29 @@ class Offer(msgspec.Struct, frozen=True):
     stock: Decimal
     stock_years: int
     bonus_pct: Decimal
-    sign_on: Decimal | None = None
+    sign_on: Decimal | None = None  # the whole sign-on, over all the years it is paid in
     competing: tuple[Competing, ...] = ()
     appendices: tuple[Path, ...] = ()
     source: Path | None = None
     facts: dict[str, bool] = {}  # the candidate's answers to the guide's questions, by fact id
+    vesting: tuple[Decimal, ...] = ()  # percent per year; () is even
+    sign_on_years: tuple[Decimal, ...] = ()  # the sign-on paid in year 1, 2, ...
+    cliff_months: int | None = None
+    clawback: Clawback | None = None
+    rates: tuple[Rate, ...] = ()  # exchange rates stated in the offer file (and shared ones)
+
+    @property
+    def pay(self) -> Pay:
+        """The offer's parts, for the year-by-year figures."""
+        return Pay(
+            self.base,
+            self.stock,
+            self.stock_years,
+            self.bonus_pct,
+            self.vesting,
+            self.sign_on_years,
+            self.cliff_months,
+        )
 
 
 def load_offer(path: Path, guide_dirs: tuple[Path, ...] = ()) -> Offer:
@@ -127,21 +180,10 @@ def offer_from_document(doc: Document, guide_dirs: tuple[Path, ...] = ()) -> Off
     if not 1 <= terms.stock_years <= 10:
         raise doc.error("offer.stock_years", "vesting must be 1 to 10 years")
     bonus = _percent(doc, "offer.bonus_pct", terms.bonus_pct)
-    sign_on = None
-    if terms.sign_on is not None:
-        sign_on = _amount(doc, "offer.sign_on", terms.sign_on, currency, region.base, zero_ok=True)
+    sign_on_years = sign_ons(doc, "offer.sign_on", terms.sign_on, currency, region.base, terms.stock_years)
     if len(raw.competing_offers) > MAX_COMPETING:
         raise doc.error("competing_offers", f"more than {MAX_COMPETING} competing offers")
-    competing = []
-    for i, item in enumerate(raw.competing_offers):
-        where = f"competing_offers.{i}"
-        _text(doc, f"{where}.company", item.company)
-        cur = (item.currency or currency).strip().upper()
-        if not _is_currency(cur):
-            raise doc.error(f"{where}.currency", f"{cur!r} is not a currency code such as USD or EUR")
-        band = region.total_comp if cur == currency else None
-        tc = _amount(doc, f"{where}.total_comp", item.total_comp, cur, band, floor=True)
-        competing.append(Competing(item.company.strip(), tc, cur))
+    competing = [_competing(doc, i, item, currency, region) for i, item in enumerate(raw.competing_offers)]
     return Offer(
         name=raw.candidate.name.strip(),
         email=email,
@@ -152,12 +194,49 @@ def offer_from_document(doc: Document, guide_dirs: tuple[Path, ...] = ()) -> Off
         stock=stock,
         stock_years=terms.stock_years,
         bonus_pct=bonus,
-        sign_on=sign_on,
+        sign_on=sum(sign_on_years, Decimal(0)) if terms.sign_on is not None else None,
         competing=tuple(competing),
         appendices=_appendices(doc, raw.appendices),
         source=doc.path,
         facts=_facts(doc, guide, raw.candidate.facts or {}),
+        vesting=vesting(doc, "offer.vesting", terms.vesting, terms.stock_years),
+        sign_on_years=sign_on_years,
+        cliff_months=cliff(doc, terms.cliff_months, terms.stock_years),
+        clawback=_clawback(doc, terms.clawback),
+        rates=rates(doc, raw.fx),
     )
+
+
+def _competing(doc: Document, i: int, item: RawCompeting, currency: str, region: Region) -> Competing:
+    """A competing offer: its total comp as given, or the average year of its parts."""
+    where = f"competing_offers.{i}"
+    _text(doc, f"{where}.company", item.company)
+    cur = (item.currency or currency).strip().upper()
+    if not is_currency(cur):
+        raise doc.error(f"{where}.currency", f"{cur!r} is not a currency code such as USD or EUR")
+    same = cur == currency
+    parts = [n for n in PART_FIELDS if getattr(item, n) is not None]
+    if item.total_comp is not None:
+        if parts:
+            raise doc.error(
+                f"{where}.{parts[0]}",
+                "give either total_comp or the parts (base, stock, ...), not both",
+                "the parts give the year-by-year figures",
+            )
+        tc = _amount(doc, f"{where}.total_comp", item.total_comp, cur, region.total_comp if same else None,
+                     floor=True)  # fmt: skip
+        return Competing(item.company.strip(), tc, cur)
+    if item.base is None:
+        raise doc.error(f"{where}.total_comp", "missing: give total_comp, or the parts starting with base")
+    pay = competing_pay(doc, where, item, cur, region if same else None)
+    return Competing(item.company.strip(), schedule(pay).average, cur, pay)
+
+
+def with_rates(offer: Offer, shared: tuple[Rate, ...]) -> Offer:
+    """`offer` with the `shared` exchange rates for the pairs it states none for."""
+    from .fx import merged
+
+    return msgspec.structs.replace(offer, rates=merged(offer.rates, shared)) if shared else offer
 
 
 def _text(doc: Document, field: str, value: str) -> None:
@@ -221,7 +300,7 @@ def _facts(doc: Document, guide: Guide, given: dict[str, bool | str | int | floa
     return answers
 
 
-def _is_currency(code: str) -> bool:
+def is_currency(code: str) -> bool:
     """Whether `code` is an ISO 4217 code (CLDR's list, via babel). The codes of the bundled
     places are known without loading babel, which `validate` then never imports."""
     from .places import CURRENCIES
@@ -270,6 +349,121 @@ def _amount(
             'write the whole yearly amount, such as 210000 or "210K"',
         )
     return amount
+
+
+# --- money over time: vesting, sign-on by year, clawback, exchange rates ----------------------
+
+
+def vesting(doc: Document, field: str, value: list[int | float] | None, years: int) -> tuple[Decimal, ...]:
+    """The percentage vesting in each year: one per year, none negative, summing to 100."""
+    if value is None:
+        return ()
+    if len(value) != years:
+        raise doc.error(
+            field,
+            f"{len(value)} percentages for a {years}-year grant",
+            f"give one per year of stock_years ({years}), such as " + _even_example(years),
+        )
+    shares = []
+    for i, pct in enumerate(value):
+        if isinstance(pct, float) and not math.isfinite(pct):
+            raise doc.error(f"{field}.{i}", "must be a finite percentage")
+        if pct < 0:
+            raise doc.error(f"{field}.{i}", f"{pct}% is negative", "a year vests 0% or more")
+        shares.append(Decimal(repr(pct)) if isinstance(pct, float) else Decimal(pct))
+    total = sum(shares, Decimal(0))
+    if total != 100:
+        raise doc.error(
+            field, f"the percentages sum to {total.normalize():f}, not 100", "check each year's share"
+        )
+    return tuple(shares)
+
+
+def _even_example(years: int) -> str:
+    return "[" + ", ".join(["25"] * 4 if years == 4 else [f"{100 / years:g}"] * years) + "]"
+
+
+def sign_ons(
+    doc: Document,
+    field: str,
+    value: AmountIn | list[AmountIn] | None,
+    cur: str,
+    band: Band | None,
+    years: int,
+) -> tuple[Decimal, ...]:
+    """The sign-on paid in each year: one amount is year 1's; a list, one per year."""
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        return (_amount(doc, field, value, cur, band, zero_ok=True),)
+    if not value or len(value) > years:
+        raise doc.error(
+            field,
+            f"{len(value)} yearly amounts for a {years}-year vesting period",
+            f"give 1 to {years} amounts, year 1 first",
+        )
+    return tuple(_amount(doc, f"{field}.{i}", v, cur, band, zero_ok=True) for i, v in enumerate(value))
+
+
+def cliff(doc: Document, months: int | None, years: int) -> int | None:
+    if months is None:
+        return None
+    if not 0 <= months <= MAX_CLIFF_MONTHS:
+        raise doc.error(
+            "offer.cliff_months", f"{months} months is not a cliff", f"write 0 to {MAX_CLIFF_MONTHS} months"
+        )
+    if months > years * 12:
+        raise doc.error(
+            "offer.cliff_months", f"{months} months is after the {years}-year vesting period ends"
+        )
+    return months
+
+
+def _clawback(doc: Document, raw: RawClawback | None) -> Clawback | None:
+    if raw is None:
+        return None
+    if not 1 <= raw.months <= 120:
+        raise doc.error(
+            "offer.clawback.months", f"{raw.months} months is not a clawback period", "write 1 to 120"
+        )
+    terms = raw.terms.strip().lower().replace("-", "_").replace(" ", "_")
+    if terms not in CLAWBACK_TERMS:
+        raise doc.error("offer.clawback.terms", f"{raw.terms!r} is not full or pro_rata")
+    return Clawback(raw.months, terms)
+
+
+def competing_pay(doc: Document, where: str, item: RawCompeting, cur: str, region: Region | None) -> Pay:
+    """A competing offer's parts, checked as the offer's own are."""
+    years = item.stock_years if item.stock_years is not None else 4
+    if not 1 <= years <= 10:
+        raise doc.error(f"{where}.stock_years", "vesting must be 1 to 10 years")
+    bands = (region.base, region.stock) if region is not None else (None, None)
+    base = _amount(doc, f"{where}.base", item.base or 0, cur, bands[0], floor=True)
+    stock = _amount(doc, f"{where}.stock", item.stock or 0, cur, bands[1], zero_ok=True)
+    bonus = _percent(doc, f"{where}.bonus_pct", item.bonus_pct or 0)
+    return Pay(
+        base,
+        stock,
+        years,
+        bonus,
+        vesting(doc, f"{where}.vesting", item.vesting, years),
+        sign_ons(doc, f"{where}.sign_on", item.sign_on, cur, bands[0], years),
+    )
+
+
+def rates(doc: Document, raw: list[RawRate]) -> tuple[Rate, ...]:
+    from .fx import MAX_RATES, make_rate
+
+    if len(raw) > MAX_RATES:
+        raise doc.error("fx", f"more than {MAX_RATES} exchange rates")
+    found = []
+    for i, item in enumerate(raw):
+
+        def fail(field: str, message: str, hint: str | None, i: int = i) -> InputError:
+            return doc.error(f"fx.{i}.{field}", message, hint)
+
+        found.append(make_rate(fail, item.from_, item.to, item.rate, item.date, item.source, is_currency))
+    return tuple(found)
 
 
 def _percent(doc: Document, field: str, value: float) -> Decimal:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from datetime import date, datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import msgspec
 
@@ -51,7 +52,8 @@ def make_pdf(
     from .templates import load_template
 
     template = load_template(template_name)
-    brief = compose(offer, compute(offer), template, day or today())
+    figures = compute(offer)
+    brief = compose(offer, figures, template, day or today())
     rendered = render(brief, template, page_size)
     pdf, pages = rendered.pdf, rendered.pages
     appendices = [(title, Path(path)) for title, path in brief.appendices]
@@ -72,7 +74,9 @@ def make_pdf(
             source, field = origins[exc.file]
             message = f"{Path(exc.file).name}: {exc.message}"
             raise InputError(message, file=source, field=field, hint=exc.hint) from None
-    return Made(pdf, pages, _missing_warnings(rendered.missing) + notes)
+    return Made(
+        pdf, pages, _stale_rates(figures, day or today()) + _missing_warnings(rendered.missing) + notes
+    )
 
 
 def _guide_appendices(offer: Offer) -> list[tuple[str, Path]]:
@@ -89,6 +93,19 @@ def _guide_appendices(offer: Offer) -> list[tuple[str, Path]]:
             raise InputError(exc.message, file=offer.guide.path, field=f"appendices.{i}.file") from None
         found.append((appendix.title, path))
     return found
+
+
+def _stale_rates(figures: Any, day: date) -> tuple[str, ...]:
+    """One warning per exchange rate the brief uses that is over fx.STALE_DAYS days old."""
+    from .fx import STALE_DAYS, is_stale
+
+    rates = figures.over_time.rates_used if figures.over_time else ()
+    return tuple(
+        f"the exchange rate {r.base}→{r.quote} {r.rate} is dated {r.day.isoformat()},"
+        f" more than {STALE_DAYS} days before the brief's date ({day.isoformat()}); the brief says it is old"
+        for r in rates
+        if is_stale(r, day)
+    )
 
 
 def _missing_warnings(missing: frozenset[str]) -> tuple[str, ...]:
@@ -109,11 +126,14 @@ def build_brief(
     template: str | Path | None = None,
     page_size: str | None = None,
     guide_dirs: tuple[Path, ...] = (),
+    rates: tuple[Any, ...] = (),
 ) -> Result:
-    """Make the brief for the offer file at `offer_path` and write it; return where and what."""
+    """Make the brief for the offer file at `offer_path` and write it; return where and what.
+    `rates` are exchange rates (fx.Rate) for the pairs of currencies the offer states none for."""
+    from .offer import with_rates
     from .output import default_name, write_atomic
 
-    offer = load_offer(offer_path, guide_dirs)
+    offer = with_rates(load_offer(offer_path, guide_dirs), rates)
     made = make_pdf(offer, template, page_size)
     path = output or out_dir / default_name(offer.name, offer.guide.id)
     write_atomic(path, made.pdf)

@@ -42,7 +42,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from .document import Block, Brief, Chart
+from .document import Bars, Block, Brief, Chart
 from .document import Table as TableModel
 from .errors import TemplateError
 from .templates import FONT_KEYS, Template, plain
@@ -250,17 +250,41 @@ def _para(markup: str, style: ParagraphStyle, st: Styles, bullet: str | None = N
     return _Paragraph(st.drawable(markup), style, bulletText=None if bullet is None else st.drawable(bullet))
 
 
+SHORT_LIST = 6  # a list of at most this many bullets is never split across pages
+
+
 def _flowables(brief: Brief, st: Styles, width: float) -> list[Flowable]:
     story: list[Flowable] = []
     for number, section in enumerate(brief.sections):
         outlined = False
+        bullets: list[Flowable] = []
+        previous = ""
         for block in section.blocks:
+            if block.kind == "bullet":
+                if not bullets and previous == "para":  # the list's lead-in stays with it
+                    bullets.append(story.pop())
+                bullets.extend(_block(block, st, width))
+                previous = block.kind
+                continue
+            previous = block.kind
+            story.extend(_kept(bullets))
+            bullets = []
             if block.kind in ("title", "heading") and not outlined:
                 story.append(CondPageBreak(35 * mm) if block.kind == "heading" else Spacer(0, 0))
                 story.append(_Outline(plain(block.text), f"section-{number}"))
                 outlined = True
             story.extend(_block(block, st, width))
+        story.extend(_kept(bullets))
     return story
+
+
+def _kept(bullets: list[Flowable]) -> list[Flowable]:
+    """A short list of bullets (and its lead-in) kept on one page: no last bullet alone on
+    the next."""
+    if 1 < len(bullets) <= SHORT_LIST + 1:
+        for flowable in bullets[:-1]:  # platypus keeps a run of these with what follows, and a
+            flowable.keepWithNext = 1  # heading before them with the run
+    return bullets
 
 
 def _block(block: Block, st: Styles, width: float) -> list[Flowable]:
@@ -271,6 +295,8 @@ def _block(block: Block, st: Styles, width: float) -> list[Flowable]:
         return [_market_table(block.table, st, width), Spacer(0, 8)]
     if kind == "chart" and block.chart is not None:
         return [_chart(block.chart, st, width), Spacer(0, 6)]
+    if kind == "bars" and block.bars is not None:
+        return [_bars(block.bars, st, width), Spacer(0, 6)]
     if kind == "bullet":
         return [_para(block.text, st.bullet, st, bullet=st.bullet_mark)]
     style = {
@@ -461,6 +487,48 @@ def _chart(chart: Chart, st: Styles, width: float) -> Drawing:
                     textAnchor="middle",
                 )
             )
+    return drawing
+
+
+def _bars(bars: Bars, st: Styles, width: float) -> Drawing:
+    """A group of bars per year, one bar per offer, each labelled with its amount: reportlab's
+    own bar chart and legend. The offer and the ask take the chart colours of the band chart;
+    competing offers, the muted and accent colours."""
+    from reportlab.graphics.charts.barcharts import VerticalBarChart
+    from reportlab.graphics.charts.legends import Legend
+
+    small = st.small
+    height = 150
+    paints = [st.color["offer"], st.color["ask"], st.color["muted"], st.color["band"], st.color["heading"]]
+    chart = VerticalBarChart()
+    chart.x, chart.y, chart.width, chart.height = 8, 18, width - 16, height - 46
+    chart.data = [tuple(float(v) for v in series.values) for series in bars.series]
+    chart.categoryAxis.categoryNames = [st.drawable(c) for c in bars.categories]
+    chart.categoryAxis.labels.fontName, chart.categoryAxis.labels.fontSize = st.font + "-Bold", small
+    chart.categoryAxis.strokeColor = st.color["rule"]
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.visible = 0  # every bar carries its amount
+    chart.valueAxis.visibleGrid = 0
+    chart.barSpacing, chart.groupSpacing = 3, 14
+    chart.barLabelFormat = "values"
+    chart.barLabelArray = [[st.drawable(t) for t in series.labels] for series in bars.series]
+    chart.barLabels.fontName, chart.barLabels.fontSize = st.font, small - 1.5
+    chart.barLabels.nudge, chart.barLabels.boxAnchor = 6, "s"
+    for i in range(len(bars.series)):
+        chart.bars[i].fillColor = paints[i % len(paints)]
+        chart.bars[i].strokeColor = None
+    legend = Legend()
+    legend.x, legend.y, legend.alignment = 8, height - 6, "right"
+    legend.fontName, legend.fontSize, legend.fillColor = st.font, small, st.color["muted"]
+    legend.columnMaximum, legend.deltax, legend.dx, legend.dy = 1, 0, 8, 6
+    legend.strokeColor = None
+    legend.colorNamePairs = [
+        (paints[i % len(paints)], st.drawable(series.name)) for i, series in enumerate(bars.series)
+    ]
+    legend.autoXPadding = 14
+    drawing = Drawing(width, height)
+    drawing.add(chart)
+    drawing.add(legend)
     return drawing
 
 
