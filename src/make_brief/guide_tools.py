@@ -139,7 +139,6 @@ def resolve(target: str, extra: tuple[Path, ...] = ()) -> tuple[Guide, str]:
 def describe(guide: Guide, where: str) -> list[str]:
     """The guide in plain text, as `guides show` prints it."""
     from .facts import read_claims
-    from .money import fmt_money, fmt_money_short, fmt_number
     from .money import distinct_marks, fmt_money, fmt_money_short, fmt_number
 
     marks = distinct_marks((r.currency, r.locale) for r in guide.regions)  # CA$ and US$, not two $
