@@ -35,12 +35,16 @@ class Sink:
         self.fail_after: int | None = None
         self.failure = "421 4.3.2 Service shutting down"
         self.logins: list[tuple[bytes, bytes]] = []
+        self.cut_after_storing: int | None = None  # hang up unanswered once this many are stored
 
     async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd's name)
         if self.fail_after is not None and len(self.received) >= self.fail_after:
             return self.failure
         parsed = BytesParser(policy=policy.default).parsebytes(envelope.original_content or envelope.content)
         self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), parsed))
+        if self.cut_after_storing is not None and len(self.received) >= self.cut_after_storing:
+            server.transport.close()  # stored, but the client never hears so
+            return "250 2.0.0 OK"
         return "250 2.0.0 OK"
 
     def authenticate(self, server, session, envelope, mechanism, auth_data) -> AuthResult:
