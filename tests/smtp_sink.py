@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import socket
 from dataclasses import dataclass
 from email import policy
@@ -9,7 +10,7 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, LoginPassword
+from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
 
 @dataclass
@@ -79,3 +80,36 @@ class SmtpServer:
     @property
     def options(self) -> list[str]:
         return ["--smtp-host", "127.0.0.1", "--smtp-port", str(self.port), "--smtp-security", "none"]
+
+
+class XoauthSmtp(SMTP):
+    """An SMTP server that signs in with XOAUTH2 only (as Gmail and Microsoft 365 do for apps
+    that may not use a password): the token must be `token`."""
+
+    token = "ya29.good-token"
+
+    async def auth_XOAUTH2(self, _, args: list[str]) -> AuthResult:  # noqa: N802 (aiosmtpd's name)
+        if len(args) < 2:
+            return AuthResult(success=False, handled=False)
+        said = base64.b64decode(args[1]).decode()
+        fields = dict(part.split("=", 1) for part in said.split("\x01") if "=" in part)
+        self.event_handler.logins.append((fields.get("user", "").encode(), fields.get("auth", "").encode()))
+        if fields.get("auth") == f"Bearer {self.token}":
+            return AuthResult(success=True, auth_data=fields.get("user"))
+        error = base64.b64encode(b'{"status":"401","schemes":"bearer","scope":"https://mail.google.com/"}')
+        await self.challenge_auth(error, encode_to_b64=False)  # the client answers with nothing
+        return AuthResult(success=False, handled=False)  # then 535
+
+
+class XoauthController(Controller):
+    def factory(self) -> SMTP:
+        return XoauthSmtp(self.handler, auth_require_tls=False, auth_exclude_mechanism=["PLAIN", "LOGIN"])
+
+
+class XoauthServer(SmtpServer):
+    """`with XoauthServer() as server:` accepts only XOAUTH2 sign-ins."""
+
+    def __init__(self) -> None:
+        self.sink = Sink()
+        self.port = free_port()
+        self.controller = XoauthController(self.sink, hostname="127.0.0.1", port=self.port)

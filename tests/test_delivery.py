@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import sqlite3
+import sys
 from contextlib import closing
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -244,3 +245,54 @@ def test_two_runs_at_once_never_both_send_a_version_of_one_brief(server, tmp_pat
     assert result.exit_code == 1 and server.sink.received == []
     assert "held: Jane Doe <jane@example.com> " in result.stdout
     assert "another version of it is being sent (other)" in result.stdout
+
+
+# --- sending with OAuth2 ----------------------------------------------------------------------
+
+
+def test_xoauth2_signs_in_with_a_token_from_the_environment_or_a_command(tmp_path, write_offer, monkeypatch):
+    from smtp_sink import XoauthServer
+
+    offer = write_offer(offer_data(), "jane.yaml")
+    with XoauthServer() as server:
+        login = [*server.options, "--smtp-user", "coach@example.org", "--smtp-auth", "xoauth2", "--send"]
+        password = run(
+            offer, "-o", tmp_path / "a.pdf", *server.options, "--smtp-user", "coach@example.org", "--send"
+        )
+        assert password.exit_code == 1 and server.sink.received == []
+        monkeypatch.setenv("MAKE_BRIEF_SMTP_TOKEN", "ya29.stale")
+        refused = run(offer, "-o", tmp_path / "a.pdf", *login)
+        assert refused.exit_code == 1 and server.sink.received == []
+        assert "refused the login of 'coach@example.org': 535" in refused.stderr
+        assert "ya29.stale" not in refused.output
+        assert (
+            not default_path("coach@example.org").exists()
+            or "sent" not in run("journal", "show", "--from", "coach@example.org").stdout
+        )
+        monkeypatch.setenv("MAKE_BRIEF_SMTP_TOKEN", "ya29.good-token")
+        sent = run(offer, "-o", tmp_path / "a.pdf", *login)
+        assert sent.exit_code == 0, sent.output
+        assert server.sink.logins[-1] == (b"coach@example.org", b"Bearer ya29.good-token")
+        monkeypatch.delenv("MAKE_BRIEF_SMTP_TOKEN")
+        offer2 = write_offer(offer_data(candidate={"name": "Bo Chen", "email": "bo@example.com"}), "bo.yaml")
+        command = f"{sys.executable} -c \"print('ya29.good-token')\""
+        minted = run(offer2, "-o", tmp_path / "b.pdf", *login, "--smtp-token-command", command)
+        assert minted.exit_code == 0, minted.output
+        assert [r.rcpt_tos[0] for r in server.sink.received] == ["jane@example.com", "bo@example.com"]
+    failing = run(
+        offer2, "-o", tmp_path / "c.pdf", *login, "--smtp-token-command", f"{sys.executable} -c 'exit(3)'"
+    )
+    assert failing.exit_code == 1
+    assert "--smtp-token-command" in failing.stderr and "gave no token (exit 3)" in failing.stderr
+
+
+def test_a_token_never_crosses_the_network_in_clear(tmp_path, write_offer, monkeypatch):
+    offer = write_offer(offer_data(), "jane.yaml")
+    monkeypatch.setenv("MAKE_BRIEF_SMTP_TOKEN", "ya29.good-token")
+    args = ["--smtp-host", "smtp.example.com", "--smtp-security", "none", "--smtp-user", "coach@example.org"]
+    result = run(offer, "-o", tmp_path / "a.pdf", *args, "--smtp-auth", "xoauth2", "--send", *SENDER)
+    assert result.exit_code == 1 and not (tmp_path / "a.pdf").exists()
+    assert result.stderr.strip() == (
+        "error: the access token would cross the network unencrypted to smtp.example.com"
+        " (use --smtp-security starttls or tls)"
+    )

@@ -257,7 +257,46 @@ def _pool(jobs: int) -> ProcessPoolExecutor:
         context.set_forkserver_preload(["make_brief.batch", "make_brief.pipeline", "make_brief.render"])
     else:  # pragma: no cover - Windows
         context = multiprocessing.get_context("spawn")
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+    return ProcessPoolExecutor(
+        max_workers=jobs, mp_context=context, initializer=worker_start, initargs=(os.getpid(),)
+    )
+
+
+def worker_start(parent: int) -> None:
+    """In each worker: Ctrl-C is the parent's to handle (one line, not a traceback per worker),
+    and the worker exits when the batch's process is gone (killed, or out of memory) instead of
+    living on as an orphan. The worker's own parent is the fork server, which lives as long as
+    any worker does, so it is the batch's pid that is watched; then the fork server exits too."""
+    import signal
+    import threading
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    first = os.getppid()
+
+    def watch() -> None:
+        import time
+
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != first or not _alive(parent):  # a spawned worker's parent changes
+                os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    """Whether `pid` runs: a process that was killed but not yet reaped (a zombie) does not."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+            return stat.read().rpartition(")")[2].split()[0] != "Z"
+    except (OSError, IndexError):  # no /proc (macOS): the signal check is all there is
+        return True
 
 
 def _replace(pool: ProcessPoolExecutor, jobs: int) -> ProcessPoolExecutor:

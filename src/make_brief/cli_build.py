@@ -80,7 +80,21 @@ def run_build(offers: tuple[Path, ...], options: dict[str, Any]) -> int:
                 manifest.add(outcome)
             if shown is not None:
                 shown.update(1)
-    return _report(many, made, failures, warnings, postman, folder if manifest else None, quiet)
+        unlisted: list[str] = []
+        listed = _close(manifest, folder, unlisted) if manifest is not None else None
+    return _report(many, made, failures, warnings, postman, listed, quiet, unlisted)
+
+
+def _close(manifest: Any, folder: Path, failures: list[str]) -> Path | None:
+    """Finish the manifest; when it cannot be written (a full disk), say so as one more failure
+    that names where the briefs are, and keep every other line of the report."""
+    from .errors import OutputError
+
+    try:
+        return manifest.close()
+    except OutputError as exc:
+        failures.append(f"{exc}; the briefs that were made are in {folder}")
+        return None
 
 
 def _report(
@@ -91,10 +105,11 @@ def _report(
     postman: Any,
     manifest: Path | None,
     quiet: bool,
+    unlisted: list[str] | None = None,
 ) -> int:
     for line in warnings:
         click.echo(f"warning: {line}", err=True)
-    problems = failures + (postman.problems if postman else [])
+    problems = failures + (postman.problems if postman else []) + (unlisted or [])
     if postman is not None and not quiet:
         for note in postman.notes:
             click.echo(f"note: {note}", err=True)
@@ -106,7 +121,7 @@ def _report(
         for line in postman.summary():
             click.echo(line, err=True)
     total = made + len(failures)
-    where = f" (listed in {manifest / 'manifest.csv'})" if manifest else ""
+    where = f" (listed in {manifest})" if manifest else ""
     if many and failures:
         click.echo(f"{len(failures)} of {total} briefs failed; {made} made{where}", err=True)
     elif many and not quiet and total:
