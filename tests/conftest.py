@@ -29,9 +29,13 @@ def offer_data(**changes: Any) -> dict:
 
 
 @pytest.fixture(autouse=True)
-def _reproducible(monkeypatch: pytest.MonkeyPatch) -> None:
+def _reproducible(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")  # 2026-11-18
     monkeypatch.delenv("MAKE_BRIEF_GUIDES", raising=False)
+    # the send journals live in the user's data folder: never the real one in a test
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("data-home")))
+    for name in ("MAKE_BRIEF_SMTP_PASSWORD", "MAKE_BRIEF_SMTP_TOKEN", "MAKE_BRIEF_SHARDS"):
+        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture

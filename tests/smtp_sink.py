@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import socket
 from dataclasses import dataclass
 from email import policy
@@ -9,7 +10,7 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, LoginPassword
+from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
 
 @dataclass
@@ -35,12 +36,16 @@ class Sink:
         self.fail_after: int | None = None
         self.failure = "421 4.3.2 Service shutting down"
         self.logins: list[tuple[bytes, bytes]] = []
+        self.cut_after_storing: int | None = None  # hang up unanswered once this many are stored
 
     async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd's name)
         if self.fail_after is not None and len(self.received) >= self.fail_after:
             return self.failure
         parsed = BytesParser(policy=policy.default).parsebytes(envelope.original_content or envelope.content)
         self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), parsed))
+        if self.cut_after_storing is not None and len(self.received) >= self.cut_after_storing:
+            server.transport.close()  # stored, but the client never hears so
+            return "250 2.0.0 OK"
         return "250 2.0.0 OK"
 
     def authenticate(self, server, session, envelope, mechanism, auth_data) -> AuthResult:
@@ -75,3 +80,36 @@ class SmtpServer:
     @property
     def options(self) -> list[str]:
         return ["--smtp-host", "127.0.0.1", "--smtp-port", str(self.port), "--smtp-security", "none"]
+
+
+class XoauthSmtp(SMTP):
+    """An SMTP server that signs in with XOAUTH2 only (as Gmail and Microsoft 365 do for apps
+    that may not use a password): the token must be `token`."""
+
+    token = "ya29.good-token"
+
+    async def auth_XOAUTH2(self, _, args: list[str]) -> AuthResult:  # noqa: N802 (aiosmtpd's name)
+        if len(args) < 2:
+            return AuthResult(success=False, handled=False)
+        said = base64.b64decode(args[1]).decode()
+        fields = dict(part.split("=", 1) for part in said.split("\x01") if "=" in part)
+        self.event_handler.logins.append((fields.get("user", "").encode(), fields.get("auth", "").encode()))
+        if fields.get("auth") == f"Bearer {self.token}":
+            return AuthResult(success=True, auth_data=fields.get("user"))
+        error = base64.b64encode(b'{"status":"401","schemes":"bearer","scope":"https://mail.google.com/"}')
+        await self.challenge_auth(error, encode_to_b64=False)  # the client answers with nothing
+        return AuthResult(success=False, handled=False)  # then 535
+
+
+class XoauthController(Controller):
+    def factory(self) -> SMTP:
+        return XoauthSmtp(self.handler, auth_require_tls=False, auth_exclude_mechanism=["PLAIN", "LOGIN"])
+
+
+class XoauthServer(SmtpServer):
+    """`with XoauthServer() as server:` accepts only XOAUTH2 sign-ins."""
+
+    def __init__(self) -> None:
+        self.sink = Sink()
+        self.port = free_port()
+        self.controller = XoauthController(self.sink, hostname="127.0.0.1", port=self.port)

@@ -25,7 +25,15 @@ def fake_work(item: Item, settings: Settings) -> Built:
     if name == "crash":
         os._exit(3)
     pdf = f"%PDF-fake {name} {item.index} {settings.page_size}".encode()
-    return Built(name=f"{name.lower()}-g.pdf", pdf=pdf, pages=1, candidate=name, email=None, guide="g")
+    return Built(
+        name=f"{name.lower()}-g.pdf",
+        pdf=pdf,
+        pages=1,
+        candidate=name,
+        email=None,
+        guide="g",
+        content=f"c-{name}",
+    )
 
 
 def items(*names: str) -> list[Item]:
@@ -133,8 +141,17 @@ def test_the_manifest_lists_every_item_and_never_a_formula(tmp_path):
         "pages": "1",
         "bytes": str(len(pdf)),
         "sha256": hashlib.sha256(pdf).hexdigest(),
+        "content": "c-Ann",
+        "candidate": "Ann",
+        "email": "",
+        "guide": "g",
+        "role": "",
+        "company": "",
+        "region": "",
         "recipient": "",
         "mail": "",
+        "locked": "",
+        "warnings": "",
         "error": "",
     }
     assert (rows[1]["input"], rows[1]["status"], rows[1]["output"], rows[1]["sha256"]) == (

@@ -236,7 +236,7 @@ def test_two_hundred_offers_sent_across_two_runs_each_good_brief_once(tmp_path, 
         second = invoke(*inputs, "-o", out, *server.options, *sender)
         assert second.exit_code == 1  # the bad offers are still bad
         assert len(errors(second.stderr)) == 40
-        assert second.stdout.count("already sent: ") == 70
+        assert second.stdout.count("already sent, unchanged: ") == 70
         received = server.sink.received
     assert len(received) == 160
     recipients = Counter(r.rcpt_tos[0] for r in received)

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from conftest import offer_data
 
 from make_brief.cli import main
-from make_brief.journal import Journal
+from make_brief.journal import Journal, JournalError
 from make_brief.mail import (
     DEFAULT_MAX_ATTACHMENT,
     Letter,
@@ -211,27 +211,39 @@ def test_pace_waits_between_messages_only_as_needed():
     assert slept == [0.5, 0.3]
 
 
-def test_the_journal_keys_by_brief_content_and_recipient(tmp_path):
-    with Journal(tmp_path) as journal:
-        assert journal.claim(
-            "sha-a", "ann@example.com", brief="b", input="i", file="f", subject="s", message_id="m"
-        )
-        assert not journal.claim(
-            "sha-a", "ann@example.com", brief="b", input="i", file="f", subject="s", message_id="m"
-        )
-        assert journal.find("sha-a", "ann@example.com").state == "sending"
-        journal.sent("sha-a", "ann@example.com")
-        assert journal.claim(
-            "sha-a", "bo@example.com", brief="b", input="i", file="f", subject="s", message_id="m"
-        )
-        journal.release("sha-a", "bo@example.com")
-        assert journal.find("sha-a", "bo@example.com") is None
-        assert journal.earlier("b", "ann@example.com", "sha-b") is None  # this run's own messages
-    with Journal(tmp_path, read_only=True) as later:
-        assert later.find("sha-a", "ann@example.com").state == "sent"
-        assert later.earlier("b", "ann@example.com", "sha-b").sha256 == "sha-a"
-    assert Journal(tmp_path / "none", read_only=True).find("x", "y") is None
+def test_the_journal_keys_by_what_the_brief_says_and_the_recipient(tmp_path):
+    path = tmp_path / "j.sqlite"
+    claim = dict(guide="g", sha256="pdf", input="i", file="f", subject="s", message_id="m")
+    with Journal(path) as journal:
+        assert journal.claim("content-a", "ann@example.com", **claim)
+        assert not journal.claim("content-a", "ann@example.com", **claim)
+        assert journal.find("content-a", "ann@example.com").state == "sending"
+        # one claim at a time per recipient and guide: another version cannot be claimed now
+        assert not journal.claim("content-b", "ann@example.com", **claim)
+        journal.sent("content-a", "ann@example.com")
+        assert journal.claim("content-a", "bo@example.com", **claim)
+        journal.release("content-a", "bo@example.com")
+        assert journal.find("content-a", "bo@example.com") is None
+        assert journal.other("ann@example.com", "g", "content-b").run == journal.run
+    with Journal(path, read_only=True) as later:
+        assert later.find("content-a", "ann@example.com").state == "sent"
+        earlier = later.other("ann@example.com", "g", "content-b")
+        assert earlier.content == "content-a" and earlier.run != later.run
+        assert later.other("ann@example.com", "other-guide", "content-b") is None
+    assert Journal(tmp_path / "none" / "j.sqlite", read_only=True).find("x", "y") is None
     assert not (tmp_path / "none").exists()
+
+
+def test_a_zero_byte_journal_is_refused_like_a_damaged_one(tmp_path):
+    path = tmp_path / "j.sqlite"
+    path.write_bytes(b"")
+    for read_only in (True, False):
+        with pytest.raises(JournalError) as caught:
+            Journal(path, read_only=read_only)
+        assert str(caught.value).startswith(f"{path}: the send journal is empty (0 bytes)")
+    path.write_bytes(b"not a database at all, just text" * 10)
+    with pytest.raises(JournalError, match="cannot open the send journal"):
+        Journal(path)
 
 
 def test_eml_files_are_ready_to_open(tmp_path, write_offer, monkeypatch):

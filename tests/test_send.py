@@ -13,7 +13,7 @@ from conftest import offer_data
 from smtp_sink import SmtpServer
 
 from make_brief.cli import main
-from make_brief.journal import FILE as JOURNAL
+from make_brief.journal import default_path
 
 SENDER = ["--from", "Coach Carter <coach@example.org>"]
 PEOPLE = ["Ann Lee", "Bo Chen", "Cy Diaz", "Di Evans"]
@@ -41,6 +41,11 @@ def run(*args: str):
     return CliRunner().invoke(main, [*map(str, args)], catch_exceptions=False)
 
 
+def journal_file() -> Path:
+    """The sender's journal, in the test's own data folder (XDG_DATA_HOME, see conftest)."""
+    return default_path("coach@example.org")
+
+
 def sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -66,7 +71,7 @@ def test_send_delivers_each_brief_to_its_candidate_once(server, offers, tmp_path
     second = run(offers, "-o", out, "--send", *server.options, *SENDER, "-j", "2")
     assert second.exit_code == 0, second.output
     assert len(server.sink.received) == len(PEOPLE)  # nothing sent twice
-    assert second.stdout.count("already sent: ") == len(PEOPLE)
+    assert second.stdout.count("already sent, unchanged: ") == len(PEOPLE)
 
 
 def test_a_server_failing_mid_batch_leaves_a_journal_to_resume_from(server, offers, tmp_path):
@@ -78,8 +83,8 @@ def test_a_server_failing_mid_batch_leaves_a_journal_to_resume_from(server, offe
     assert errors == [
         f"error: {offers / 'Cy.yaml'}: e-mail to cy@example.com not sent: 421 4.3.2 Service shutting down"
     ]
-    assert "1 more messages not sent: the server failed (421 4.3.2 Service shutting down)" in first.stderr
-    with closing(sqlite3.connect(out / JOURNAL)) as db:
+    assert "1 more message not sent: the server failed (421 4.3.2 Service shutting down)" in first.stderr
+    with closing(sqlite3.connect(journal_file())) as db:
         rows = db.execute("SELECT recipient, state FROM messages ORDER BY recipient").fetchall()
     assert rows == [("ann@example.com", "sent"), ("bo@example.com", "sent")]
 
@@ -93,7 +98,7 @@ def test_a_server_failing_mid_batch_leaves_a_journal_to_resume_from(server, offe
         "di@example.com",
     ]
     assert (
-        second.stdout.count("already sent: ") == 2
+        second.stdout.count("already sent, unchanged: ") == 2
         and second.stdout.count("\nsent: ") + (second.stdout.startswith("sent: ")) == 2
     )
 
@@ -121,7 +126,7 @@ def test_without_send_nothing_is_sent_and_the_plan_is_shown(server, offers, tmp_
         f"nothing was sent: {len(PEOPLE)} messages would go via 127.0.0.1:{server.port} (none);"
         " add --send to send them"
     ) in result.stderr
-    assert not (tmp_path / "out" / JOURNAL).exists()
+    assert not journal_file().exists()
 
 
 def test_a_changed_brief_is_held_unless_asked(server, tmp_path, write_offer):
@@ -130,7 +135,7 @@ def test_a_changed_brief_is_held_unless_asked(server, tmp_path, write_offer):
     assert run(offer, "-o", out / "jane.pdf", "--send", *server.options, *SENDER).exit_code == 0
     write_offer(offer_data(offer={"base": 215000, "stock": 180000, "bonus_pct": 15}), "jane.yaml")
     held = run(offer, "-o", out / "jane.pdf", "--send", *server.options, *SENDER)
-    assert held.exit_code == 0 and len(server.sink.received) == 1
+    assert held.exit_code == 1 and len(server.sink.received) == 1  # held: for the user to decide
     assert "held: Jane Doe <jane@example.com> " in held.stdout and "--resend-changed" in held.stdout
     again = run(offer, "-o", out / "jane.pdf", "--send", "--resend-changed", *server.options, *SENDER)
     assert again.exit_code == 0 and len(server.sink.received) == 2
@@ -226,10 +231,13 @@ def test_a_message_whose_sending_was_cut_off_is_not_sent_again_by_itself(server,
     offer = write_offer(offer_data(), "jane.yaml")
     out = tmp_path / "out"
     assert run(offer, "-o", out / "jane.pdf", "--send", *server.options, *SENDER).exit_code == 0
-    with closing(sqlite3.connect(out / JOURNAL)) as db:  # as if the run had been killed while sending
+    with closing(sqlite3.connect(journal_file())) as db:  # as if the run had been killed while sending
         db.execute("UPDATE messages SET state = 'sending'")
         db.commit()
     again = run(offer, "-o", out / "jane.pdf", "--send", *server.options, *SENDER)
-    assert again.exit_code == 0 and len(server.sink.received) == 1
-    assert "not sent again: Jane Doe <jane@example.com> " in again.stdout
-    assert f"if it did not arrive, remove its row from {JOURNAL}" in again.stdout
+    assert again.exit_code == 1 and len(server.sink.received) == 1
+    assert "held: Jane Doe <jane@example.com> " in again.stdout and "may have arrived" in again.stdout
+    assert (
+        "if it did not arrive, `make-brief journal release jane@example.com --from coach@example.org`"
+        " lets the next run send it" in again.stdout
+    )

@@ -16,10 +16,8 @@ apart from rendering; it must be a module-level function so that workers can rec
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import os
-import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
@@ -32,11 +30,11 @@ import msgspec
 from .errors import BriefError
 from .fx import Rate
 from .inputs import Item, error_line, load_item
+from .manifest import MANIFEST, Manifest  # noqa: F401  (the batch's manifest, as before)
 
 if TYPE_CHECKING:  # worker processes are imported only for a batch: one brief needs none
     from concurrent.futures import Future, ProcessPoolExecutor
 
-MANIFEST = "manifest.csv"
 IN_FLIGHT_PER_JOB = 3
 
 
@@ -66,6 +64,7 @@ class Built(msgspec.Struct, frozen=True):
     company: str = ""
     region: str = ""
     warnings: tuple[str, ...] = ()
+    content: str = ""  # what the brief says (pipeline.content_key): the journal's key
 
 
 Work = Callable[[Item, Settings], Built]
@@ -74,10 +73,11 @@ Work = Callable[[Item, Settings], Built]
 def make_item(item: Item, settings: Settings) -> Built:
     """The per-item work: load and validate the offer, make its PDF (runs in a worker)."""
     from .output import default_name
-    from .pipeline import make_pdf
+    from .pipeline import content_key, make_pdf
 
     offer = load_item(item, settings.guide_dirs, settings.rates)
     made = make_pdf(offer, settings.template, settings.page_size, settings.day)
+    content = content_key(offer, settings.template, settings.page_size)
     return Built(
         name=default_name(offer.name, offer.guide.id),
         pdf=made.pdf,
@@ -89,6 +89,7 @@ def make_item(item: Item, settings: Settings) -> Built:
         company=offer.guide.company,
         region=offer.region.name,
         warnings=tuple(made.warnings),
+        content=content,
     )
 
 
@@ -102,10 +103,16 @@ class Outcome(msgspec.Struct):
     sha256: str = ""
     mail: str = ""  # what the mail step did with it ("sent", "no e-mail", ...)
     recipient: str = ""
+    locked: bool = False
+    size: int = 0
 
     @property
     def ok(self) -> bool:
         return self.error is None
+
+    @property
+    def status(self) -> str:
+        return "ok" if self.ok else "failed"
 
 
 def attempt(work: Work, item: Item, settings: Settings) -> tuple[Built | None, str | None]:
@@ -252,68 +259,48 @@ def _pool(jobs: int) -> ProcessPoolExecutor:
         context.set_forkserver_preload(["make_brief.batch", "make_brief.pipeline", "make_brief.render"])
     else:  # pragma: no cover - Windows
         context = multiprocessing.get_context("spawn")
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+    return ProcessPoolExecutor(
+        max_workers=jobs, mp_context=context, initializer=worker_start, initargs=(os.getpid(),)
+    )
+
+
+def worker_start(parent: int) -> None:
+    """In each worker: Ctrl-C is the parent's to handle (one line, not a traceback per worker),
+    and the worker exits when the batch's process is gone (killed, or out of memory) instead of
+    living on as an orphan. The worker's own parent is the fork server, which lives as long as
+    any worker does, so it is the batch's pid that is watched; then the fork server exits too."""
+    import signal
+    import threading
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    first = os.getppid()
+
+    def watch() -> None:
+        import time
+
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != first or not _alive(parent):  # a spawned worker's parent changes
+                os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    """Whether `pid` runs: a process that was killed but not yet reaped (a zombie) does not."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+            return stat.read().rpartition(")")[2].split()[0] != "Z"
+    except (OSError, IndexError):  # no /proc (macOS): the signal check is all there is
+        return True
 
 
 def _replace(pool: ProcessPoolExecutor, jobs: int) -> ProcessPoolExecutor:
     pool.shutdown(wait=True, cancel_futures=True)
     return _pool(jobs)
-
-
-# --- the manifest -----------------------------------------------------------------------------
-
-COLUMNS = ("input", "output", "status", "pages", "bytes", "sha256", "recipient", "mail", "error")
-
-
-class Manifest:
-    """One row per item: what was made from which input, and what became of it. Rows are
-    written as they come, to a hidden file that becomes manifest.csv when the run ends (also
-    when it is interrupted), so a long batch never holds them in memory."""
-
-    def __init__(self, folder: Path) -> None:
-        from .errors import OutputError
-
-        self.path = folder / MANIFEST
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            fd, self.part = tempfile.mkstemp(dir=folder, prefix=f".{MANIFEST}.", suffix=".part")
-        except OSError as exc:
-            raise OutputError(f"cannot write here: {exc.strerror}", file=folder) from None
-        self.handle = open(fd, "w", encoding="utf-8", newline="")  # noqa: SIM115 (closed in close)
-        self.writer = csv.writer(self.handle, lineterminator="\r\n")
-        self.writer.writerow(COLUMNS)
-
-    def add(self, outcome: Outcome) -> None:
-        built = outcome.built if outcome.ok else None
-        row = (
-            outcome.item.label,
-            str(outcome.path or ""),
-            "ok" if outcome.ok else "failed",
-            str(built.pages) if built else "",
-            str(len(built.pdf)) if built else "",
-            outcome.sha256,
-            outcome.recipient,
-            outcome.mail,
-            outcome.error or "",
-        )
-        self.writer.writerow([_inert(cell) for cell in row])
-
-    def close(self) -> Path:
-        """Finish manifest.csv (atomically: the old one stays whole until the new one is)."""
-        from .errors import OutputError
-
-        if not self.handle.closed:
-            self.handle.flush()
-            os.fsync(self.handle.fileno())
-            self.handle.close()
-            os.chmod(self.part, 0o644)
-            try:
-                os.replace(self.part, self.path)
-            except OSError as exc:
-                raise OutputError(f"cannot write the manifest: {exc.strerror}", file=self.path) from None
-        return self.path
-
-
-def _inert(cell: str) -> str:
-    """A cell a spreadsheet shows as text, never runs as a formula (CSV injection)."""
-    return f"'{cell}" if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell

@@ -114,6 +114,67 @@ fx_option = click.option(
     metavar="RATES.CSV",
     help="Exchange rates for every offer (columns from, to, rate, date, source); an offer's own fx wins.",
 )
+MAIL_OPTIONS = [
+    click.option(
+        "--eml", type=click.Path(file_okay=False, path_type=Path), help="Write one .eml per brief here."
+    ),
+    click.option("--send", is_flag=True, help="Send the messages over SMTP (without it, nothing is sent)."),
+    click.option("--smtp-host", metavar="HOST", help="The SMTP server."),
+    click.option(
+        "--smtp-port",
+        type=click.IntRange(1, 65535),
+        help="Its port (default: 587, 465 for tls, 25 for none).",
+    ),
+    click.option(
+        "--smtp-security",
+        type=click.Choice(["starttls", "tls", "none"], case_sensitive=False),
+        help="starttls (default), tls, or none (a local relay only).",
+    ),
+    click.option(
+        "--smtp-user",
+        metavar="USER",
+        help="Log in as USER; the password comes from $MAKE_BRIEF_SMTP_PASSWORD.",
+    ),
+    click.option(
+        "--smtp-auth",
+        type=click.Choice(["password", "xoauth2"], case_sensitive=False),
+        help="password (default), or xoauth2: an OAuth2 access token (Gmail, Microsoft 365).",
+    ),
+    click.option(
+        "--smtp-token-command",
+        metavar="CMD",
+        help="For xoauth2: a command whose output is the access token (else $MAKE_BRIEF_SMTP_TOKEN).",
+    ),
+    click.option(
+        "--journal",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="The send journal (default: the sender's, in your data folder).",
+    ),
+    click.option("--from", "sender", metavar="ADDRESS", help="The sender, e.g. 'Coach <coach@example.com>'."),
+    click.option("--reply-to", metavar="ADDRESS", help="Where replies go, if not to the sender."),
+    click.option("--rate", metavar="N/UNIT", help="Send at most this many messages: 30/min, 1/s, 500/h."),
+    click.option("--max-attachment", metavar="SIZE", help="The largest brief to attach (default 10MB)."),
+    click.option(
+        "--mail-templates",
+        type=click.Path(file_okay=False, path_type=Path),
+        help="A folder with subject.j2 and body.j2 (default: the bundled templates/email).",
+    ),
+    click.option(
+        "--config",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="A YAML file with the mail settings (the same keys: smtp-host, from, rate, ...).",
+    ),
+    click.option(
+        "--resend-changed", is_flag=True, help="Send a brief that changed since an earlier version was sent."
+    ),
+]
+
+
+def mail_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The options of the mail stage, shared by `build` and `mail`."""
+    for option in reversed(MAIL_OPTIONS):
+        func = option(func)
+    return func
 
 
 @click.group(cls=_DefaultGroup, epilog=EXAMPLES, context_settings={"help_option_names": ["-h", "--help"]})
@@ -155,39 +216,7 @@ def main() -> None:
     "-j", "--jobs", type=click.IntRange(min=1), help="Worker processes for many offers (default: the cores)."
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
-@click.option(
-    "--eml", type=click.Path(file_okay=False, path_type=Path), help="Write one .eml per brief here."
-)
-@click.option("--send", is_flag=True, help="Send the messages over SMTP (without it, nothing is sent).")
-@click.option("--smtp-host", metavar="HOST", help="The SMTP server.")
-@click.option(
-    "--smtp-port", type=click.IntRange(1, 65535), help="Its port (default: 587, 465 for tls, 25 for none)."
-)
-@click.option(
-    "--smtp-security",
-    type=click.Choice(["starttls", "tls", "none"], case_sensitive=False),
-    help="starttls (default), tls, or none (a local relay only).",
-)
-@click.option(
-    "--smtp-user", metavar="USER", help="Log in as USER; the password comes from $MAKE_BRIEF_SMTP_PASSWORD."
-)
-@click.option("--from", "sender", metavar="ADDRESS", help="The sender, e.g. 'Coach <coach@example.com>'.")
-@click.option("--reply-to", metavar="ADDRESS", help="Where replies go, if not to the sender.")
-@click.option("--rate", metavar="N/UNIT", help="Send at most this many messages: 30/min, 1/s, 500/h.")
-@click.option("--max-attachment", metavar="SIZE", help="The largest brief to attach (default 10MB).")
-@click.option(
-    "--mail-templates",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="A folder with subject.j2 and body.j2 (default: the bundled templates/email).",
-)
-@click.option(
-    "--config",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="A YAML file with the mail settings (the same keys: smtp-host, from, rate, ...).",
-)
-@click.option(
-    "--resend-changed", is_flag=True, help="Send a brief that changed since an earlier version was sent."
-)
+@mail_options
 @_guarded
 def build(offers: tuple[Path, ...], **options: Any) -> None:
     """Make the brief for each OFFER and print where it was written.
@@ -264,7 +293,7 @@ def init(path: Path, guide_id: str, guide_dirs: tuple[Path, ...], force: bool) -
 
 # Command groups that live in their own modules are registered here, one line each:
 # main.add_command(<group>)
-from . import cli_guides, cli_templates  # noqa: E402, F401  (each adds its group to main)
+from . import cli_guides, cli_mail, cli_templates  # noqa: E402, F401  (each adds its group to main)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

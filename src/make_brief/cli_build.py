@@ -20,6 +20,9 @@ MAIL_OPTIONS = (
     "smtp_port",
     "smtp_security",
     "smtp_user",
+    "smtp_auth",
+    "smtp_token_command",
+    "journal",
     "sender",
     "reply_to",
     "rate",
@@ -37,7 +40,7 @@ def run_build(offers: tuple[Path, ...], options: dict[str, Any]) -> int:
 
     many = is_batch(offers)
     folder, file = _targets(options["output"], options["out_dir"], many)
-    mail = _mail_settings(options)
+    mail = mail_settings(options)
     rates = read_rates(options["fx"]) if options.get("fx") else ()
     settings = Settings(options["template"], options["page_size"], options["guide_dirs"], today(), rates)
     batch = Batch(folder, settings, jobs=options["jobs"] or default_jobs(), output=file)
@@ -79,7 +82,21 @@ def run_build(offers: tuple[Path, ...], options: dict[str, Any]) -> int:
                 manifest.add(outcome)
             if shown is not None:
                 shown.update(1)
-    return _report(many, made, failures, warnings, postman, folder if manifest else None, quiet)
+        unlisted: list[str] = []
+        listed = _close(manifest, folder, unlisted) if manifest is not None else None
+    return _report(many, made, failures, warnings, postman, listed, quiet, unlisted)
+
+
+def _close(manifest: Any, folder: Path, failures: list[str]) -> Path | None:
+    """Finish the manifest; when it cannot be written (a full disk), say so as one more failure
+    that names where the briefs are, and keep every other line of the report."""
+    from .errors import OutputError
+
+    try:
+        return manifest.close()
+    except OutputError as exc:
+        failures.append(f"{exc}; the briefs that were made are in {folder}")
+        return None
 
 
 def _report(
@@ -90,25 +107,28 @@ def _report(
     postman: Any,
     manifest: Path | None,
     quiet: bool,
+    unlisted: list[str] | None = None,
 ) -> int:
     for line in warnings:
         click.echo(f"warning: {line}", err=True)
-    problems = failures + (postman.problems if postman else [])
+    problems = failures + (postman.problems if postman else []) + (unlisted or [])
     if postman is not None and not quiet:
         for note in postman.notes:
             click.echo(f"note: {note}", err=True)
     for problem in problems:
         click.echo(f"error: {problem}", err=True)
     if postman is not None:
+        for line in postman.held:
+            click.echo(f"held: {line}", err=True)
         for line in postman.summary():
             click.echo(line, err=True)
     total = made + len(failures)
-    where = f" (listed in {manifest / 'manifest.csv'})" if manifest else ""
+    where = f" (listed in {manifest})" if manifest else ""
     if many and failures:
         click.echo(f"{len(failures)} of {total} briefs failed; {made} made{where}", err=True)
     elif many and not quiet and total:
         click.echo(f"{made} of {total} briefs made{where}", err=True)
-    return 1 if problems else 0
+    return 1 if problems or (postman is not None and postman.held) else 0
 
 
 def _targets(output: str | None, out_dir: Path | None, many: bool) -> tuple[Path, Path | None]:
@@ -126,11 +146,16 @@ def _targets(output: str | None, out_dir: Path | None, many: bool) -> tuple[Path
     return Path(output).parent, Path(output)
 
 
-def _mail_settings(options: dict[str, Any]) -> Any:
-    """The mail settings, when any mail option (or a config file) was given; else None."""
+def mail_settings(options: dict[str, Any], required: bool = False) -> Any:
+    """The mail settings, when any mail option (or a config file) was given or `required`;
+    else None."""
     given = {key: options[key] for key in MAIL_OPTIONS}
     if not (
-        options["send"] or options["eml"] or options["config"] or any(v is not None for v in given.values())
+        required
+        or options["send"]
+        or options["eml"]
+        or options["config"]
+        or any(v is not None for v in given.values())
     ):
         if options["resend_changed"]:
             raise click.UsageError("--resend-changed goes with --send")
@@ -140,6 +165,24 @@ def _mail_settings(options: dict[str, Any]) -> Any:
     config = load_config(options["config"]) if options["config"] else None
     given.update(send=options["send"], eml=options["eml"], resend_changed=options["resend_changed"])
     return settings(given, config)
+
+
+def report_mail(postman: Any, briefs: int, quiet: bool) -> int:
+    """The end of the mail stage on its own: notes, failures, held messages, the summary."""
+    if not quiet:
+        for note in postman.notes:
+            click.echo(f"note: {note}", err=True)
+    for problem in postman.problems:
+        click.echo(f"error: {problem}", err=True)
+    for line in postman.held:
+        click.echo(f"held: {line}", err=True)
+    for line in postman.summary():
+        if not quiet or postman.problems or postman.held:
+            click.echo(line, err=True)
+    if not quiet:
+        noun = "brief" if briefs == 1 else "briefs"
+        click.echo(f"{briefs} {noun} in the manifests", err=True)
+    return 1 if postman.problems or postman.held else 0
 
 
 def _is_terminal(stream: Any) -> bool:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from itertools import count
@@ -125,9 +126,11 @@ def _table(path: Path) -> Iterator[_Row]:
         yield failed(f"cannot read the table: {reason}")
         return
     row = 1
+    rows = 0
     with handle:
         try:
-            reader = csv.reader(handle, delimiter=_delimiter(handle))
+            delimiter = _delimiter(handle)
+            reader = csv.reader(handle, delimiter=delimiter)
             header = [name.strip() for name in next(reader, [])]
             if problem := header_problem(header):
                 yield failed(problem)
@@ -135,17 +138,22 @@ def _table(path: Path) -> Iterator[_Row]:
             for cells in _rows(reader):
                 row += 1
                 if isinstance(cells, str):
+                    rows += 1
                     yield failed(cells, row)
                 elif any(cell.strip() for cell in cells):
                     if len(cells) > len(header):
+                        rows += 1
                         yield failed(f"{len(cells)} cells, but the header names {len(header)} columns", row)
                         continue
                     kept = tuple(
-                        (name, cell.strip())
+                        (name, _decimal(name, cell.strip(), delimiter))
                         for name, cell in zip(header, cells, strict=False)  # short rows: the rest is empty
                         if cell.strip() and not name.startswith("#")
                     )
+                    rows += 1
                     yield f"{path}:row {row}", kept, None
+            if rows == 0:
+                yield failed("has a header but no rows: there is no candidate to make a brief for")
         except UnicodeDecodeError:
             yield failed("is not UTF-8 text (save it as 'CSV UTF-8')", row if row > 1 else None)
         except OSError as exc:
@@ -164,11 +172,26 @@ def _rows(reader: Any) -> Iterator[list[str] | str]:
 
 
 def _delimiter(handle: Any) -> str:
-    """Comma, semicolon or tab: whichever the header line holds most of (spreadsheets in many
-    countries write semicolons)."""
+    """Comma, semicolon or tab: the one Excel's ``sep=;`` first line names (that line is then
+    skipped), else whichever the header line holds most of (spreadsheets in many countries
+    write semicolons)."""
     first = handle.readline()
+    named = first.strip()
+    if named.lower().startswith("sep=") and len(named) == 5:
+        return named[4]  # the handle is left after this line: the header comes next
     handle.seek(0)
     return max(",;\t", key=first.count) if any(d in first for d in ",;\t") else ","
+
+
+_DECIMAL_COMMA = re.compile(r"-?\d+,\d+%?")
+
+
+def _decimal(column: str, text: str, delimiter: str) -> str:
+    """A decimal comma ("15,5") as a decimal point where the column takes only numbers and the
+    table is not comma-separated (as spreadsheets write it where the comma is the decimal mark)."""
+    if delimiter != "," and _DECIMAL_COMMA.fullmatch(text) and _numeric(column):
+        return text.replace(",", ".")
+    return text
 
 
 def header_problem(header: list[str]) -> str | None:

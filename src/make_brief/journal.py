@@ -1,17 +1,26 @@
-"""The send journal: an SQLite file in the output folder recording each message sent.
+"""The send journal: one SQLite file per sender recording each message sent.
 
-A message is keyed by the brief's content (the sha256 of its PDF) and its recipient, so a
-re-run never sends the same brief to the same person twice, and a batch that died half-way
-sends only what is left. Before a message goes out it is claimed (state ``sending``); when the
-server has accepted it, it becomes ``sent``; when the server refused it, the claim is dropped
-so that the next run tries again. A claim left by a run killed while sending stays: that
-message may have arrived, so it is not sent again by itself (at most once).
+It lives in the user's data folder (platformdirs: ``$XDG_DATA_HOME/make-brief/journals`` or
+``~/.local/share/make-brief/journals`` on Linux, ``~/Library/Application Support/...`` on a
+Mac), one file per sender address, so a re-run into another output folder mails nobody twice.
+``--journal PATH`` chooses another file.
 
-A claim is an INSERT into a primary key, so two runs sharing the folder cannot both send.
+A message is keyed by what its brief says (``pipeline.content_key``: the offer, the guide, the
+template and the version, not the day nor the PDF's bytes) and its recipient. Before a message
+goes out it is claimed (state ``sending``); when the server has accepted it, it becomes
+``sent``; when the server refused it outright, the claim is dropped so the next run tries again.
+A claim left by a connection cut during or after DATA, or by a run killed while sending, stays:
+that message may have arrived, so it is held until the user releases it (``make-brief journal
+release``).
+
+A claim is an INSERT into a primary key plus a unique index on (recipient, guide) over the
+claims in progress: two runs sharing the journal can never both send a version of the same
+brief to the same person; the second one holds.
 """
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import uuid
 from datetime import datetime, timezone
@@ -21,23 +30,23 @@ import msgspec
 
 from .errors import BriefError
 
-FILE = "mail-journal.sqlite"
-
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS messages (
-    sha256     TEXT NOT NULL,
+    content    TEXT NOT NULL,   -- what the brief says (pipeline.content_key)
     recipient  TEXT NOT NULL,
-    brief      TEXT NOT NULL,   -- the brief's default file name: <candidate>-<guide>.pdf
+    guide      TEXT NOT NULL,
     state      TEXT NOT NULL CHECK (state IN ('sending', 'sent')),
+    sha256     TEXT NOT NULL,   -- the PDF's bytes, as sent
     input      TEXT NOT NULL,
     file       TEXT NOT NULL,
     subject    TEXT NOT NULL,
     message_id TEXT NOT NULL,
     run        TEXT NOT NULL,
     at         TEXT NOT NULL,
-    PRIMARY KEY (sha256, recipient)
+    PRIMARY KEY (content, recipient)
 );
-CREATE INDEX IF NOT EXISTS by_brief ON messages (recipient, brief);
+CREATE INDEX IF NOT EXISTS by_guide ON messages (recipient, guide);
+CREATE UNIQUE INDEX IF NOT EXISTS one_claim ON messages (recipient, guide) WHERE state = 'sending';
 """
 
 
@@ -49,32 +58,59 @@ class Entry(msgspec.Struct, frozen=True):
     state: str
     at: str
     file: str
-    sha256: str
+    content: str
+    input: str
+    run: str
+    recipient: str = ""
+    guide: str = ""
+
+
+_COLUMNS = "state, at, file, content, input, run, recipient, guide"
 
 
 def now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
-class Journal:
-    """The journal of the output folder `folder`. Each change is its own transaction (SQLite
-    in autocommit mode), on disk before the next step. Read-only, it is opened only if it
-    exists and nothing is written."""
+def default_path(sender: str) -> Path:
+    """The journal of `sender` (an address) in the user's data folder."""
+    import platformdirs
 
-    def __init__(self, folder: Path, *, read_only: bool = False) -> None:
-        self.path = folder / FILE
+    name = re.sub(r"[^A-Za-z0-9@._+-]", "_", sender.strip().lower())[:120] or "sender"
+    return platformdirs.user_data_path("make-brief", appauthor=False) / "journals" / f"{name}.sqlite"
+
+
+class Journal:
+    """The journal at `path`. Each change is its own transaction (SQLite in autocommit mode), on
+    disk before the next step. Read-only, it is opened only if it exists and nothing is written;
+    with no path at all (a dry run without a sender) it knows of nothing."""
+
+    def __init__(self, path: Path | None, *, read_only: bool = False) -> None:
+        self.path = path
         self.run = uuid.uuid4().hex  # tells this run's messages from earlier runs' ones
         self.db: sqlite3.Connection | None = None
+        if path is None:
+            return
         try:
+            if path.exists() and path.is_file() and path.stat().st_size == 0:
+                raise JournalError(
+                    "the send journal is empty (0 bytes): it was cut short, so it cannot say what was sent",
+                    file=path,
+                    hint="restore it from a backup, or delete it to start afresh"
+                    " (the manifests still guard what they record as sent)",
+                )
             if read_only:
-                if self.path.exists():
-                    self.db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
+                if path.exists():
+                    self.db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+                    self.db.execute("SELECT count(*) FROM messages").fetchall()
             else:
-                folder.mkdir(parents=True, exist_ok=True)
-                self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self.db = sqlite3.connect(path, isolation_level=None, timeout=30)
                 self.db.executescript(_SCHEMA)
+        except JournalError:
+            raise
         except (sqlite3.Error, OSError) as exc:
-            raise JournalError(f"cannot open the send journal: {exc}", file=self.path) from None
+            raise JournalError(f"cannot open the send journal: {exc}", file=path) from None
 
     def close(self) -> None:
         if self.db is not None:
@@ -87,57 +123,81 @@ class Journal:
     def __exit__(self, *_: object) -> None:
         self.close()
 
-    def _query(self, sql: str, args: tuple) -> list[tuple]:
+    def _query(self, sql: str, args: tuple) -> list[Entry]:
         if self.db is None:
             return []
         try:
-            return self.db.execute(sql, args).fetchall()
+            return [Entry(*row) for row in self.db.execute(sql, args).fetchall()]
         except sqlite3.Error as exc:
             raise JournalError(f"cannot read the send journal: {exc}", file=self.path) from None
 
-    def find(self, sha256: str, recipient: str) -> Entry | None:
+    def find(self, content: str, recipient: str) -> Entry | None:
         """This brief's message to this recipient, if one was sent (or claimed)."""
         rows = self._query(
-            "SELECT state, at, file, sha256 FROM messages WHERE sha256 = ? AND recipient = ?",
-            (sha256, recipient),
+            f"SELECT {_COLUMNS} FROM messages WHERE content = ? AND recipient = ?", (content, recipient)
         )
-        return Entry(*rows[0]) if rows else None
+        return rows[0] if rows else None
 
-    def earlier(self, brief: str, recipient: str, sha256: str) -> Entry | None:
-        """Another version of the same brief (candidate and guide) sent to this recipient by an
-        earlier run: the brief changed since (a new date, a corrected offer)."""
+    def other(self, recipient: str, guide: str, content: str) -> Entry | None:
+        """Another version of the same brief (candidate's address and guide) in the journal: a
+        claim in progress first, else the latest one sent."""
         rows = self._query(
-            "SELECT state, at, file, sha256 FROM messages WHERE recipient = ? AND brief = ? "
-            "AND sha256 != ? AND run != ? ORDER BY at DESC LIMIT 1",
-            (recipient, brief, sha256, self.run),
+            f"SELECT {_COLUMNS} FROM messages WHERE recipient = ? AND guide = ? AND content != ? "
+            "ORDER BY state = 'sending' DESC, at DESC LIMIT 1",
+            (recipient, guide, content),
         )
-        return Entry(*rows[0]) if rows else None
+        return rows[0] if rows else None
+
+    def entries(self, recipient: str | None = None) -> list[Entry]:
+        where, args = ("WHERE recipient = ?", (recipient,)) if recipient else ("", ())
+        return self._query(f"SELECT {_COLUMNS} FROM messages {where} ORDER BY at", args)
 
     def claim(
-        self, sha256: str, recipient: str, *, brief: str, input: str, file: str, subject: str, message_id: str
+        self,
+        content: str,
+        recipient: str,
+        *,
+        guide: str,
+        sha256: str,
+        input: str,
+        file: str,
+        subject: str,
+        message_id: str,
     ) -> bool:
-        """Mark the message as being sent; False when it is in the journal already."""
+        """Mark the message as being sent; False when this brief is in the journal already or
+        another version of it is being sent to this recipient (by another run)."""
         try:
             cursor = self._db().execute(
-                "INSERT OR IGNORE INTO messages VALUES (?, ?, ?, 'sending', ?, ?, ?, ?, ?, ?)",
-                (sha256, recipient, brief, input, file, subject, message_id, self.run, now()),
+                "INSERT OR IGNORE INTO messages VALUES (?, ?, ?, 'sending', ?, ?, ?, ?, ?, ?, ?)",
+                (content, recipient, guide, sha256, input, file, subject, message_id, self.run, now()),
             )
             return cursor.rowcount == 1
         except sqlite3.Error as exc:
             raise JournalError(f"cannot write the send journal: {exc}", file=self.path) from None
 
-    def sent(self, sha256: str, recipient: str) -> None:
+    def sent(self, content: str, recipient: str) -> None:
         self._write(
-            "UPDATE messages SET state = 'sent', at = ? WHERE sha256 = ? AND recipient = ?",
-            (now(), sha256, recipient),
+            "UPDATE messages SET state = 'sent', at = ? WHERE content = ? AND recipient = ?",
+            (now(), content, recipient),
         )
 
-    def release(self, sha256: str, recipient: str) -> None:
+    def release(self, content: str, recipient: str) -> None:
         """The server refused the message: forget the claim, so a later run tries again."""
         self._write(
-            "DELETE FROM messages WHERE sha256 = ? AND recipient = ? AND state = 'sending'",
-            (sha256, recipient),
+            "DELETE FROM messages WHERE content = ? AND recipient = ? AND state = 'sending'",
+            (content, recipient),
         )
+
+    def release_unconfirmed(self, recipient: str) -> int:
+        """Forget the claims to `recipient` that may or may not have arrived: the user checked,
+        and the next run sends them. Returns how many."""
+        try:
+            cursor = self._db().execute(
+                "DELETE FROM messages WHERE recipient = ? AND state = 'sending'", (recipient,)
+            )
+            return cursor.rowcount
+        except sqlite3.Error as exc:
+            raise JournalError(f"cannot write the send journal: {exc}", file=self.path) from None
 
     def _write(self, sql: str, args: tuple) -> None:
         try:

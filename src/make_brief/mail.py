@@ -26,6 +26,8 @@ import msgspec
 from .errors import BriefError
 
 PASSWORD_ENV = "MAKE_BRIEF_SMTP_PASSWORD"
+TOKEN_ENV = "MAKE_BRIEF_SMTP_TOKEN"
+AUTH = ("password", "xoauth2")
 SECURITY = ("starttls", "tls", "none")
 PORTS = {"starttls": 587, "tls": 465, "none": 25}
 DEFAULT_MAX_ATTACHMENT = 10_000_000  # 10 MB
@@ -45,6 +47,9 @@ class MailConfig(msgspec.Struct, frozen=True, forbid_unknown_fields=True, rename
     smtp_port: int | None = None
     smtp_security: str | None = None
     smtp_user: str | None = None
+    smtp_auth: str | None = None
+    smtp_token_command: str | None = None
+    journal: str | None = None
     from_: str | None = msgspec.field(default=None, name="from")
     reply_to: str | None = None
     rate: str | None = None
@@ -59,7 +64,9 @@ class MailSettings(msgspec.Struct, frozen=True):
     port: int = 587
     security: str = "starttls"
     user: str | None = None
-    password: str | None = None
+    password: str | None = None  # or the OAuth2 access token, for auth xoauth2
+    auth: str = "password"
+    journal: Path | None = None  # None: the sender's journal in the user's data folder
     sender: Address | None = None
     reply_to: Address | None = None
     rate: float | None = None  # messages a second
@@ -73,6 +80,16 @@ class MailSettings(msgspec.Struct, frozen=True):
     @property
     def server(self) -> str:
         return f"{self.host}:{self.port} ({self.security})"
+
+    def journal_path(self) -> Path | None:
+        """The send journal's file: --journal, else the sender's in the user's data folder."""
+        if self.journal is not None:
+            return self.journal
+        if self.sender is None:
+            return None
+        from .journal import default_path
+
+        return default_path(self.sender.addr_spec)
 
 
 def load_config(path: Path) -> MailConfig:
@@ -120,14 +137,25 @@ def settings(given: dict[str, Any], config: MailConfig | None = None) -> MailSet
     sender = pick("sender", "from_")
     if sender is None and user and "@" in user:
         sender = user
+    auth = (pick("smtp_auth", "smtp_auth") or "password").lower()
+    if auth not in AUTH:
+        raise MailError(f"--smtp-auth {auth!r}: use one of {', '.join(AUTH)}")
+    send = bool(given.get("send"))
+    secret = os.environ.get(PASSWORD_ENV) or None
+    if auth == "xoauth2":
+        command = pick("smtp_token_command", "smtp_token_command")
+        secret = access_token(command) if send and user else None
+    journal = pick("journal", "journal")
     result = MailSettings(
-        send=bool(given.get("send")),
+        send=send,
         eml_dir=given.get("eml"),
         host=host,
         port=int(port),
         security=security,
         user=user,
-        password=os.environ.get(PASSWORD_ENV) or None,
+        password=secret,
+        auth=auth,
+        journal=Path(journal) if journal else None,
         sender=address(sender, "--from") if sender else None,
         reply_to=address(pick("reply_to", "reply_to"), "--reply-to")
         if pick("reply_to", "reply_to")
@@ -149,13 +177,46 @@ def _check_sending(s: MailSettings) -> None:
         raise MailError("--send needs an SMTP server", hint="give --smtp-host, or smtp-host in --config")
     if s.sender is None:
         raise MailError("--send needs a sender address", hint="give --from, or from in --config")
+    if s.auth == "xoauth2" and not s.user:
+        raise MailError("--smtp-auth xoauth2 needs --smtp-user (the mailbox the token is for)")
     if s.user and not s.password:
         raise MailError(f"--smtp-user {s.user!r} needs a password", hint=f"set ${PASSWORD_ENV}")
     if s.user and s.security == "none" and not _loopback(s.host or ""):
+        what = "the access token" if s.auth == "xoauth2" else "the password"
         raise MailError(
-            f"the password would cross the network unencrypted to {s.host}",
+            f"{what} would cross the network unencrypted to {s.host}",
             hint="use --smtp-security starttls or tls",
         )
+
+
+def access_token(command: str | None) -> str:
+    """The OAuth2 access token: $MAKE_BRIEF_SMTP_TOKEN, else the stdout of `command` (run once,
+    without a shell: `gcloud auth print-access-token`, `az account get-access-token ...`)."""
+    import shlex
+    import subprocess
+
+    token = os.environ.get(TOKEN_ENV, "").strip()
+    if token:
+        return token
+    if not command:
+        raise MailError(
+            "--smtp-auth xoauth2 needs an access token",
+            hint=f"set ${TOKEN_ENV}, or give --smtp-token-command",
+        )
+    try:
+        done = subprocess.run(shlex.split(command), capture_output=True, timeout=120, check=False)
+    except (OSError, ValueError, subprocess.TimeoutExpired) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise MailError(f"--smtp-token-command: cannot run {command!r}: {reason}") from None
+    token = done.stdout.decode("utf-8", "replace").strip()
+    if done.returncode != 0 or not token or any(c.isspace() for c in token):
+        said = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        detail = f": {said[-1][:160]}" if said else ""
+        raise MailError(
+            f"--smtp-token-command {command!r} gave no token (exit {done.returncode}){detail}",
+            hint="it must print the access token alone on stdout",
+        )
+    return token
 
 
 def _loopback(host: str) -> bool:

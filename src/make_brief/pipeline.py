@@ -52,9 +52,10 @@ def make_pdf(
     from .templates import load_template
 
     template = load_template(template_name)
+    day = day or today()
     figures = compute(offer)
-    brief = compose(offer, figures, template, day or today())
-    rendered = render(brief, template, page_size)
+    brief = compose(offer, figures, template, day)
+    rendered = render(brief, template, page_size, day)
     pdf, pages = rendered.pdf, rendered.pages
     appendices = [(title, Path(path)) for title, path in brief.appendices]
     guide_files = _guide_appendices(offer) if template.style.guide_appendices else []
@@ -74,9 +75,54 @@ def make_pdf(
             source, field = origins[exc.file]
             message = f"{Path(exc.file).name}: {exc.message}"
             raise InputError(message, file=source, field=field, hint=exc.hint) from None
-    return Made(
-        pdf, pages, _stale_rates(figures, day or today()) + _missing_warnings(rendered.missing) + notes
-    )
+    return Made(pdf, pages, _stale_rates(figures, day) + _missing_warnings(rendered.missing) + notes)
+
+
+def content_key(offer: Offer, template_name: str | Path | None = None, page_size: str | None = None) -> str:
+    """What the brief says, as a hash: the validated offer, its guide, the template, the page
+    size, the appendices' bytes and make-brief's version, but not the day nor any path. Two
+    briefs with the same key say the same thing, so the journal knows a brief by it: a rebuild
+    the next day is the same brief, a corrected offer is another."""
+    import hashlib
+
+    from . import __version__
+    from .templates import load_template
+
+    digest = hashlib.sha256(f"make-brief {__version__}\n{page_size or ''}\n".encode())
+    guide = msgspec.structs.replace(offer.guide, path="")
+    said = msgspec.structs.replace(offer, source=None, guide=guide, appendices=())
+    digest.update(msgspec.json.encode(said, enc_hook=str))
+    folder = Path(offer.guide.path).parent
+    files = [*offer.appendices, *(folder / a.file for a in offer.guide.appendices)]
+    for path in files:
+        digest.update(b"\nappendix " + _file_digest(Path(path)).encode())
+    digest.update(b"\ntemplate " + _folders_digest(load_template(template_name).folders).encode())
+    return digest.hexdigest()
+
+
+def _file_digest(path: Path) -> str:
+    import hashlib
+
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return "missing"
+
+
+_FOLDERS: dict[tuple[Path, ...], str] = {}
+
+
+def _folders_digest(folders: tuple[Path, ...]) -> str:
+    """One hash of every file in the template's folders (names and bytes), once per process."""
+    import hashlib
+
+    if folders not in _FOLDERS:
+        digest = hashlib.sha256()
+        for folder in folders:
+            for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
+                digest.update(f"{path.relative_to(folder)}\0{_file_digest(path)}\n".encode())
+        _FOLDERS[folders] = digest.hexdigest()
+    return _FOLDERS[folders]
 
 
 def _guide_appendices(offer: Offer) -> list[tuple[str, Path]]:

@@ -16,7 +16,10 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from email.message import EmailMessage
 from pathlib import Path
+
+import msgspec
 
 from .batch import Outcome
 from .errors import BriefError
@@ -39,6 +42,10 @@ TIMEOUT = 60
 
 class RefusedError(Exception):
     """The server refused this one message (others may go)."""
+
+
+class UnconfirmedError(Exception):
+    """The connection was lost during or after DATA: the message may have arrived."""
 
 
 class ServerError(Exception):
@@ -76,22 +83,46 @@ class Smtp:
         self.s = settings
         self.conn: smtplib.SMTP | None = None
 
-    def send(self, msg: object, sender: str, recipient: str) -> None:
-        """Send `msg`; connect first with `ready()` so that only the message itself is at stake."""
+    def send(self, msg: EmailMessage, sender: str, recipient: str) -> None:
+        """Send `msg`; connect first with `ready()` so that only the message itself is at stake.
+
+        The envelope (MAIL, RCPT) and the message (DATA) are separate steps: a failure before
+        DATA means nothing went (ServerError, RefusedError); a connection lost during or
+        after DATA means the server may have stored it (UnconfirmedError)."""
+        conn = self.conn or self.ready()
+        international = not (sender + recipient).isascii()
+        options = ["SMTPUTF8", "BODY=8BITMIME"] if international else []
         try:
-            conn = self.conn or self.ready()
-            conn.send_message(msg, from_addr=sender, to_addrs=[recipient])  # type: ignore[arg-type]
-        except smtplib.SMTPRecipientsRefused as exc:
-            code, reply = next(iter(exc.recipients.values()))
-            raise RefusedError(_reply(code, reply)) from None
-        except (smtplib.SMTPDataError, smtplib.SMTPResponseException) as exc:
-            if exc.smtp_code == 421 or isinstance(exc, smtplib.SMTPSenderRefused):
-                self._drop()
-                raise ServerError(_reply(exc.smtp_code, exc.smtp_error)) from None
-            raise RefusedError(_reply(exc.smtp_code, exc.smtp_error)) from None
-        except (smtplib.SMTPException, OSError) as exc:  # disconnected, timed out, TLS failed
+            conn.ehlo_or_helo_if_needed()
+            if international and not conn.has_extn("smtputf8"):
+                raise RefusedError(f"{self.s.host} cannot take international addresses (no SMTPUTF8)")
+            code, reply = conn.mail(sender, options)
+            if code != 250:
+                raise smtplib.SMTPSenderRefused(code, reply, sender)
+            code, reply = conn.rcpt(recipient)
+            if code not in (250, 251):
+                conn.rset()
+                raise RefusedError(_reply(code, reply))
+        except smtplib.SMTPResponseException as exc:
+            self._drop()
+            raise ServerError(_reply(exc.smtp_code, exc.smtp_error)) from None
+        except (smtplib.SMTPException, OSError) as exc:  # disconnected, timed out
             self._drop()
             raise ServerError(_reason(exc)) from None
+        data = msg.as_bytes(policy=msg.policy.clone(utf8=True)) if international else msg.as_bytes()
+        try:
+            code, reply = conn.data(data)
+        except smtplib.SMTPDataError as exc:  # DATA itself refused: nothing was handed over
+            code, reply = exc.smtp_code, exc.smtp_error
+        except (smtplib.SMTPException, OSError) as exc:  # cut off with no answer: it may be stored
+            self._drop()
+            raise UnconfirmedError(_reason(exc)) from None
+        if code == 421:
+            self._drop()
+            raise ServerError(_reply(code, reply))
+        if code != 250:  # the server answered: it did not take the message
+            conn.rset()
+            raise RefusedError(_reply(code, reply))
 
     def ready(self) -> smtplib.SMTP:
         """The open connection (connected, secured and logged in), or ServerError."""
@@ -121,17 +152,34 @@ class Smtp:
                     raise ServerError(f"{host} does not offer STARTTLS ({hint})")
                 conn.starttls(context=tls)
                 conn.ehlo()
-            if s.user:
-                conn.login(s.user, s.password or "")
-            return conn
         except BaseException as exc:
             if conn is not None:
                 conn.close()
+            if isinstance(exc, (smtplib.SMTPException, OSError)):
+                raise ServerError(f"cannot connect to {host}:{s.port}: {_reason(exc)}") from None
+            raise
+        if s.user:
+            self._login(conn)
+        return conn
+
+    def _login(self, conn: smtplib.SMTP) -> None:
+        """Log in (connected already: a failure here is about the login, not the connection)."""
+        s, host = self.s, self.s.host
+        try:
+            login(conn, s)
+        except BaseException as exc:
+            conn.close()
             if isinstance(exc, smtplib.SMTPAuthenticationError):
                 reply = _reply(exc.smtp_code, exc.smtp_error)
                 raise ServerError(f"{host} refused the login of {s.user!r}: {reply}") from None
+            if isinstance(exc, smtplib.SMTPNotSupportedError):
+                raise ServerError(
+                    f"{host} does not offer a login ({s.auth} sign-in) on this connection",
+                ) from None
+            if isinstance(exc, smtplib.SMTPException) and "AUTH" in str(exc):
+                raise ServerError(f"{host}:{s.port} offers no {s.auth} sign-in: {_reason(exc)}") from None
             if isinstance(exc, (smtplib.SMTPException, OSError)):
-                raise ServerError(f"cannot connect to {host}:{s.port}: {_reason(exc)}") from None
+                raise ServerError(f"{host}:{s.port} failed during the login: {_reason(exc)}") from None
             raise
 
     def _drop(self) -> None:
@@ -146,6 +194,21 @@ class Smtp:
         self._drop()
 
 
+def login(conn: smtplib.SMTP, s: MailSettings) -> None:
+    """Sign in with a password, or with an OAuth2 access token (XOAUTH2)."""
+    if s.auth == "xoauth2":
+        token = s.password or ""
+        text = f"user={s.user}\x01auth=Bearer {token}\x01\x01"
+        conn.ehlo_or_helo_if_needed()
+        if not conn.has_extn("auth"):
+            raise smtplib.SMTPNotSupportedError("SMTP AUTH extension not supported by server.")
+        conn.auth(
+            "XOAUTH2", lambda challenge=None: text if challenge is None else "", initial_response_ok=True
+        )
+        return
+    conn.login(s.user or "", s.password or "")
+
+
 def _reply(code: int, text: bytes | str) -> str:
     words = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
     return f"{code} {' '.join(words.split())}"
@@ -157,23 +220,75 @@ def _reason(exc: BaseException) -> str:
     return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
 
 
+class Parcel(msgspec.Struct):
+    """One brief to mail, from a batch's outcome or a manifest's row."""
+
+    label: str  # the input it was made from
+    path: Path
+    candidate: str
+    email: str
+    guide: str
+    content: str  # what it says (the journal's key)
+    sha256: str
+    pages: int = 0
+    role: str = ""
+    company: str = ""
+    region: str = ""
+    pdf: bytes | None = None  # read from `path` when not given
+    mail: str = ""  # set by the postman: what became of it
+    recipient: str = ""
+
+    def data(self) -> bytes:
+        if self.pdf is None:
+            from .errors import OutputError
+
+            try:
+                self.pdf = self.path.read_bytes()
+            except OSError as exc:
+                raise OutputError(f"cannot read the brief: {exc.strerror}", file=self.path) from None
+        return self.pdf
+
+
+def parcel_of(outcome: Outcome) -> Parcel | None:
+    built = outcome.built
+    if not outcome.ok or built is None or outcome.path is None:
+        return None
+    return Parcel(
+        outcome.item.label,
+        outcome.path,
+        built.candidate,
+        built.email or "",
+        built.guide,
+        built.content or outcome.sha256,
+        outcome.sha256,
+        built.pages,
+        built.role,
+        built.company,
+        built.region,
+        pdf=built.pdf,
+    )
+
+
 @dataclass
 class Postman:
-    """Handles the mail of each outcome of a batch; `problems` and `notes` are for the end."""
+    """Writes and sends the message of each brief, exactly once per recipient and content;
+    `problems`, `notes` and `held` are for the end."""
 
     settings: MailSettings
-    folder: Path  # the output folder, where the journal is
+    folder: Path  # the output folder, whose manifests record what was sent
     pace: Pace | None = None
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    held: list[str] = field(default_factory=list)
     counts: Counter = field(default_factory=Counter)
     broken: str | None = None
 
     def __post_init__(self) -> None:
         self.wording = Wording(self.settings.templates)
-        self.journal = Journal(self.folder, read_only=not self.settings.send)
+        self.journal = Journal(self.settings.journal_path(), read_only=not self.settings.send)
         self.smtp = Smtp(self.settings) if self.settings.send else None
         self.pace = self.pace or Pace(self.settings.rate)
+        self.recorded = Recorded(self.folder)
 
     def close(self) -> None:
         if self.smtp is not None:
@@ -187,33 +302,37 @@ class Postman:
         self.close()
 
     def handle(self, outcome: Outcome) -> str | None:
-        """Write and send the message of `outcome`; a line to show, or None."""
-        built = outcome.built
-        if not outcome.ok or built is None or outcome.path is None:
+        """Write and send the message of a batch's `outcome`; a line to show, or None."""
+        parcel = parcel_of(outcome)
+        if parcel is None:
             return None
-        label = outcome.item.label
-        if not built.email:
-            outcome.mail = "no e-mail"
-            self.counts["no e-mail"] += 1
-            self.notes.append(f"{label}: {built.candidate} has no e-mail address: no message")
-            return None
+        line = self.deliver(parcel)
+        outcome.mail, outcome.recipient = parcel.mail, parcel.recipient
+        return line
+
+    def deliver(self, parcel: Parcel) -> str | None:
+        """Write and send the message of `parcel`; a line to show, or None."""
+        if not parcel.email:
+            self.notes.append(f"{parcel.label}: {parcel.candidate} has no e-mail address: no message")
+            return self._status(parcel, "no e-mail", None)
         try:
-            to = address(built.email, "candidate.email", built.candidate)
-            outcome.recipient = to.addr_spec
-            if len(built.pdf) > self.settings.max_attachment:
+            to = address(parcel.email, "candidate.email", parcel.candidate)
+            parcel.recipient = to.addr_spec
+            pdf = parcel.data()
+            if len(pdf) > self.settings.max_attachment:
                 raise MailError(
-                    f"the brief is {size_text(len(built.pdf))}, over the "
+                    f"the brief is {size_text(len(pdf))}, over the "
                     f"{size_text(self.settings.max_attachment)} attachment limit",
                     hint="raise --max-attachment, or send this brief another way",
                 )
-            ctx = context(built, outcome.path.name, self.settings.sender)
-            letter = Letter(to, built.pdf, outcome.path.name, outcome.sha256, ctx)
+            ctx = context(parcel, parcel.path.name, self.settings.sender)
+            letter = Letter(to, pdf, parcel.path.name, parcel.sha256, ctx)
             subject, body = self.wording.render(ctx)
             if self.settings.eml_dir is not None:
                 self._eml(letter, subject, body)
         except BriefError as exc:
-            return self._fail(outcome, str(exc))
-        return self._deliver(outcome, letter, subject, body)
+            return self._fail(parcel, str(exc))
+        return self._deliver(parcel, letter, subject, body)
 
     def _eml(self, letter: Letter, subject: str, body: str) -> None:
         from .output import write_atomic
@@ -223,31 +342,14 @@ class Postman:
         write_atomic(self.settings.eml_dir / f"{Path(letter.file_name).stem}.eml", draft.as_bytes())
         self.counts["eml"] += 1
 
-    def _deliver(self, outcome: Outcome, letter: Letter, subject: str, body: str) -> str | None:
+    def _deliver(self, parcel: Parcel, letter: Letter, subject: str, body: str) -> str | None:
         to, key = letter.to, recipient_key(letter.to)
-        brief = outcome.built.name if outcome.built else letter.file_name
-        entry = self.journal.find(letter.sha256, key)
-        if entry is not None and entry.state == "sent":
-            return self._status(outcome, "already sent", f"already sent: {to} {outcome.path} (on {entry.at})")
-        if entry is not None:
-            return self._status(
-                outcome,
-                "unconfirmed",
-                f"not sent again: {to} {outcome.path}: a run stopped while sending it on {entry.at};"
-                f" if it did not arrive, remove its row from {self.journal.path.name}",
-            )
-        earlier = self.journal.earlier(brief, key, letter.sha256)
-        if earlier is not None and not self.settings.resend_changed:
-            return self._status(
-                outcome,
-                "held",
-                f"held: {to} {outcome.path}: an earlier version went on {earlier.at}"
-                " (--resend-changed sends this one)",
-            )
+        if (stop := self._before(parcel, key, str(to))) is not None:
+            return stop
         if not self.settings.send:
-            return self._status(outcome, "would send", f"would send: {to} {outcome.path}: {subject}")
+            return self._status(parcel, "would send", f"would send: {to} {parcel.path}: {subject}")
         if self.broken is not None:
-            return self._status(outcome, "not sent", None)
+            return self._status(parcel, "not sent", None)
         assert self.smtp is not None and self.pace is not None and self.settings.sender is not None
         msg = message(letter, subject, body, self.settings)
         self.pace.wait()  # before the claim: an interrupted wait leaves nothing in the journal
@@ -255,38 +357,99 @@ class Postman:
             self.smtp.ready()
         except ServerError as exc:
             self.broken = str(exc)
-            return self._fail(outcome, f"e-mail to {to.addr_spec} not sent: {exc}")
+            return self._fail(parcel, f"e-mail to {to.addr_spec} not sent: {exc}")
+        claim = dict(sha256=parcel.sha256, input=parcel.label, file=str(parcel.path), subject=subject)
         if not self.journal.claim(
-            letter.sha256,
-            key,
-            brief=brief,
-            input=outcome.item.label,
-            file=str(outcome.path),
-            subject=subject,
-            message_id=str(msg["Message-ID"]),
+            parcel.content, key, guide=parcel.guide, message_id=str(msg["Message-ID"]), **claim
         ):
-            return self._status(outcome, "already sent", f"already sent: {to} {outcome.path}")
+            return self._before(parcel, key, str(to)) or self._hold(
+                parcel, f"{to} {parcel.path}: another run is sending it right now"
+            )
         try:
             self.smtp.send(msg, self.settings.sender.addr_spec, to.addr_spec)
         except RefusedError as exc:
-            self.journal.release(letter.sha256, key)
-            return self._fail(outcome, f"e-mail to {to.addr_spec} refused: {exc}")
+            self.journal.release(parcel.content, key)
+            return self._fail(parcel, f"e-mail to {to.addr_spec} refused: {exc}")
         except ServerError as exc:
-            self.journal.release(letter.sha256, key)
+            self.journal.release(parcel.content, key)
             self.broken = str(exc)
-            return self._fail(outcome, f"e-mail to {to.addr_spec} not sent: {exc}")
-        self.journal.sent(letter.sha256, key)
-        return self._status(outcome, "sent", f"sent: {to} {outcome.path}")
+            return self._fail(parcel, f"e-mail to {to.addr_spec} not sent: {exc}")
+        except UnconfirmedError as exc:
+            self.broken = str(exc)
+            return self._hold(
+                parcel,
+                f"{to} {parcel.path}: the connection was lost after the message was handed over "
+                f"({exc}), so it may have arrived; {self._release_hint(to.addr_spec)}",
+                status="unconfirmed",
+            )
+        self.journal.sent(parcel.content, key)
+        self.recorded.add(parcel.content, key, parcel.guide, parcel.label)
+        return self._status(parcel, "sent", f"sent: {to} {parcel.path}")
 
-    def _status(self, outcome: Outcome, status: str, line: str | None) -> str | None:
-        outcome.mail = status
+    def _before(self, parcel: Parcel, key: str, to: str) -> str | None:
+        """What stops this message before it is claimed: sent already (unchanged), a claim
+        that may have arrived, another version sent or being sent (changed): a line, or None."""
+        entry = self.journal.find(parcel.content, key)
+        if entry is not None and entry.state == "sent":
+            return self._status(
+                parcel, "already sent", f"already sent, unchanged: {to} {parcel.path} (on {entry.at})"
+            )
+        if entry is not None:
+            return self._hold(
+                parcel,
+                f"{to} {parcel.path}: a run stopped while sending it on {entry.at}, so it may have"
+                f" arrived; {self._release_hint(key)}",
+                status="unconfirmed",
+            )
+        if (found := self.recorded.same(parcel.content, key)) is not None:
+            return self._status(
+                parcel,
+                "already sent",
+                f"already sent, unchanged: {to} {parcel.path} (the manifest records it as sent from"
+                f" {found}; the journal does not: remove that manifest row to send it again)",
+            )
+        other = self.journal.other(key, parcel.guide, parcel.content)
+        if other is not None and other.state == "sending":
+            return self._hold(
+                parcel, f"{to} {parcel.path}: another version of it is being sent ({other.input})"
+            )
+        if other is not None and other.run == self.journal.run:
+            return self._hold(
+                parcel,
+                f"{to} {parcel.path}: the same candidate and guide came earlier in this run with"
+                f" other figures ({other.input}, sent); this one was not sent",
+            )
+        earlier = other.at if other is not None else self.recorded.other(parcel.content, key, parcel.guide)
+        if earlier is not None and not self.settings.resend_changed:
+            return self._hold(
+                parcel,
+                f"{to} {parcel.path}: changed since an earlier version went ({earlier});"
+                " --resend-changed sends this one",
+            )
+        return None
+
+    def _release_hint(self, recipient: str) -> str:
+        if self.settings.journal is not None:
+            whose = f"--journal {self.settings.journal}"
+        else:
+            whose = f"--from {self.settings.sender.addr_spec if self.settings.sender else 'SENDER'}"
+        command = f"make-brief journal release {recipient} {whose}"
+        return f"if it did not arrive, `{command}` lets the next run send it"
+
+    def _hold(self, parcel: Parcel, text: str, status: str = "held") -> str:
+        self.held.append(name_input(parcel.label, text))
+        self._status(parcel, status, None)
+        return f"held: {text}"
+
+    def _status(self, parcel: Parcel, status: str, line: str | None) -> str | None:
+        parcel.mail = status
         self.counts[status] += 1
         return line
 
-    def _fail(self, outcome: Outcome, text: str) -> None:
-        outcome.mail = "failed"
+    def _fail(self, parcel: Parcel, text: str) -> None:
+        parcel.mail = "failed"
         self.counts["failed"] += 1
-        self.problems.append(name_input(outcome.item.label, text))
+        self.problems.append(name_input(parcel.label, text))
         return None
 
     def summary(self) -> list[str]:
@@ -295,12 +458,56 @@ class Postman:
         lines = []
         if self.broken is not None and c["not sent"]:
             lines.append(
-                f"{c['not sent']} more messages not sent: the server failed ({self.broken});"
+                f"{_messages(c['not sent'], 'more')} not sent: the server failed ({self.broken});"
                 " run the same command again to send them (the journal keeps what was sent)"
             )
         if not self.settings.send and c["would send"]:
             via = f"via {self.settings.server}" if self.settings.host else "(no --smtp-host given yet)"
+            verb = "would go" if c["would send"] != 1 else "would go"
             lines.append(
-                f"nothing was sent: {c['would send']} messages would go {via}; add --send to send them"
+                f"nothing was sent: {_messages(c['would send'])} {verb} {via}; add --send to send them"
             )
+        if self.held:
+            lines.append(f"{_messages(len(self.held))} held for you to decide (see the held: lines)")
         return lines
+
+
+def _messages(count: int, more: str = "") -> str:
+    word = "message" if count == 1 else "messages"
+    return f"{count} {more + ' ' if more else ''}{word}"
+
+
+class Recorded:
+    """What the manifests in the output folder record as sent: a guard that outlives the
+    journal (deleted, emptied or on another machine)."""
+
+    def __init__(self, folder: Path) -> None:
+        from .manifest import manifests, read
+
+        self.sent: dict[tuple[str, str], str] = {}
+        self.by_guide: dict[tuple[str, str], str] = {}
+        for path in manifests(folder):
+            try:
+                rows = list(read(path))
+            except BriefError:
+                continue  # a damaged manifest guards nothing; the journal still does
+            for row in rows:
+                if row.get("mail") == "sent" and row.get("content") and row.get("recipient"):
+                    recipient = _key(row["recipient"])
+                    self.add(row["content"], recipient, row.get("guide", ""), row.get("input", ""))
+
+    def add(self, content: str, recipient: str, guide: str, label: str) -> None:
+        self.sent[(content, recipient)] = label
+        self.by_guide[(recipient, guide)] = content
+
+    def same(self, content: str, recipient: str) -> str | None:
+        return self.sent.get((content, recipient))
+
+    def other(self, content: str, recipient: str, guide: str) -> str | None:
+        found = self.by_guide.get((recipient, guide))
+        return "recorded in the manifest" if found is not None and found != content else None
+
+
+def _key(addr: str) -> str:
+    local, _, domain = addr.rpartition("@")
+    return f"{local}@{domain.lower()}"

@@ -9,10 +9,11 @@ plain text, are escaped here.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import itertools
-import os
 import re
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -563,6 +564,12 @@ class _Canvas(Canvas):
     ``pagecount``, which is defined with the final number when the document is saved."""
 
     count_font: tuple[str, float, Any] = ("Helvetica", 8, colors.black)
+    day: date | None = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.day is not None:
+            _date_by_day(self, self.day)
 
     def save(self) -> None:
         font, size, color = self.count_font
@@ -577,10 +584,25 @@ class _Canvas(Canvas):
 PAGE_COUNT_FORM = "pagecount"
 
 
-def render(brief: Brief, template: Template, page_size: str | None = None) -> Rendered:
+def _date_by_day(canvas: Canvas, day: date) -> None:
+    """Date the PDF by the brief's day, not the clock: its creation and modification dates are
+    that day at 00:00 UTC, and its /ID is seeded by the day instead of by reportlab's
+    timestamp (which is SOURCE_DATE_EPOCH to the second when set). So the same inputs give the
+    same bytes all day long, with or without SOURCE_DATE_EPOCH."""
+    stamp = f"D:{day:%Y%m%d}000000+00'00'"
+    canvas.setDateFormatter(lambda *_: stamp)  # reportlab's own hook for the /Info dates
+    seed = hashlib.md5(b"a reportlab document", usedforsecurity=False)
+    seed.update(day.isoformat().encode())
+    canvas._doc.signature = seed  # the /ID's digest; the rest of it is the document's content
+
+
+def render(
+    brief: Brief, template: Template, page_size: str | None = None, day: date | None = None
+) -> Rendered:
     """The brief as PDF bytes, its page count and the characters its font could not draw.
 
-    Identical inputs give identical bytes when SOURCE_DATE_EPOCH is set."""
+    The PDF is dated by `day` (the brief's date; today when not given), so identical inputs
+    give identical bytes on the same day."""
     style = template.style
     size_name = (page_size or style.page_size).lower()
     if size_name not in PAGE_SIZES:
@@ -602,7 +624,7 @@ def render(brief: Brief, template: Template, page_size: str | None = None) -> Re
         keywords=brief.keywords,
         creator="make-brief",
         producer="make-brief (reportlab)",
-        invariant=1 if os.environ.get("SOURCE_DATE_EPOCH") else 0,
+        invariant=1,  # no clock, no random /ID: dated by the day (see _date_by_day)
         pageCompression=1,
         initialFontName=st.font,
     )
@@ -660,7 +682,11 @@ def render(brief: Brief, template: Template, page_size: str | None = None) -> Re
         canvas.restoreState()
 
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=draw_page)])
-    canvas_class = type("BriefCanvas", (_Canvas,), {"count_font": (st.font, st.small, st.color["muted"])})
+    canvas_class = type(
+        "BriefCanvas",
+        (_Canvas,),
+        {"count_font": (st.font, st.small, st.color["muted"]), "day": day or date.today()},
+    )
     try:  # a wording template's own markup is parsed here: a mistake in it is its error
         doc.build(_flowables(brief, st, doc.width), canvasmaker=canvas_class)
     except TemplateError:

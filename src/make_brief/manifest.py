@@ -1,0 +1,165 @@
+"""The manifest: one CSV row per item of a batch, saying what was made from which input and
+what became of its mail. The mail stage (``make-brief mail DIR``) reads them back, so a row
+holds what a message needs (candidate, address, guide, what the brief says) and, once sent,
+guards against sending it again even if the journal is lost.
+
+Rows are written as they come, to a hidden ``.part`` file that becomes the manifest when the run
+ends (also when it is interrupted), so a long batch never holds them in memory. The leftovers
+of runs that were killed are removed when the next manifest is opened.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from .errors import OutputError
+
+MANIFEST = "manifest.csv"
+COLUMNS = (
+    "input",
+    "output",
+    "status",
+    "pages",
+    "bytes",
+    "sha256",
+    "content",
+    "candidate",
+    "email",
+    "guide",
+    "role",
+    "company",
+    "region",
+    "recipient",
+    "mail",
+    "locked",
+    "warnings",
+    "error",
+)
+_NAMES = re.compile(r"manifest(-\d+-of-\d+)?\.csv")
+
+
+def shard_name(shard: tuple[int, int] | None) -> str:
+    return MANIFEST if shard is None else f"manifest-{shard[0]}-of-{shard[1]}.csv"
+
+
+class Manifest:
+    """Rows written to a hidden file that becomes `name` in `folder` on close()."""
+
+    def __init__(self, folder: Path, name: str = MANIFEST) -> None:
+        self.path = folder / name
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            _remove_leftovers(folder, name)
+            fd, self.part = tempfile.mkstemp(dir=folder, prefix=f".{name}.{os.getpid()}.", suffix=".part")
+        except OSError as exc:
+            raise OutputError(f"cannot write here: {exc.strerror}", file=folder) from None
+        self.handle = open(fd, "w", encoding="utf-8", newline="")  # noqa: SIM115 (closed in close)
+        self.writer = csv.writer(self.handle, lineterminator="\r\n")
+        self.writer.writerow(COLUMNS)
+
+    def add(self, outcome: Any) -> None:
+        self.row(row_of(outcome))
+
+    def row(self, values: dict[str, str]) -> None:
+        self.writer.writerow([_inert(values.get(column, "")) for column in COLUMNS])
+
+    def close(self) -> Path:
+        """Finish the manifest (atomically: the old one stays whole until the new one is). A
+        manifest that cannot be finished leaves no .part behind."""
+        if self.handle.closed:
+            return self.path
+        try:
+            self.handle.flush()
+            os.fsync(self.handle.fileno())
+            self.handle.close()
+            os.chmod(self.part, 0o644)
+            os.replace(self.part, self.path)
+        except OSError as exc:
+            if not self.handle.closed:
+                try:
+                    self.handle.close()
+                except OSError:
+                    pass
+            _unlink(self.part)
+            raise OutputError(f"cannot write the manifest: {exc.strerror}", file=self.path) from None
+        return self.path
+
+
+def row_of(outcome: Any) -> dict[str, str]:
+    built = outcome.built if outcome.ok else None
+    row = {
+        "input": outcome.item.label,
+        "output": str(outcome.path or ""),
+        "status": outcome.status,
+        "sha256": outcome.sha256,
+        "recipient": outcome.recipient,
+        "mail": outcome.mail,
+        "locked": "yes" if outcome.locked else "",
+        "error": outcome.error or "",
+    }
+    if built is not None:
+        row.update(
+            pages=str(built.pages),
+            bytes=str(outcome.size or len(built.pdf)),
+            content=built.content,
+            candidate=built.candidate,
+            email=built.email or "",
+            guide=built.guide,
+            role=built.role,
+            company=built.company,
+            region=built.region,
+            warnings=" | ".join(built.warnings),
+        )
+    return row
+
+
+def manifests(folder: Path) -> list[Path]:
+    """The manifests in `folder` (manifest.csv and each shard's), by name."""
+    try:
+        return sorted(p for p in folder.iterdir() if _NAMES.fullmatch(p.name) and p.is_file())
+    except OSError:
+        return []
+
+
+def read(path: Path) -> Iterator[dict[str, str]]:
+    """The rows of one manifest, with formula guards undone."""
+    try:
+        with open(path, encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                yield {k: _live(v or "") for k, v in row.items() if k is not None}
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise OutputError(f"cannot read the manifest: {exc}", file=path) from None
+
+
+def _inert(cell: str) -> str:
+    """A cell a spreadsheet shows as text, never runs as a formula (CSV injection)."""
+    return f"'{cell}" if cell[:1] in ("=", "+", "-", "@", "\t", "\r", "'") else cell
+
+
+def _live(cell: str) -> str:
+    return cell[1:] if cell[:1] == "'" and cell[1:2] in ("=", "+", "-", "@", "\t", "\r", "'") else cell
+
+
+def _remove_leftovers(folder: Path, name: str) -> None:
+    """Remove the .part files of manifests whose writers no longer run (killed outright)."""
+    from .output import _running
+
+    for leftover in folder.glob(f".{name}.*.part"):
+        pid = leftover.name[len(name) + 2 :].split(".", 1)[0]
+        if pid.isdigit() and not _running(int(pid)):
+            _unlink(str(leftover))
+        elif not pid.isdigit():  # the old naming had no pid: a run of an earlier version
+            _unlink(str(leftover))
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass

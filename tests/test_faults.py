@@ -1,0 +1,186 @@
+"""Faults from outside: a parent killed mid-batch, Ctrl-C, a disk that fills, odd folder names,
+two batches into one folder, spreadsheets' CSV. Real processes, real files."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import offer_data
+
+from make_brief.cli import main
+
+
+def run(*args: object):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def many_offers(tmp_path: Path, write_offer, count: int) -> Path:
+    (tmp_path / "offers").mkdir()
+    for i in range(count):
+        write_offer(offer_data(candidate={"name": f"Person {i}"}), f"offers/p{i:03}.yaml")
+    return tmp_path / "offers"
+
+
+def descendants(pid: int) -> set[int]:
+    """The processes below `pid`, from /proc (Linux)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            parent = int(stat.rpartition(")")[2].split()[1])
+            children.setdefault(parent, []).append(int(entry.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def start_batch(offers: Path, out: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "make_brief", str(offers), "-o", str(out), "-j", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+
+
+def wait_for(condition, limit: float = 60.0) -> bool:
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc (Linux)")
+def test_workers_exit_with_a_parent_killed_mid_batch(tmp_path, write_offer):
+    offers, out = many_offers(tmp_path, write_offer, 60), tmp_path / "out"
+    batch = start_batch(offers, out)
+    below: set[int] = set()
+    try:
+        assert wait_for(lambda: out.is_dir() and any(out.glob("*.pdf")))
+        below = descendants(batch.pid)
+        assert len(below) >= 3  # the fork server and two workers
+        batch.kill()  # as the out-of-memory killer does: no chance to clean up
+        batch.wait()
+        batch.stderr.close()
+        assert wait_for(lambda: not any(alive(pid) for pid in below), limit=10)
+    finally:
+        for pid in below | descendants(batch.pid) | {batch.pid}:
+            if alive(pid):
+                os.kill(pid, signal.SIGKILL)
+
+
+def test_ctrl_c_is_one_line_and_exit_130(tmp_path, write_offer):
+    offers, out = many_offers(tmp_path, write_offer, 60), tmp_path / "out"
+    batch = start_batch(offers, out)
+    assert wait_for(lambda: out.is_dir() and any(out.glob("*.pdf")))
+    os.killpg(batch.pid, signal.SIGINT)  # Ctrl-C reaches the whole process group
+    try:
+        _, stderr = batch.communicate(timeout=60)
+    finally:
+        for pid in descendants(batch.pid) | {batch.pid}:
+            if alive(pid):
+                os.kill(pid, signal.SIGKILL)
+    assert batch.returncode == 130
+    assert stderr.decode() == "interrupted\n"
+    assert not list(out.glob(".*.part"))
+
+
+# --- spreadsheets' CSV ------------------------------------------------------------------------
+
+COLUMNS = "candidate.name;candidate.email;guide;region;offer.base;offer.stock;offer.bonus_pct"
+
+
+def test_excel_sep_line_and_a_decimal_comma_are_read(tmp_path):
+    jane = "Jane Doe;jane@example.com;segment-engineering-manager;San Francisco;210000;180000"
+    excel, plain = tmp_path / "excel.csv", tmp_path / "plain.csv"
+    excel.write_text(f"sep=;\n{COLUMNS}\n{jane};15,5\n", encoding="utf-8")
+    plain.write_text(f"{COLUMNS}\n{jane};15.5\n".replace(";", ","), encoding="utf-8")
+    for table in (excel, plain):
+        result = run(table, "-o", tmp_path / table.stem)
+        assert result.exit_code == 0, result.output
+    name = "jane-doe-segment-engineering-manager.pdf"
+    assert (tmp_path / "excel" / name).read_bytes() == (tmp_path / "plain" / name).read_bytes()
+
+
+def test_a_table_with_a_header_and_no_rows_says_so(tmp_path):
+    table = tmp_path / "people.csv"
+    table.write_text(COLUMNS.replace(";", ",") + "\n", encoding="utf-8")
+    result = run(table, "-o", tmp_path / "out")
+    assert result.exit_code == 1
+    assert (
+        f"error: {table}: has a header but no rows: there is no candidate to make a brief for"
+        in result.stderr
+    )
+    assert not list((tmp_path / "out").glob("*.pdf"))
+
+
+def test_a_killed_runs_manifest_leftovers_are_removed(tmp_path, write_offer):
+    out = tmp_path / "out"
+    out.mkdir()
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True)
+    pid = int(dead.stdout)  # a process that has ended
+    leftovers = [out / f".manifest.csv.{pid}.abc123.part", out / ".manifest.csv.k2j4_x9z.part"]
+    for leftover in leftovers:
+        leftover.write_text("input,output\n", encoding="utf-8")
+    offers = many_offers(tmp_path, write_offer, 2)
+    assert run(offers, "-o", out).exit_code == 0
+    assert not any(p.exists() for p in leftovers)
+    assert (out / "manifest.csv").is_file()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="mounting a small tmpfs needs root")
+def test_a_full_disk_when_the_manifest_closes_keeps_every_line(tmp_path, write_offer):
+    """The briefs fit, the manifest does not: a tmpfs filled up by a ballast file."""
+    from make_brief.batch import Batch, Settings
+    from make_brief.inputs import expand
+    from make_brief.manifest import Manifest
+
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(disk)]).returncode != 0:
+        pytest.skip("this machine does not allow a tmpfs mount")
+    try:
+        offers = many_offers(tmp_path, write_offer, 3)
+        manifest = Manifest(disk)
+        for outcome in Batch(disk, Settings()).run(expand([offers])):
+            manifest.add(outcome)
+        ballast = disk / "ballast"
+        with open(ballast, "wb", buffering=0) as handle:  # fill what is left, to the last byte
+            try:
+                while True:
+                    handle.write(b"\0" * 4096)
+            except OSError:
+                pass
+        with pytest.raises(Exception) as caught:
+            manifest.close()
+        assert (
+            str(caught.value)
+            == f"{disk / 'manifest.csv'}: cannot write the manifest: No space left on device"
+        )
+        assert not list(disk.glob(".*.part")) and not (disk / "manifest.csv").exists()
+        assert len(list(disk.glob("*.pdf"))) == 3  # the briefs themselves are whole
+    finally:
+        subprocess.run(["umount", "-l", str(disk)])
