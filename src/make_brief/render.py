@@ -267,9 +267,12 @@ def _flowables(brief: Brief, st: Styles, width: float) -> list[Flowable]:
                 bullets.extend(_block(block, st, width))
                 previous = block.kind
                 continue
-            previous = block.kind
+            previous, lead_in = block.kind, previous in ("para", "note") and bool(story)
             story.extend(_kept(bullets))
             bullets = []
+            if block.kind in ("table", "chart", "bars") and lead_in:
+                story.extend(_with_lead_in(story, _block(block, st, width)))
+                continue
             if block.kind in ("title", "heading") and not outlined:
                 story.append(CondPageBreak(35 * mm) if block.kind == "heading" else Spacer(0, 0))
                 story.append(_Outline(plain(block.text), f"section-{number}"))
@@ -277,6 +280,36 @@ def _flowables(brief: Brief, st: Styles, width: float) -> list[Flowable]:
             story.extend(_block(block, st, width))
         story.extend(_kept(bullets))
     return story
+
+
+def _with_lead_in(story: list[Flowable], flowables: list[Flowable]) -> list[Flowable]:
+    """A table or chart starts a page rather than leave the paragraph that leads into it (and
+    the heading before that) alone at the foot of one: a page break goes before them unless
+    all of them fit."""
+    start = len(story) - 1  # the lead-in paragraph
+    while start > 0 and (
+        isinstance(story[start - 1], _Outline)
+        or (isinstance(story[start - 1], Paragraph) and story[start - 1].getKeepWithNext())
+    ):
+        start -= 1
+    story.insert(start, _RoomFor([*story[start:], flowables[0]]))
+    return flowables
+
+
+class _RoomFor(CondPageBreak):
+    """A conditional page break that asks for the room its `flowables` take, measured when
+    the frame reaches it (with their spacing, so it never asks for less than they need)."""
+
+    def __init__(self, flowables: list[Flowable]) -> None:
+        super().__init__(0)
+        self._flowables = flowables
+
+    def wrap(self, width: float, height: float) -> tuple[float, float]:
+        self.height = sum(
+            f.wrapOn(self.canv, width, height)[1] + f.getSpaceBefore() + f.getSpaceAfter()
+            for f in self._flowables
+        )
+        return super().wrap(width, height)
 
 
 def _kept(bullets: list[Flowable]) -> list[Flowable]:
