@@ -46,6 +46,7 @@ class Settings(msgspec.Struct, frozen=True):
     page_size: str | None = None
     guide_dirs: tuple[Path, ...] = ()
     day: date | None = None  # one date for the whole batch, even across midnight
+    counter: bool = False  # also draft each candidate's counter-offer e-mail (counter.py)
 
 
 DEFAULTS = Settings()
@@ -64,6 +65,7 @@ class Built(msgspec.Struct, frozen=True):
     company: str = ""
     region: str = ""
     warnings: tuple[str, ...] = ()
+    counter: bytes | None = None  # the counter-offer e-mail (.eml), when asked for and possible
 
 
 Work = Callable[[Item, Settings], Built]
@@ -76,6 +78,12 @@ def make_item(item: Item, settings: Settings) -> Built:
 
     offer = load_item(item, settings.guide_dirs)
     made = make_pdf(offer, settings.template, settings.page_size, settings.day)
+    counter, problem = None, None
+    if settings.counter:
+        from .counter import draft_counter
+        from .pipeline import today
+
+        counter, problem = draft_counter(offer, settings.template, settings.day or today())
     return Built(
         name=default_name(offer.name, offer.guide.id),
         pdf=made.pdf,
@@ -86,7 +94,8 @@ def make_item(item: Item, settings: Settings) -> Built:
         role=offer.guide.role,
         company=offer.guide.company,
         region=offer.region.name,
-        warnings=tuple(made.warnings),
+        warnings=tuple(made.warnings) + ((problem,) if problem else ()),
+        counter=counter,
     )
 
 

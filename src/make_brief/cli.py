@@ -149,6 +149,11 @@ def main() -> None:
 @click.option(
     "--eml", type=click.Path(file_okay=False, path_type=Path), help="Write one .eml per brief here."
 )
+@click.option(
+    "--counter",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write each candidate's counter-offer e-mail to the recruiter here, as a draft .eml.",
+)
 @click.option("--send", is_flag=True, help="Send the messages over SMTP (without it, nothing is sent).")
 @click.option("--smtp-host", metavar="HOST", help="The SMTP server.")
 @click.option(

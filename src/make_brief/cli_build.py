@@ -31,13 +31,21 @@ MAIL_OPTIONS = (
 def run_build(offers: tuple[Path, ...], options: dict[str, Any]) -> int:
     """Make the briefs of `offers` (and their mail); the exit status."""
     from .batch import Batch, Manifest, Settings, default_jobs
+    from .errors import BriefError
     from .inputs import count_items, expand, is_batch, name_input
     from .pipeline import today
 
     many = is_batch(offers)
     folder, file = _targets(options["output"], options["out_dir"], many)
     mail = _mail_settings(options)
-    settings = Settings(options["template"], options["page_size"], options["guide_dirs"], today())
+    counter_dir = options.get("counter")
+    settings = Settings(
+        options["template"],
+        options["page_size"],
+        options["guide_dirs"],
+        today(),
+        counter=counter_dir is not None,
+    )
     batch = Batch(folder, settings, jobs=options["jobs"] or default_jobs(), output=file)
     quiet = options["quiet"]
     bar = many and not quiet and _is_terminal(sys.stderr)
@@ -67,6 +75,11 @@ def run_build(offers: tuple[Path, ...], options: dict[str, Any]) -> int:
                 made += 1
                 warnings += [f"{outcome.item.label}: {w}" for w in outcome.built.warnings]
                 echo(str(outcome.path))
+                if counter_dir is not None and outcome.built.counter is not None:
+                    try:
+                        echo(str(_write_counter(counter_dir, outcome, file is not None)))
+                    except BriefError as exc:
+                        failures.append(name_input(outcome.item.label, str(exc)))
             else:
                 # in a batch every line names its input; one offer's error names its own file
                 error = outcome.error or ""
@@ -138,6 +151,16 @@ def _mail_settings(options: dict[str, Any]) -> Any:
     config = load_config(options["config"]) if options["config"] else None
     given.update(send=options["send"], eml=options["eml"], resend_changed=options["resend_changed"])
     return settings(given, config)
+
+
+def _write_counter(folder: Path, outcome: Any, named: bool) -> Path:
+    """Write the counter-offer e-mail of `outcome` as <name>-<guide>-counter.eml (the brief's
+    default name, or its distinct name in a batch)."""
+    from .counter import counter_name
+    from .output import write_atomic
+
+    pdf_name = outcome.built.name if named else outcome.path.name
+    return write_atomic(folder / counter_name(pdf_name), outcome.built.counter)
 
 
 def _is_terminal(stream: Any) -> bool:

@@ -20,6 +20,7 @@ from typing import Any
 import msgspec
 from markupsafe import Markup
 
+from .compose_prep import call_context
 from .compute import Figures
 from .document import Block, Brief, Chart, ChartRow, Section, Table
 from .errors import TemplateError
@@ -207,6 +208,7 @@ def build_context(offer: Offer, figures: Figures, template: Template, today: dat
         "stock_scaled": offer.stock_years != guide.stock_years,
         "appendices": [p.name for p in offer.appendices]
         + ([a.title for a in guide.appendices] if template.style.guide_appendices else []),
+        "call": call_context(offer, figures, money, template.style, today),
     }
 
 
