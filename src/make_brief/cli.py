@@ -204,6 +204,7 @@ def build(offers: tuple[Path, ...], **options: Any) -> None:
 @_guarded
 def validate(offers: tuple[Path, ...], guide_dirs: tuple[Path, ...]) -> None:
     """Check each OFFER (an offer file, a folder of them, or a CSV table) without making a brief."""
+    from .callprep import warnings
     from .inputs import expand, load_item, name_input
 
     failures = 0
@@ -216,6 +217,8 @@ def validate(offers: tuple[Path, ...], guide_dirs: tuple[Path, ...]) -> None:
             continue
         guide = offer.guide
         click.echo(f"ok: {item.label}: {offer.name}, {guide.role} at {guide.company}, {offer.region.name}")
+        for line in warnings(offer):
+            click.echo(f"warning: {item.label}: {line}", err=True)
     if failures:
         sys.exit(EXIT_INPUT)
 

@@ -72,7 +72,9 @@ def make_pdf(
             source, field = origins[exc.file]
             message = f"{Path(exc.file).name}: {exc.message}"
             raise InputError(message, file=source, field=field, hint=exc.hint) from None
-    return Made(pdf, pages, _missing_warnings(rendered.missing) + notes)
+    from .callprep import warnings
+
+    return Made(pdf, pages, warnings(offer) + _missing_warnings(rendered.missing) + notes)
 
 
 def _guide_appendices(offer: Offer) -> list[tuple[str, Path]]:
