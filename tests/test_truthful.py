@@ -179,8 +179,7 @@ def test_a_lower_competing_offer_is_listed_not_claimed(brief):
     assert figures.standing == ("not_above",) and figures.competing_state == "not_above"
     assert (
         "Competing offers Acme, $250,000: not above this offer's $286,500: no leverage, so the brief"
-        " does not claim it"
-        in pdf.flat
+        " does not claim it" in pdf.flat
     )
     assert "Acme" not in script_of(pdf.flat) and "gap" not in script_of(pdf.flat)
     assert "Lead with AI Team Leadership" in pdf.flat
