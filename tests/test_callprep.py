@@ -154,7 +154,7 @@ def test_what_moved_each_part_in_each_round_and_the_change_since_the_last(brief)
     assert "Base £150,000 £165,000 £160,000 -£5,000" in table
     assert "Stock £100,000 £120,000 £150,000 +£30,000" in table
     assert "Bonus target 15% 12% 15% +3 points" in table
-    assert "Sign-on £0 £0 £10,000 +£10,000" in table
+    assert "Sign-on not stated £0 £10,000 +£10,000" in table  # the first offer does not say
     # totals: 150,000 + 25,000 + 22,500; 165,000 + 30,000 + 19,800; 160,000 + 37,500 + 24,000
     assert "Total comp £197,500 £214,800 £221,500 +£6,700" in table
     moved = text.split("Since the offer before it: ", 1)[1].split("Still open", 1)[0]
@@ -175,6 +175,17 @@ def test_the_issues_example_stock_120000_to_150000(brief):
     text = brief(london(rounds=[{"date": "2026-11-10", "base": 160000, "stock": 120000, "bonus_pct": 15}]))
     assert "Since the offer before it: • stock £120,000 to £150,000, +£30,000 • total comp" in text
     assert "Sign-on" not in text.split("Questions to ask")[0]  # no offer has one: no row
+
+
+def test_a_sign_on_one_offer_does_not_state_is_not_compared(brief, runner, in_tmp, write_offer):
+    data = london(rounds=[ROUND_1], sign_on=10000)
+    text = brief(data)
+    assert "Sign-on not stated £10,000 —" in text
+    moved = text.split("Since the offer before it: ", 1)[1].split("Still open", 1)[0]
+    assert "sign-on" not in moved and "stock £100,000 to £150,000, +£50,000" in moved
+    assert build(runner, write_offer(data)).exit_code == 0
+    body = read_eml(in_tmp / "mail").get_content()
+    assert "for moving on base salary and stock since your last offer" in body
 
 
 def test_nothing_moved_is_said(brief):

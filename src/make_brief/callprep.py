@@ -55,11 +55,11 @@ class Terms(msgspec.Struct, frozen=True):
     base: Decimal
     stock: Decimal
     bonus_pct: Decimal
-    sign_on: Decimal  # 0 when the offer has none
+    sign_on: Decimal | None  # None: the offer file does not say (not taken as none)
     total: Decimal  # annual total comp, over the offer's vesting years
     latest: bool = False
 
-    def part(self, name: str) -> Decimal:
+    def part(self, name: str) -> Decimal | None:
         return getattr(self, name)
 
 
@@ -72,15 +72,13 @@ def offers_in_order(offer: Offer) -> tuple[Terms, ...]:
             r.base,
             r.stock,
             r.bonus_pct,
-            r.sign_on or ZERO,
+            r.sign_on,
             annual_total(r.base, r.stock, years, r.bonus_pct),
         )
         for r in offer.rounds
     ]
     total = annual_total(offer.base, offer.stock, years, offer.bonus_pct)
-    out.append(
-        Terms(None, offer.base, offer.stock, offer.bonus_pct, offer.sign_on or ZERO, total, latest=True)
-    )
+    out.append(Terms(None, offer.base, offer.stock, offer.bonus_pct, offer.sign_on, total, latest=True))
     return tuple(out)
 
 
@@ -97,12 +95,14 @@ class Move(msgspec.Struct, frozen=True):
 
 
 def moves(before: Terms, after: Terms) -> tuple[Move, ...]:
-    """The parts that changed from `before` to `after`, in the order of PARTS."""
-    return tuple(
-        Move(part, before.part(part), after.part(part))
-        for part in PARTS
-        if before.part(part) != after.part(part)
-    )
+    """The parts that changed from `before` to `after`, in the order of PARTS; a part that one
+    of them does not state (a sign-on) is not compared."""
+    found = []
+    for part in PARTS:
+        old, new = before.part(part), after.part(part)
+        if old is not None and new is not None and old != new:
+            found.append(Move(part, old, new))
+    return tuple(found)
 
 
 class Gap(msgspec.Struct, frozen=True):

@@ -76,10 +76,11 @@ def _deadline(offer: Offer, style: Style, today: date) -> dict[str, Any] | None:
 
 def _rounds(terms: tuple[callprep.Terms, ...], money: Any, style: Style) -> dict[str, Any] | None:
     """The offers as a table: one column per offer, one row per part, and the change since the
-    last; None without earlier rounds. Sign-on is a row only when some offer has one."""
+    last; None without earlier rounds. Sign-on is a row only when some offer states one; where
+    one does not, its cell and the change are None."""
     if len(terms) < 2:
         return None
-    parts = [p for p in callprep.PARTS if p != "sign_on" or any(t.sign_on for t in terms)]
+    parts = [p for p in callprep.PARTS if p != "sign_on" or any(t.sign_on is not None for t in terms)]
     columns = [
         {"number": i, "date": format_day(t.day, style) if t.day else None, "latest": t.latest}
         for i, t in enumerate(terms, start=1)
@@ -91,7 +92,9 @@ def _rounds(terms: tuple[callprep.Terms, ...], money: Any, style: Style) -> dict
             {
                 "part": part,
                 "amounts": [_amount(part, v, money) for v in values],
-                "change": _change(part, values[-1] - values[-2], money),
+                "change": _change(part, values[-1] - values[-2], money)
+                if values[-1] is not None and values[-2] is not None
+                else None,
             }
         )
     return {"columns": columns, "rows": rows}
@@ -116,7 +119,10 @@ def _gap(gap: callprep.Gap, money: Any) -> dict[str, Any]:
     }
 
 
-def _amount(part: str, value: Decimal, money: Any) -> str:
+def _amount(part: str, value: Decimal | None, money: Any) -> str | None:
+    """The value as the brief shows it; None where the offer file does not state it."""
+    if value is None:
+        return None
     return f"{fmt_number(value)}%" if part == "bonus_pct" else money.full(value)
 
 
