@@ -602,3 +602,16 @@ def test_init_documents_the_fields_and_its_examples_validate(runner, in_tmp, gui
     (in_tmp / "uncommented.yaml").write_text(yaml.safe_dump(sample), encoding="utf-8")
     result = runner.invoke(main, ["validate", "uncommented.yaml"])
     assert result.exit_code == 0, result.output
+
+
+def test_the_readmes_counter_e_mail_is_the_bundled_examples(runner, in_tmp):
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("For the bundled example (`make-brief examples/offer.yaml --counter", 1)[1]
+    shown = shown.split("```\n", 1)[1].split("```", 1)[0]
+    headers, _, body = shown.partition("\n\n")
+    example = Path(__file__).parent.parent / "examples" / "offer.yaml"
+    result = runner.invoke(main, [str(example), "-o", "brief.pdf", "--counter", "mail"])
+    assert result.exit_code == 0, result.output
+    msg = read_eml(in_tmp / "mail")
+    assert headers.splitlines() == [f"{name}: {msg[name]}" for name in ("From", "To", "Subject", "X-Unsent")]
+    assert body == msg.get_content()
