@@ -157,13 +157,13 @@ def test_what_moved_each_part_in_each_round_and_the_change_since_the_last(brief)
     assert "Sign-on not stated £0 £10,000 +£10,000" in table  # the first offer does not say
     # totals: 150,000 + 25,000 + 22,500; 165,000 + 30,000 + 19,800; 160,000 + 37,500 + 24,000
     assert "Total comp £197,500 £214,800 £221,500 +£6,700" in table
-    moved = text.split("Since the offer before it: ", 1)[1].split("Still open", 1)[0]
+    moved = text.split("Since the offer before it: ", 1)[1].split("What is still open", 1)[0]
     assert moved.strip() == (
-        "• base £165,000 to £160,000, -£5,000 • stock £120,000 to £150,000, +£30,000"
-        " • bonus target 12% to 15%, +3 points • sign-on £0 to £10,000, +£10,000"
-        " • total comp £214,800 to £221,500, +£6,700"
+        "base £165,000 to £160,000, -£5,000; stock £120,000 to £150,000, +£30,000;"
+        " bonus target 12% to 15%, +3 points; sign-on £0 to £10,000, +£10,000;"
+        " total comp £214,800 to £221,500, +£6,700."
     )
-    still_open = text.split("Still open against your asks: ", 1)[1].split("Questions to ask", 1)[0]
+    still_open = text.split("Against your asks, in the latest offer: ", 1)[1].split("Questions to ask", 1)[0]
     assert still_open.strip() == (
         "• base: £160,000 offered, £178,000 asked: £18,000 still open"
         " • stock: £150,000 offered, £203,000 asked: £53,000 still open"
@@ -173,7 +173,7 @@ def test_what_moved_each_part_in_each_round_and_the_change_since_the_last(brief)
 
 def test_the_issues_example_stock_120000_to_150000(brief):
     text = brief(london(rounds=[{"date": "2026-11-10", "base": 160000, "stock": 120000, "bonus_pct": 15}]))
-    assert "Since the offer before it: • stock £120,000 to £150,000, +£30,000 • total comp" in text
+    assert "Since the offer before it: stock £120,000 to £150,000, +£30,000; total comp" in text
     assert "Sign-on" not in text.split("Questions to ask")[0]  # no offer has one: no row
 
 
@@ -181,7 +181,7 @@ def test_a_sign_on_one_offer_does_not_state_is_not_compared(brief, runner, in_tm
     data = london(rounds=[ROUND_1], sign_on=10000)
     text = brief(data)
     assert "Sign-on not stated £10,000 —" in text
-    moved = text.split("Since the offer before it: ", 1)[1].split("Still open", 1)[0]
+    moved = text.split("Since the offer before it: ", 1)[1].split("What is still open", 1)[0]
     assert "sign-on" not in moved and "stock £100,000 to £150,000, +£50,000" in moved
     assert build(runner, write_offer(data)).exit_code == 0
     body = read_eml(in_tmp / "mail").get_content()
