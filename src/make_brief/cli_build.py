@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+import msgspec
 
 MAIL_OPTIONS = (
     "smtp_host",
@@ -31,21 +32,15 @@ MAIL_OPTIONS = (
 def run_build(offers: tuple[Path, ...], options: dict[str, Any]) -> int:
     """Make the briefs of `offers` (and their mail); the exit status."""
     from .batch import Batch, Manifest, Settings, default_jobs
-    from .errors import BriefError
     from .inputs import count_items, expand, is_batch, name_input
     from .pipeline import today
 
     many = is_batch(offers)
     folder, file = _targets(options["output"], options["out_dir"], many)
     mail = _mail_settings(options)
-    counter_dir = options.get("counter")
-    settings = Settings(
-        options["template"],
-        options["page_size"],
-        options["guide_dirs"],
-        today(),
-        counter=counter_dir is not None,
-    )
+    settings = Settings(options["template"], options["page_size"], options["guide_dirs"], today())
+    if counter_dir := options.get("counter"):
+        settings = msgspec.structs.replace(settings, counter=True)
     batch = Batch(folder, settings, jobs=options["jobs"] or default_jobs(), output=file)
     quiet = options["quiet"]
     bar = many and not quiet and _is_terminal(sys.stderr)
@@ -76,10 +71,7 @@ def run_build(offers: tuple[Path, ...], options: dict[str, Any]) -> int:
                 warnings += [f"{outcome.item.label}: {w}" for w in outcome.built.warnings]
                 echo(str(outcome.path))
                 if counter_dir is not None and outcome.built.counter is not None:
-                    try:
-                        echo(str(_write_counter(counter_dir, outcome, file is not None)))
-                    except BriefError as exc:
-                        failures.append(name_input(outcome.item.label, str(exc)))
+                    _write_counter(counter_dir, outcome, file is not None, echo, failures)
             else:
                 # in a batch every line names its input; one offer's error names its own file
                 error = outcome.error or ""
@@ -153,14 +145,19 @@ def _mail_settings(options: dict[str, Any]) -> Any:
     return settings(given, config)
 
 
-def _write_counter(folder: Path, outcome: Any, named: bool) -> Path:
+def _write_counter(folder: Path, outcome: Any, named: bool, echo: Any, failures: list[str]) -> None:
     """Write the counter-offer e-mail of `outcome` as <name>-<guide>-counter.eml (the brief's
-    default name, or its distinct name in a batch)."""
+    default name, or its distinct name in a batch) and show where; a failure is one line."""
     from .counter import counter_name
+    from .errors import BriefError
+    from .inputs import name_input
     from .output import write_atomic
 
     pdf_name = outcome.built.name if named else outcome.path.name
-    return write_atomic(folder / counter_name(pdf_name), outcome.built.counter)
+    try:
+        echo(str(write_atomic(folder / counter_name(pdf_name), outcome.built.counter)))
+    except BriefError as exc:
+        failures.append(name_input(outcome.item.label, str(exc)))
 
 
 def _is_terminal(stream: Any) -> bool:
