@@ -87,12 +87,15 @@ def test_list_names_the_bundled_templates(runner):
 def test_export_copies_everything_the_template_uses(copy, runner, tmp_path):
     default = ROOT / "templates" / "default"
     assert sorted(p.relative_to(copy) for p in copy.rglob("*.*")) == sorted(
-        p.relative_to(default) for p in default.rglob("*.*")
+        [*(p.relative_to(default) for p in default.rglob("*.*")), Path("email", "counter.j2")]
     )
+    bundled = ROOT / "templates" / "email" / "counter.j2"
+    assert (copy / "email" / "counter.j2").read_bytes() == bundled.read_bytes()
     compact = tmp_path / "call"
     result = runner.invoke(main, ["templates", "export", str(compact), "--from", "compact"])
     assert result.exit_code == 0
-    assert result.stdout.startswith(f"wrote {compact} (12 files)")
+    assert result.stdout.startswith(f"wrote {compact} (13 files)")
+    assert (compact / "email" / "counter.j2").is_file()
     assert "name: compact" in (compact / "style.yaml").read_text()
     assert "# Call sheet" in (compact / "sections" / "cover.j2").read_text()
     assert (compact / "sections" / "dna.j2").is_file()  # the default's, to add back if wanted

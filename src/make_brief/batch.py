@@ -46,6 +46,7 @@ class Settings(msgspec.Struct, frozen=True):
     guide_dirs: tuple[Path, ...] = ()
     day: date | None = None  # one date for the whole batch, even across midnight
     rates: tuple[Rate, ...] = ()  # exchange rates shared by the batch (--fx); an offer's own win
+    counter: bool = False  # also draft each candidate's counter-offer e-mail (counter.py)
 
 
 DEFAULTS = Settings()
@@ -65,6 +66,7 @@ class Built(msgspec.Struct, frozen=True):
     region: str = ""
     warnings: tuple[str, ...] = ()
     content: str = ""  # what the brief says (pipeline.content_key): the journal's key
+    counter: bytes | None = None  # the counter-offer e-mail (.eml), when asked for and possible
 
 
 Work = Callable[[Item, Settings], Built]
@@ -78,6 +80,12 @@ def make_item(item: Item, settings: Settings) -> Built:
     offer = load_item(item, settings.guide_dirs, settings.rates)
     made = make_pdf(offer, settings.template, settings.page_size, settings.day)
     content = content_key(offer, settings.template, settings.page_size)
+    counter, problem = None, None
+    if settings.counter:
+        from .counter import draft_counter
+        from .pipeline import today
+
+        counter, problem = draft_counter(offer, settings.template, settings.day or today())
     return Built(
         name=default_name(offer.name, offer.guide.id),
         pdf=made.pdf,
@@ -88,8 +96,9 @@ def make_item(item: Item, settings: Settings) -> Built:
         role=offer.guide.role,
         company=offer.guide.company,
         region=offer.region.name,
-        warnings=tuple(made.warnings),
+        warnings=tuple(made.warnings) + ((problem,) if problem else ()),
         content=content,
+        counter=counter,
     )
 
 

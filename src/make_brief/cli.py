@@ -217,6 +217,11 @@ def main() -> None:
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @mail_options
+@click.option(
+    "--counter",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write each candidate's counter-offer e-mail to the recruiter here, as a draft .eml.",
+)
 @_guarded
 def build(offers: tuple[Path, ...], **options: Any) -> None:
     """Make the brief for each OFFER and print where it was written.
@@ -239,6 +244,7 @@ def build(offers: tuple[Path, ...], **options: Any) -> None:
 def validate(offers: tuple[Path, ...], guide_dirs: tuple[Path, ...], fx: Path | None) -> None:
     """Check each OFFER (an offer file, a folder of them, or a CSV table) without making a brief."""
     from .fx import read_rates
+    from .callprep import warnings
     from .inputs import expand, load_item, name_input
 
     rates = read_rates(fx) if fx else ()
@@ -252,6 +258,8 @@ def validate(offers: tuple[Path, ...], guide_dirs: tuple[Path, ...], fx: Path | 
             continue
         guide = offer.guide
         click.echo(f"ok: {item.label}: {offer.name}, {guide.role} at {guide.company}, {offer.region.name}")
+        for line in warnings(offer):
+            click.echo(f"warning: {item.label}: {line}", err=True)
     if failures:
         sys.exit(EXIT_INPUT)
 

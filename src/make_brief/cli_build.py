@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+import msgspec
 
 MAIL_OPTIONS = (
     "smtp_host",
@@ -43,6 +44,8 @@ def run_build(offers: tuple[Path, ...], options: dict[str, Any]) -> int:
     mail = mail_settings(options)
     rates = read_rates(options["fx"]) if options.get("fx") else ()
     settings = Settings(options["template"], options["page_size"], options["guide_dirs"], today(), rates)
+    if counter_dir := options.get("counter"):
+        settings = msgspec.structs.replace(settings, counter=True)
     batch = Batch(folder, settings, jobs=options["jobs"] or default_jobs(), output=file)
     quiet = options["quiet"]
     bar = many and not quiet and _is_terminal(sys.stderr)
@@ -72,6 +75,8 @@ def run_build(offers: tuple[Path, ...], options: dict[str, Any]) -> int:
                 made += 1
                 warnings += [f"{outcome.item.label}: {w}" for w in outcome.built.warnings]
                 echo(str(outcome.path))
+                if counter_dir is not None and outcome.built.counter is not None:
+                    _write_counter(counter_dir, outcome, file is not None, echo, failures)
             else:
                 # in a batch every line names its input; one offer's error names its own file
                 error = outcome.error or ""
@@ -183,6 +188,21 @@ def report_mail(postman: Any, briefs: int, quiet: bool) -> int:
         noun = "brief" if briefs == 1 else "briefs"
         click.echo(f"{briefs} {noun} in the manifests", err=True)
     return 1 if postman.problems or postman.held else 0
+
+
+def _write_counter(folder: Path, outcome: Any, named: bool, echo: Any, failures: list[str]) -> None:
+    """Write the counter-offer e-mail of `outcome` as <name>-<guide>-counter.eml (the brief's
+    default name, or its distinct name in a batch) and show where; a failure is one line."""
+    from .counter import counter_name
+    from .errors import BriefError
+    from .inputs import name_input
+    from .output import write_atomic
+
+    pdf_name = outcome.built.name if named else outcome.path.name
+    try:
+        echo(str(write_atomic(folder / counter_name(pdf_name), outcome.built.counter)))
+    except BriefError as exc:
+        failures.append(name_input(outcome.item.label, str(exc)))
 
 
 def _is_terminal(stream: Any) -> bool:

@@ -21,6 +21,7 @@ import msgspec
 from markupsafe import Markup
 
 from .compose_years import rate_text, years_chart, years_context, years_table
+from .compose_prep import call_context
 from .compute import Figures
 from .document import Block, Brief, Chart, ChartRow, Section, Table
 from .errors import TemplateError
@@ -216,6 +217,7 @@ def build_context(offer: Offer, figures: Figures, template: Template, today: dat
         "years": years_context(offer, figures, template, money, today),
         "appendices": [p.name for p in offer.appendices]
         + ([a.title for a in guide.appendices] if template.style.guide_appendices else []),
+        "call": call_context(offer, figures, money, template.style, today),
     }
 
 

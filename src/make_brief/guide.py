@@ -117,6 +117,13 @@ class Source(_Model):
     url: str | None = None
 
 
+class Objection(_Model):
+    """What a recruiter is likely to say, and an answer to it."""
+
+    objection: str
+    answer: str
+
+
 class Appendix(_Model):
     title: str
     file: str
@@ -139,6 +146,8 @@ class Guide(_Model):
     appendices: list[Appendix] = []
     facts: list[Fact] = []
     open_asks: list[str] = []  # what is still worth asking for when the offer meets every ask
+    questions: list[str] = []  # questions to ask the recruiter before deciding
+    objections: list[Objection] = []  # what the recruiter may say, with an answer to each
     id: str = ""
     path: str = ""
 
@@ -243,6 +252,7 @@ def check_guide(guide: Guide, warnings: bool = True) -> list[Finding]:
         if lever.requires not in (None, "competing_offer"):
             add("error", f"levers.{i}.requires", "only 'competing_offer' is known")
     _check_facts(guide, add, warnings)
+    _check_call_prep(guide, add)
     if not guide.sources:
         add("warning", "sources", "the guide names no source for its figures")
     if guide.as_of is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", guide.as_of):
@@ -288,6 +298,17 @@ def _check_facts(guide: Guide, add: Any, warnings: bool) -> None:
     if warnings:
         for field, what in read_claims(guide).unannotated:
             add("warning", field, what)
+
+
+def _check_call_prep(guide: Guide, add: Any) -> None:
+    """The questions to ask and the objections: each says something."""
+    for i, question in enumerate(guide.questions):
+        if not question.strip():
+            add("error", f"questions.{i}", "a question to ask must not be empty")
+    for i, item in enumerate(guide.objections):
+        for part in ("objection", "answer"):
+            if not getattr(item, part).strip():
+                add("error", f"objections.{i}.{part}", f"an objection needs its {part}")
 
 
 def _total_mismatch(region: Region, stock_years: int) -> str | None:

@@ -19,6 +19,10 @@ parser (markdown-it-py, with its table support), block by block::
     > **Rests on <fact_id>:** "<the first words of a sentence of the script>"
     **Still open**                                         optional: asks beyond the numbers
     - <a sign-on bonus, the level, ...>
+    **Questions to ask**                                   optional: for the recruiter, before deciding
+    - <What is the refresh-grant policy after year one?>
+    **Objections**                                         optional: what the recruiter may say
+    - **"<The band is fixed>":** <the answer>
     #### Evidence & Sources
     - [<title>]   or   [<title>](<url>)
 
@@ -73,6 +77,8 @@ _SECTION_LABELS = {
     "sources": "sources",
     "facts": "facts",
     "still open": "open_asks",
+    "questions to ask": "questions",
+    "objections": "objections",
 }
 
 
@@ -110,6 +116,8 @@ class _Reader:
         self.sources: list[tuple[int, Inline]] = []
         self.facts: list[tuple[int, Inline]] = []
         self.open_asks: list[tuple[int, Inline]] = []
+        self.questions: list[tuple[int, Inline]] = []
+        self.objections: list[tuple[int, Inline]] = []
         self.section: str | None = None
 
     def error(self, line: int | None, message: str, hint: str | None = None) -> GuideError:
@@ -187,8 +195,8 @@ class _Reader:
             self.sources += block.items
         elif self.section == "facts":
             self.facts += block.items
-        elif self.section == "open_asks":
-            self.open_asks += block.items
+        elif self.section in ("open_asks", "questions", "objections"):
+            getattr(self, self.section).extend(block.items)
         else:
             raise self.error(
                 block.line, "a list outside the levers and sources", "levers follow **Global Levers**"
@@ -261,7 +269,24 @@ def _assemble(r: _Reader) -> dict[str, Any]:
         del data["sources"]
     if r.open_asks:
         data["open_asks"] = [item.text for _, item in r.open_asks]
+    if r.questions:
+        data["questions"] = [item.text for _, item in r.questions]
+    if r.objections:
+        data["objections"] = [_objection(r, line, item, i) for i, (line, item) in enumerate(r.objections)]
     return data
+
+
+def _objection(r: _Reader, line: int, item: Inline, index: int) -> dict[str, str]:
+    """An objection ('- **"The band is fixed":** <the answer>') as guide data."""
+    r.lines[f"objections.{index}"] = line
+    said = (item.label or "").strip().strip('"“”').strip()
+    if not said or not item.rest:
+        raise r.error(
+            line,
+            "an objection needs what the recruiter says, in bold, and the answer",
+            '- **"The band is fixed":** Then let\'s look at a sign-on ...',
+        )
+    return {"objection": said, "answer": item.rest}
 
 
 def _fact(r: _Reader, line: int, item: Inline, index: int) -> dict[str, str]:

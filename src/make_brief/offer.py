@@ -12,6 +12,7 @@ import math
 import os
 import re
 import unicodedata
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -47,6 +48,7 @@ class RawCandidate(_Model):
     facts: dict[str, bool | str | int | float | None] | None = (
         None  # null: `facts:` with every entry commented
     )
+    walk_away: AmountIn | None = None  # the annual total comp below which the candidate declines
 
 
 class RawClawback(_Model):
@@ -64,6 +66,23 @@ class RawTerms(_Model):
     vesting: list[int | float] | None = None  # percent per year; default even
     cliff_months: int | None = None
     clawback: RawClawback | None = None
+    deadline: str | None = None  # when the offer expires, YYYY-MM-DD
+    recruiter: RawRecruiter | None = None
+
+
+class RawRecruiter(_Model):
+    name: str | None = None
+    email: str | None = None
+
+
+class RawRound(_Model, kw_only=True):
+    """One of the company's earlier offers (`rounds`, oldest first)."""
+
+    date: str | None = None
+    base: AmountIn
+    stock: AmountIn
+    bonus_pct: int | float
+    sign_on: AmountIn | None = None
 
 
 class RawCompeting(_Model):
@@ -96,6 +115,7 @@ class RawOffer(_Model):
     competing_offers: list[RawCompeting] = []
     appendices: list[str] = []
     fx: list[RawRate] = []
+    rounds: list[RawRound] = []
 
 
 class Competing(msgspec.Struct, frozen=True):
@@ -108,6 +128,21 @@ class Competing(msgspec.Struct, frozen=True):
 class Clawback(msgspec.Struct, frozen=True):
     months: int
     terms: str  # "full" or "pro_rata"
+
+
+class Recruiter(msgspec.Struct, frozen=True):
+    name: str | None
+    email: str | None
+
+
+class Round(msgspec.Struct, frozen=True):
+    """An earlier offer of the company, in the offer's currency."""
+
+    day: date | None  # `date` in the offer file
+    base: Decimal
+    stock: Decimal
+    bonus_pct: Decimal
+    sign_on: Decimal | None = None
 
 
 class Offer(msgspec.Struct, frozen=True):
@@ -132,6 +167,11 @@ class Offer(msgspec.Struct, frozen=True):
     cliff_months: int | None = None
     clawback: Clawback | None = None
     rates: tuple[Rate, ...] = ()  # exchange rates stated in the offer file (and shared ones)
+
+    walk_away: Decimal | None = None  # annual total comp, in the offer's currency
+    deadline: date | None = None
+    recruiter: Recruiter | None = None
+    rounds: tuple[Round, ...] = ()  # the company's earlier offers, oldest first
 
     @property
     def pay(self) -> Pay:
@@ -204,6 +244,7 @@ def offer_from_document(doc: Document, guide_dirs: tuple[Path, ...] = ()) -> Off
         cliff_months=cliff(doc, terms.cliff_months, terms.stock_years),
         clawback=_clawback(doc, terms.clawback),
         rates=rates(doc, raw.fx),
+        **_call_prep(doc, raw, currency, region),
     )
 
 
@@ -248,14 +289,14 @@ def _text(doc: Document, field: str, value: str) -> None:
         raise doc.error(field, "contains control characters (a line break, a tab, an escape or NUL)")
 
 
-def _email(doc: Document, value: str | None) -> str | None:
+def _email(doc: Document, value: str | None, field: str = "candidate.email") -> str | None:
     if value is None or not value.strip():
         return None
     value = value.strip()
-    _text(doc, "candidate.email", value)
+    _text(doc, field, value)
     local, _, domain = value.rpartition("@")
     if not local or "." not in domain or any(c in value for c in ' <>,;"()[]\\'):
-        raise doc.error("candidate.email", f"{value!r} is not an e-mail address")
+        raise doc.error(field, f"{value!r} is not an e-mail address")
     return value
 
 
@@ -298,6 +339,73 @@ def _facts(doc: Document, guide: Guide, given: dict[str, bool | str | int | floa
         if value is not None:
             answers[fact_id] = value
     return answers
+
+
+MAX_ROUNDS = 20
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _call_prep(doc: Document, raw: RawOffer, currency: str, region: Region) -> dict:
+    """What the call-prep pack reads: the walk-away, the deadline, the recruiter and the
+    company's earlier offers (rounds, oldest first), each checked like the other fields."""
+    walk_away = None
+    if raw.candidate.walk_away is not None:
+        walk_away = _amount(
+            doc, "candidate.walk_away", raw.candidate.walk_away, currency, region.total_comp, floor=True
+        )
+    terms = raw.offer
+    recruiter = None
+    if terms.recruiter is not None:
+        name = (terms.recruiter.name or "").strip() or None
+        if name is not None:
+            _text(doc, "offer.recruiter.name", name)
+        recruiter = Recruiter(name, _email(doc, terms.recruiter.email, "offer.recruiter.email"))
+    if len(raw.rounds) > MAX_ROUNDS:
+        raise doc.error("rounds", f"more than {MAX_ROUNDS} rounds")
+    rounds: list[Round] = []
+    for i, item in enumerate(raw.rounds):
+        where = f"rounds.{i}"
+        day = _day(doc, f"{where}.date", item.date)
+        earlier = next((r.day for r in reversed(rounds) if r.day is not None), None)
+        if day is not None and earlier is not None and day < earlier:
+            raise doc.error(
+                f"{where}.date",
+                f"{day.isoformat()} is before the round above it ({earlier.isoformat()})",
+                "list the rounds oldest first; `offer:` is the latest",
+            )
+        sign_on = None
+        if item.sign_on is not None:
+            sign_on = _amount(doc, f"{where}.sign_on", item.sign_on, currency, region.base, zero_ok=True)
+        rounds.append(
+            Round(
+                day=day,
+                base=_amount(doc, f"{where}.base", item.base, currency, region.base, floor=True),
+                stock=_amount(doc, f"{where}.stock", item.stock, currency, region.stock, zero_ok=True),
+                bonus_pct=_percent(doc, f"{where}.bonus_pct", item.bonus_pct),
+                sign_on=sign_on,
+            )
+        )
+    return {
+        "walk_away": walk_away,
+        "deadline": _day(doc, "offer.deadline", terms.deadline),
+        "recruiter": recruiter,
+        "rounds": tuple(rounds),
+    }
+
+
+def _day(doc: Document, field: str, value: str | None) -> date | None:
+    """A calendar date written YYYY-MM-DD (blank: none)."""
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        if not _ISO_DAY.fullmatch(text):
+            raise ValueError
+        return date.fromisoformat(text)
+    except ValueError:
+        raise doc.error(
+            field, f"{text!r} is not a date", 'write it as YYYY-MM-DD, such as "2026-12-05"'
+        ) from None
 
 
 def is_currency(code: str) -> bool:

@@ -75,7 +75,11 @@ def make_pdf(
             source, field = origins[exc.file]
             message = f"{Path(exc.file).name}: {exc.message}"
             raise InputError(message, file=source, field=field, hint=exc.hint) from None
-    return Made(pdf, pages, _stale_rates(figures, day) + _missing_warnings(rendered.missing) + notes)
+    from .callprep import warnings
+
+    return Made(
+        pdf, pages, _stale_rates(figures, day) + warnings(offer) + _missing_warnings(rendered.missing) + notes
+    )
 
 
 def content_key(offer: Offer, template_name: str | Path | None = None, page_size: str | None = None) -> str:

@@ -3,7 +3,8 @@
 Pure: the sample's text and a guide in, the text out. The guide's questions become entries
 under ``candidate.facts``, each with its question as a comment and a blank answer (no answer);
 for a guide other than the sample's own, the guide, region, currency and amounts are the
-guide's (its script region, the bottom of each band), marked as examples to replace.
+guide's (its script region, the bottom of each band), marked as examples to replace; so are
+the commented examples of a walk-away and of an earlier round.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import re
 import textwrap
 
 from .facts import read_claims
-from .guide import Guide
+from .guide import Guide, Region
 
 SAMPLE_GUIDE = "segment-engineering-manager"
 
@@ -48,10 +49,31 @@ def _for_guide(text: str, guide: Guide) -> str:
             count=1,
             flags=re.M,
         )
+    text = _call_prep_examples(text, region)
     names = ", ".join(r.name for r in guide.regions)
     text = re.sub(r"(?<=# one of the guide's regions).*$", f": {names}", text, count=1, flags=re.M)
     note = f"# The amounts below are examples: the bottom of the guide's {region.name} bands. Write yours.\n"
     return text.replace("\noffer:\n", f"\n{note}offer:\n", 1)
+
+
+def _call_prep_examples(text: str, region: Region) -> str:
+    """The commented examples of the walk-away and of a round, in the region's scale: the
+    bottom of its total-comp band, and of its base, stock and bonus bands."""
+    text = _commented(text, "walk_away", _whole(region.total_comp.low))
+    head, mark, rounds = text.partition("\nrounds:")
+    for key in ("base", "stock", "bonus_pct"):
+        rounds = _commented(rounds, key, _whole(getattr(region, key).low))
+    return head + mark + rounds
+
+
+def _commented(text: str, key: str, value: str) -> str:
+    return re.sub(
+        rf"^(?P<key>\s*#\s*{key}: )(?P<value>.*?)(?P<comment>\s{{2,}}#.*)?$",
+        lambda m: _aligned(m, value),
+        text,
+        count=1,
+        flags=re.M,
+    )
 
 
 def _aligned(match: re.Match[str], value: str) -> str:

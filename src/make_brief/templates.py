@@ -379,6 +379,8 @@ def export_template(name: str, dest: Path) -> list[Path]:
         for path in folder.rglob("*"):
             if path.is_file() and "__pycache__" not in path.parts:
                 files[path.relative_to(folder)] = path
+    # the counter-offer e-mail's wording (counter.py) falls back on the bundled one
+    files.setdefault(Path("email", "counter.j2"), templates_dir() / "email" / "counter.j2")
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))

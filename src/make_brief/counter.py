@@ -1,0 +1,222 @@
+"""The counter-offer e-mail: a draft the candidate sends to the recruiter (``--counter DIR``).
+
+One .eml per brief, To the recruiter (``offer.recruiter``), From the candidate
+(``candidate.email``), marked ``X-Unsent: 1`` so that mail programs open it as a draft, with no
+attachment: the brief is the candidate's private notes. Its wording is ``email/counter.j2`` of
+the brief's template folder, else the bundled ``templates/email/counter.j2``, rendered as plain
+text in Jinja's sandbox: the first line is ``Subject: ...``, then a blank line, then the body.
+
+What the body may say is decided here, not in the template: the asks that the offer does not
+meet yet, in the candidate's currency, each with its region's band from the guide; the script's
+sentences that the candidate can say as they stand (never one resting on an unconfirmed or
+refuted fact, and a competing offer only when it is leverage); what moved since the last
+round; the deadline. The walk-away is never in it. The message is built by the standard
+library's ``email`` package; with SOURCE_DATE_EPOCH set, its Date and Message-ID (derived from
+its content) make the same inputs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from datetime import date
+from decimal import Decimal
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+from .compose import Money, brief_marks, build_context, competing_claim, personalise
+from .compute import Figures, compute
+from .errors import BriefError, TemplateError
+from .facts import verdict
+from .offer import Offer
+from .resources import templates_dir
+from .templates import Template, load_template, plain
+
+FILE = "counter.j2"
+ASKED = ("base", "stock", "bonus_pct")
+
+
+def counter_name(pdf_name: str) -> str:
+    """``jane-doe-segment-engineering-manager-counter.eml`` for that brief's file name."""
+    return f"{Path(pdf_name).stem}-counter.eml"
+
+
+def missing(offer: Offer) -> str | None:
+    """Why no counter e-mail can be written for `offer` (an address is missing), or None."""
+    fields = [
+        f for f, v in (("candidate.email", offer.email), ("offer.recruiter.email", _to(offer))) if not v
+    ]
+    if not fields:
+        return None
+    return (
+        f"no counter e-mail: {' and '.join(fields)} {'is' if len(fields) == 1 else 'are'} not given"
+        " (add the address to the offer file; the brief was made)"
+    )
+
+
+def _to(offer: Offer) -> str | None:
+    return offer.recruiter.email if offer.recruiter else None
+
+
+def draft_counter(
+    offer: Offer, template_name: str | Path | None, day: date, figures: Figures | None = None
+) -> tuple[bytes | None, str | None]:
+    """(the .eml bytes, None), or (None, the line that says why there is none)."""
+    problem = missing(offer)
+    if problem is not None:
+        return None, problem
+    template = load_template(template_name)
+    subject, body = render_counter(template, counter_context(offer, figures or compute(offer), template, day))
+    try:
+        msg = counter_message(offer, subject, body)
+    except BriefError as exc:
+        return None, f"no counter e-mail: {exc}"
+    return msg.as_bytes(), None
+
+
+# --- what the e-mail may say ---------------------------------------------------------------
+
+
+def counter_context(offer: Offer, figures: Figures, template: Template, day: date) -> dict[str, Any]:
+    """The plain values counter.j2 sees (see templates/email/counter.j2 for the list)."""
+    ctx = build_context(offer, figures, template, day)
+    asks = [
+        {
+            "part": part,
+            "value": ctx["ask"][part]["value"],
+            "offered": ctx["ask"][part]["offered"],
+            "band": _band(offer, part),
+        }
+        for part in ASKED
+        if figures.asks[part].value > (figures.asks[part].offered or 0)
+    ]
+    call = ctx["call"]
+    deadline = call["deadline"]
+    return {
+        "candidate": {"name": offer.name, "email": offer.email},
+        "recruiter": call["recruiter"],
+        "role": offer.guide.role,
+        "company": offer.guide.company,
+        "region": offer.region.name,
+        "currency": offer.currency,
+        "stock_years": offer.stock_years,
+        "asks": asks,
+        "ask_total": ctx["ask_total"],
+        "reasons": [] if figures.all_met else reasons(offer, figures, template, ctx),
+        "all_met": figures.all_met,
+        "open_asks": list(offer.guide.open_asks),
+        "moved": [m for m in call["moved"] if m["up"] and m["part"] != "total"],
+        "deadline": deadline if deadline and not deadline["passed"] else None,
+    }
+
+
+def _band(offer: Offer, part: str) -> str:
+    """The region's band for `part`, in full: £148,000–£180,000, or 15–20%."""
+    from .money import fmt_money, fmt_number
+
+    band = getattr(offer.region, part)
+    low, high = Decimal(str(band.low)), Decimal(str(band.high))
+    if part == "bonus_pct":
+        return f"{fmt_number(low)}–{fmt_number(high)}%"
+    if part == "stock":
+        scale = Decimal(offer.stock_years) / Decimal(offer.guide.stock_years)
+        low, high = low * scale, high * scale
+    locale = offer.region.locale
+    return f"{fmt_money(low, offer.currency, locale)}–{fmt_money(high, offer.currency, locale)}"
+
+
+def reasons(offer: Offer, figures: Figures, template: Template, ctx: dict[str, Any]) -> list[str]:
+    """The script's sentences other than the asks that the candidate can say as they stand, in
+    the guide's order: every fact they rest on confirmed, a competing offer only as leverage."""
+    money = Money(offer.currency, offer.region.locale, brief_marks(offer))
+    claim = competing_claim(template, figures.leverage, money)
+    numbers = {
+        "base": ctx["ask"]["base"]["value"],
+        "stock": ctx["ask"]["stock"]["value"],
+        "stock_years": str(offer.stock_years),
+        "bonus_pct": ctx["ask"]["bonus_pct"]["value"],
+    }
+    said = []
+    for part in figures.claims.script:
+        if part.kind == "ask":
+            continue  # the asks are listed one by one
+        v = verdict(part.rests_on, figures.claims, offer.facts, figures.competing_state)
+        text = plain(str(personalise(part.text, numbers, claim))).strip()
+        if v.kind == "yours" and text:
+            said.append(text)
+    return said
+
+
+# --- the wording -----------------------------------------------------------------------------
+
+
+def _folders(template: Template) -> list[Path]:
+    own = [f / "email" for f in template.folders[:-1] if (f / "email" / FILE).is_file()]
+    return [*own, templates_dir() / "email"]
+
+
+def render_counter(template: Template, context: dict[str, Any]) -> tuple[str, str]:
+    """(subject, body) from counter.j2: its first line is ``Subject: ...``, then the body."""
+    import jinja2
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    folders = _folders(template)
+    env = ImmutableSandboxedEnvironment(
+        loader=jinja2.FileSystemLoader([str(f) for f in folders]),
+        autoescape=False,  # plain text: nothing is markup
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    source = next(f / FILE for f in folders if (f / FILE).is_file())
+    try:
+        text = env.get_template(FILE).render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(exc.message or "syntax error", file=source, line=exc.lineno) from None
+    except jinja2.TemplateError as exc:  # undefined values, the sandbox's refusals
+        raise TemplateError(str(exc), file=source) from None
+    head, _, body = text.lstrip("\n").partition("\n")
+    if not head.startswith("Subject:") or not " ".join(head[8:].split()):
+        raise TemplateError(
+            "the first line must be 'Subject: ...'", file=source, hint="then a blank line and the body"
+        )
+    return " ".join(head[8:].split()), _paragraphs(body)
+
+
+def _paragraphs(body: str) -> str:
+    """The body with runs of blank lines made one and no spaces at line ends."""
+    lines = [line.rstrip() for line in body.strip("\n").splitlines()]
+    out: list[str] = []
+    for line in lines:
+        if line or (out and out[-1]):
+            out.append(line)
+    return "\n".join(out).strip("\n") + "\n"
+
+
+# --- the message -------------------------------------------------------------------------------
+
+
+def counter_message(offer: Offer, subject: str, body: str) -> EmailMessage:
+    """The draft: From the candidate, To the recruiter, plain text, no attachment. Addresses are
+    parsed by email.headerregistry (mail.address), so no input can add a header."""
+    from email import policy
+    from email.utils import formatdate
+
+    from .mail import address
+
+    assert offer.email is not None and offer.recruiter is not None and offer.recruiter.email
+    sender = address(offer.email, "candidate.email", offer.name)
+    to = address(offer.recruiter.email, "offer.recruiter.email", offer.recruiter.name or "")
+    digest = hashlib.sha256("\n".join([str(sender), str(to), subject, body]).encode()).hexdigest()
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    msg = EmailMessage(policy=policy.SMTP)
+    msg["From"] = sender
+    msg["To"] = to
+    msg["Subject"] = subject
+    msg["Date"] = formatdate(float(epoch) if epoch.isdigit() else None, usegmt=True)
+    msg["Message-ID"] = f"<counter.{digest[:32]}@{sender.domain}>"
+    msg["X-Unsent"] = "1"
+    msg.set_content(body)
+    return msg
