@@ -197,7 +197,7 @@ def paragraphs_only() -> int:
     width = render.PAGE_SIZES["a4"][0] - sum(
         getattr(template.style.margins_mm, side) * render.mm for side in ("left", "right")
     )
-    story = render._flowables(brief, render.Styles(template), width)
+    story = render._flowables(brief, render.Styles(template), width, 10_000)
     paragraphs = [f for f in story if isinstance(f, Paragraph)]
     for paragraph in paragraphs:
         paragraph.wrap(width, 10_000)

@@ -95,3 +95,55 @@ def test_a_template_naming_a_font_that_is_not_one_says_so(runner, in_tmp, write_
         and "fonts.bold: cannot use broken.ttf as a font" in result.stderr
     )
     assert len(result.stderr.splitlines()) == 1 and not (in_tmp / "b.pdf").exists()
+
+
+def test_no_page_is_left_blank_and_a_table_keeps_its_lead_in(write_offer, read_pdf):
+    """A conditional break never stands at the top of an empty page (a table's KeepTogether
+    says it is endless when measured: the break measures its parts)."""
+    examples = Path(__file__).parent.parent / "examples"
+    example = yaml.safe_load((examples / "offer.yaml").read_text(encoding="utf-8"))
+    variants = [
+        offer_data(),
+        offer_data(region="London", offer={"base": "£150K", "stock": "£120K", "bonus_pct": 15}),
+    ]
+    for count in range(8):  # rows at a glance move everything after them down
+        offers = [{"company": f"Company {i}", "total_comp": 300000 + i} for i in range(count)]
+        variants.append({**example, "competing_offers": offers})
+    for data in variants:
+        data.pop("appendices", None)
+        pdf = read_pdf(make_pdf(load_offer(write_offer(data))).pdf)
+        for number, text in enumerate(pdf.pages, start=1):
+            body = [
+                line
+                for line in text.splitlines()
+                if line.strip() and not line.startswith(("Prepared with make-brief", "Negotiation brief ·"))
+            ]
+            assert len(body) > 2, (number, text)
+        # the market's heading and lead-in are on the page of its table, never alone at a foot
+        market = next(text for text in pdf.pages if "The guide's bands for" in text)
+        assert "Region" in market.split("The guide's bands for", 1)[1]
+
+
+def test_a_table_never_leaves_its_heading_and_lead_in_at_a_page_foot(runner, in_tmp, write_offer, read_pdf):
+    """Lines of filler before the market section move it down the page a line at a time;
+    wherever it lands, its heading and lead-in share a page with its table."""
+    assert runner.invoke(main, ["templates", "export", "mine"]).exit_code == 0
+    style = in_tmp / "mine" / "style.yaml"
+    text = style.read_text(encoding="utf-8")
+    style.write_text(
+        re.sub(r"(?m)^sections: .*$", "sections: [cover, filler, market]", text), encoding="utf-8"
+    )
+    path = write_offer(offer_data())
+    seen = set()
+    for lines in range(0, 40, 2):
+        filler = "\n\n".join(f"Filler line {i}." for i in range(lines))
+        (in_tmp / "mine" / "sections" / "filler.j2").write_text(f"## Filler\n\n{filler}\n", encoding="utf-8")
+        result = runner.invoke(main, [str(path), "--template", "mine", "-o", "b.pdf"])
+        assert result.exit_code == 0, result.output
+        pages = read_pdf(in_tmp / "b.pdf").pages
+        heading = next(i for i, page in enumerate(pages) if "The guide's bands for" in page)
+        table = next(i for i, page in enumerate(pages) if "Stock (RSU/4yr)" in page)
+        seen.add(heading)
+        assert heading == table, lines
+        assert all(len(page.split()) > 12 for page in pages), lines  # no page left empty
+    assert seen == {0, 1}  # the filler did push the section over a page break

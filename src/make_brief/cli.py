@@ -243,8 +243,8 @@ def build(offers: tuple[Path, ...], **options: Any) -> None:
 @_guarded
 def validate(offers: tuple[Path, ...], guide_dirs: tuple[Path, ...], fx: Path | None) -> None:
     """Check each OFFER (an offer file, a folder of them, or a CSV table) without making a brief."""
-    from .fx import read_rates
     from .callprep import warnings
+    from .fx import read_rates
     from .inputs import expand, load_item, name_input
 
     rates = read_rates(fx) if fx else ()

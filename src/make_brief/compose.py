@@ -20,8 +20,8 @@ from typing import Any
 import msgspec
 from markupsafe import Markup
 
-from .compose_years import rate_text, years_chart, years_context, years_table
 from .compose_prep import call_context
+from .compose_years import rate_text, years_chart, years_context, years_table
 from .compute import Figures
 from .document import Block, Brief, Chart, ChartRow, Section, Table
 from .errors import TemplateError

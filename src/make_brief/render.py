@@ -254,7 +254,7 @@ def _para(markup: str, style: ParagraphStyle, st: Styles, bullet: str | None = N
 SHORT_LIST = 6  # a list of at most this many bullets is never split across pages
 
 
-def _flowables(brief: Brief, st: Styles, width: float) -> list[Flowable]:
+def _flowables(brief: Brief, st: Styles, width: float, page: float) -> list[Flowable]:
     story: list[Flowable] = []
     for number, section in enumerate(brief.sections):
         outlined = False
@@ -271,7 +271,7 @@ def _flowables(brief: Brief, st: Styles, width: float) -> list[Flowable]:
             story.extend(_kept(bullets))
             bullets = []
             if block.kind in ("table", "chart", "bars") and lead_in:
-                story.extend(_with_lead_in(story, _block(block, st, width)))
+                story.extend(_with_lead_in(story, _block(block, st, width), page))
                 continue
             if block.kind in ("title", "heading") and not outlined:
                 story.append(CondPageBreak(35 * mm) if block.kind == "heading" else Spacer(0, 0))
@@ -282,33 +282,39 @@ def _flowables(brief: Brief, st: Styles, width: float) -> list[Flowable]:
     return story
 
 
-def _with_lead_in(story: list[Flowable], flowables: list[Flowable]) -> list[Flowable]:
+def _with_lead_in(story: list[Flowable], flowables: list[Flowable], page: float) -> list[Flowable]:
     """A table or chart starts a page rather than leave the paragraph that leads into it (and
     the heading before that) alone at the foot of one: a page break goes before them unless
-    all of them fit."""
+    all of them fit (or unless they could not fit on any page)."""
     start = len(story) - 1  # the lead-in paragraph
     while start > 0 and (
         isinstance(story[start - 1], _Outline)
-        or (isinstance(story[start - 1], Paragraph) and story[start - 1].getKeepWithNext())
+        or (
+            isinstance(story[start - 1], Paragraph)
+            and story[start - 1].style.name in ("heading", "subheading")
+        )
     ):
         start -= 1
-    story.insert(start, _RoomFor([*story[start:], flowables[0]]))
+    story.insert(start, _RoomFor([*story[start:], flowables[0]], page))
     return flowables
 
 
 class _RoomFor(CondPageBreak):
     """A conditional page break that asks for the room its `flowables` take, measured when
-    the frame reaches it (with their spacing, so it never asks for less than they need)."""
+    the frame reaches it, with their spacing; never more than a `page` holds."""
 
-    def __init__(self, flowables: list[Flowable]) -> None:
+    def __init__(self, flowables: list[Flowable], page: float) -> None:
         super().__init__(0)
-        self._flowables = flowables
+        self._flowables, self._page = flowables, page
 
     def wrap(self, width: float, height: float) -> tuple[float, float]:
-        self.height = sum(
-            f.wrapOn(self.canv, width, height)[1] + f.getSpaceBefore() + f.getSpaceAfter()
-            for f in self._flowables
+        parts: list[Flowable] = []
+        for f in self._flowables:  # a KeepTogether says it is endless, to be split: measure its parts
+            parts.extend(f._content if isinstance(f, KeepTogether) else [f])
+        need = sum(
+            f.wrapOn(self.canv, width, height)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in parts
         )
+        self.height = need if need < self._page else 0
         return super().wrap(width, height)
 
 
@@ -721,7 +727,7 @@ def render(
         {"count_font": (st.font, st.small, st.color["muted"]), "day": day or date.today()},
     )
     try:  # a wording template's own markup is parsed here: a mistake in it is its error
-        doc.build(_flowables(brief, st, doc.width), canvasmaker=canvas_class)
+        doc.build(_flowables(brief, st, doc.width, doc.height), canvasmaker=canvas_class)
     except TemplateError:
         raise
     except Exception as exc:  # LayoutError and friends: say what, not a traceback
