@@ -323,8 +323,8 @@ def test_counter_eml_headers_body_and_no_attachment(runner, in_tmp, write_offer)
     assert msg.get_content() == (
         "Hi Sam,\n\n"
         "Thank you for the offer for the Engineering Manager role at Segment, and for moving on"
-        " stock, bonus target and sign-on since your last offer. I'm excited about the role, and"
-        " I'd like us to find a package that works for both of us.\n\n"
+        " stock, bonus target and sign-on since your last offer. I'd like us to find a package"
+        " that works for both of us.\n\n"
         "Here is what I'm asking for, next to the market range for this role in London:\n\n"
         "- Base salary: £178,000 (the offer has £160,000; the range is £148,000–£180,000)\n"
         "- Stock: £203,000 over 4 years (the offer has £150,000; the range is £112,000–£210,000)\n"
