@@ -161,6 +161,10 @@ def test_show_prints_the_guide(runner):
         "  interviews_and_mentors: Will you interview and grow senior engineers as part of the role?\n"
     ) in out
     assert "  rests on owns_settlement: “I'm taking on the settlement platform through Lumen's" in out
+    assert "Questions to ask:\n  - Is the one-year cliff negotiable" in out
+    assert "Objections:\n  - “The band for Staff is fixed” → Then let's look at what sits outside it" in out
+    segment = runner.invoke(main, ["guides", "show", "segment-engineering-manager"]).stdout
+    assert "Questions to ask: none (the brief uses general ones)" in segment
 
 
 def test_show_unknown_guide(runner):

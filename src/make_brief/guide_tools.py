@@ -201,6 +201,7 @@ def describe(guide: Guide, where: str) -> list[str]:
             if part.kind == "claim"
         ),
         "",
+        *_prep_lines(guide),
         "Sources:" if guide.sources else "Sources: none",
     ]
     lines += [f"  - {s.title}" + (f" <{s.url}>" if s.url else "") for s in guide.sources]
@@ -208,3 +209,15 @@ def describe(guide: Guide, where: str) -> list[str]:
         lines += ["", "Appendices:"]
         lines += [f"  - {a.title} ({a.file})" for a in guide.appendices]
     return lines
+
+
+def _prep_lines(guide: Guide) -> list[str]:
+    """The guide's questions to ask and objections, for `guides show` (none: the brief uses
+    the template's general ones, labelled as such)."""
+    lines = [
+        "Questions to ask:" if guide.questions else "Questions to ask: none (the brief uses general ones)"
+    ]
+    lines += [f"  - {q}" for q in guide.questions]
+    lines += ["Objections:" if guide.objections else "Objections: none (the brief uses general ones)"]
+    lines += [f"  - “{o.objection}” → {o.answer}" for o in guide.objections]
+    return [*lines, ""]
