@@ -35,6 +35,8 @@ from .manifest import MANIFEST, Manifest  # noqa: F401  (the batch's manifest, a
 if TYPE_CHECKING:  # worker processes are imported only for a batch: one brief needs none
     from concurrent.futures import Future, ProcessPoolExecutor
 
+    from .passwords import PasswordBook
+
 IN_FLIGHT_PER_JOB = 3
 
 
@@ -46,6 +48,7 @@ class Settings(msgspec.Struct, frozen=True):
     guide_dirs: tuple[Path, ...] = ()
     day: date | None = None  # one date for the whole batch, even across midnight
     rates: tuple[Rate, ...] = ()  # exchange rates shared by the batch (--fx); an offer's own win
+    lock: bool = False  # --lock: each brief encrypted (AES-256), its password in passwords.csv
 
 
 DEFAULTS = Settings()
@@ -65,6 +68,7 @@ class Built(msgspec.Struct, frozen=True):
     region: str = ""
     warnings: tuple[str, ...] = ()
     content: str = ""  # what the brief says (pipeline.content_key): the journal's key
+    password: str = ""  # a locked brief's: for passwords.csv only, never a message or the manifest
 
 
 Work = Callable[[Item, Settings], Built]
@@ -76,7 +80,7 @@ def make_item(item: Item, settings: Settings) -> Built:
     from .pipeline import content_key, make_pdf
 
     offer = load_item(item, settings.guide_dirs, settings.rates)
-    made = make_pdf(offer, settings.template, settings.page_size, settings.day)
+    made = make_pdf(offer, settings.template, settings.page_size, settings.day, lock=settings.lock)
     content = content_key(offer, settings.template, settings.page_size)
     return Built(
         name=default_name(offer.name, offer.guide.id),
@@ -90,6 +94,7 @@ def make_item(item: Item, settings: Settings) -> Built:
         region=offer.region.name,
         warnings=tuple(made.warnings),
         content=content,
+        password=made.password,
     )
 
 
@@ -150,8 +155,10 @@ class Batch:
         jobs: int = 1,
         work: Work = make_item,
         output: Path | None = None,
+        passwords: PasswordBook | None = None,
     ) -> None:
         self.out_dir = out_dir
+        self.passwords = passwords  # where a locked brief's password goes (--lock)
         self.settings = settings
         self.jobs = max(1, jobs)
         self.work = work
@@ -170,12 +177,15 @@ class Batch:
 
         path = self.output or self.out_dir / self._distinct(built.name)
         try:
+            if built.password and self.passwords is not None:  # first: no brief without its password
+                self.passwords.add(path, built.candidate, built.password)
             write_atomic(path, built.pdf)
         except BriefError as exc:
             outcome.error = error_line(outcome.item.label, exc)
             return
         outcome.path = path
         outcome.sha256 = hashlib.sha256(built.pdf).hexdigest()
+        outcome.locked = bool(built.password)
 
     def _distinct(self, name: str) -> str:
         """`name`, or `name` with -2, -3, ... when another brief of this batch has it already."""

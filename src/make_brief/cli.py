@@ -215,6 +215,11 @@ def main() -> None:
 @click.option(
     "-j", "--jobs", type=click.IntRange(min=1), help="Worker processes for many offers (default: the cores)."
 )
+@click.option(
+    "--lock",
+    is_flag=True,
+    help="Encrypt each brief (AES-256); passwords go to passwords.csv in the output folder.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @mail_options
 @_guarded

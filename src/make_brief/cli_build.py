@@ -36,14 +36,19 @@ def run_build(offers: tuple[Path, ...], options: dict[str, Any]) -> int:
     from .batch import Batch, Manifest, Settings, default_jobs
     from .fx import read_rates
     from .inputs import count_items, expand, is_batch, name_input
+    from .passwords import PasswordBook
     from .pipeline import today
 
     many = is_batch(offers)
     folder, file = _targets(options["output"], options["out_dir"], many)
     mail = mail_settings(options)
     rates = read_rates(options["fx"]) if options.get("fx") else ()
-    settings = Settings(options["template"], options["page_size"], options["guide_dirs"], today(), rates)
-    batch = Batch(folder, settings, jobs=options["jobs"] or default_jobs(), output=file)
+    lock = bool(options.get("lock"))
+    settings = Settings(
+        options["template"], options["page_size"], options["guide_dirs"], today(), rates, lock=lock
+    )
+    passwords = PasswordBook(folder) if lock else None
+    batch = Batch(folder, settings, jobs=options["jobs"] or default_jobs(), output=file, passwords=passwords)
     quiet = options["quiet"]
     bar = many and not quiet and _is_terminal(sys.stderr)
     echo = (lambda line: None) if quiet or (bar and _is_terminal(sys.stdout)) else click.echo
@@ -84,6 +89,7 @@ def run_build(offers: tuple[Path, ...], options: dict[str, Any]) -> int:
                 shown.update(1)
         unlisted: list[str] = []
         listed = _close(manifest, folder, unlisted) if manifest is not None else None
+        _close_passwords(passwords, unlisted, quiet)
     return _report(many, made, failures, warnings, postman, listed, quiet, unlisted)
 
 
@@ -97,6 +103,21 @@ def _close(manifest: Any, folder: Path, failures: list[str]) -> Path | None:
     except OutputError as exc:
         failures.append(f"{exc}; the briefs that were made are in {folder}")
         return None
+
+
+def _close_passwords(passwords: Any, failures: list[str], quiet: bool) -> None:
+    """Leave one row per locked brief in passwords.csv, and say where it is."""
+    from .errors import OutputError
+
+    if passwords is None:
+        return
+    try:
+        path = passwords.close()
+    except OutputError as exc:
+        failures.append(str(exc))
+        return
+    if path is not None and not quiet:
+        click.echo(f"note: the passwords of the locked briefs are in {path} (readable by you only)", err=True)
 
 
 def _report(

@@ -21,6 +21,7 @@ class Made(msgspec.Struct, frozen=True):
     pdf: bytes
     pages: int
     warnings: tuple[str, ...] = ()
+    password: str = ""  # set when the brief is locked
 
 
 class Result(msgspec.Struct, frozen=True):
@@ -44,8 +45,10 @@ def make_pdf(
     template_name: str | Path | None = None,
     page_size: str | None = None,
     day: date | None = None,
+    lock: bool = False,
 ) -> Made:
-    """The brief for `offer` as PDF bytes, with its appendices merged."""
+    """The brief for `offer` as PDF bytes, with its appendices merged; locked with AES-256
+    when `lock` is set (by the offer's password, else one made up, returned with it)."""
     from .compose import compose
     from .compute import compute
     from .render import render
@@ -75,7 +78,14 @@ def make_pdf(
             source, field = origins[exc.file]
             message = f"{Path(exc.file).name}: {exc.message}"
             raise InputError(message, file=source, field=field, hint=exc.hint) from None
-    return Made(pdf, pages, _stale_rates(figures, day) + _missing_warnings(rendered.missing) + notes)
+    warnings = _stale_rates(figures, day) + _missing_warnings(rendered.missing) + notes
+    if not lock:
+        return Made(pdf, pages, warnings)
+    from .merge import lock as locked
+    from .passwords import generate
+
+    password = offer.pdf_password or generate()
+    return Made(locked(pdf, password), pages, warnings, password)
 
 
 def content_key(offer: Offer, template_name: str | Path | None = None, page_size: str | None = None) -> str:
@@ -90,7 +100,7 @@ def content_key(offer: Offer, template_name: str | Path | None = None, page_size
 
     digest = hashlib.sha256(f"make-brief {__version__}\n{page_size or ''}\n".encode())
     guide = msgspec.structs.replace(offer.guide, path="")
-    said = msgspec.structs.replace(offer, source=None, guide=guide, appendices=())
+    said = msgspec.structs.replace(offer, source=None, guide=guide, appendices=(), pdf_password=None)
     digest.update(msgspec.json.encode(said, enc_hook=str))
     folder = Path(offer.guide.path).parent
     files = [*offer.appendices, *(folder / a.file for a in offer.guide.appendices)]
