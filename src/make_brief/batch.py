@@ -110,6 +110,7 @@ class Outcome(msgspec.Struct):
     recipient: str = ""
     locked: bool = False
     size: int = 0
+    held: bool = False  # made with a warning and not written (--strict)
 
     @property
     def ok(self) -> bool:
@@ -117,7 +118,7 @@ class Outcome(msgspec.Struct):
 
     @property
     def status(self) -> str:
-        return "ok" if self.ok else "failed"
+        return "ok" if self.ok else "held" if self.held else "failed"
 
 
 def attempt(work: Work, item: Item, settings: Settings) -> tuple[Built | None, str | None]:
@@ -156,7 +157,9 @@ class Batch:
         work: Work = make_item,
         output: Path | None = None,
         passwords: PasswordBook | None = None,
+        strict: bool = False,
     ) -> None:
+        self.strict = strict  # a brief with a warning is held back: not written, not sent
         self.out_dir = out_dir
         self.passwords = passwords  # where a locked brief's password goes (--lock)
         self.settings = settings
@@ -168,7 +171,11 @@ class Batch:
     def run(self, items: Iterable[Item]) -> Iterator[Outcome]:
         for item, (built, error) in self._results(iter(items)):
             outcome = Outcome(item, built, error)
-            if built is not None:
+            if built is not None and self.strict and built.warnings:
+                outcome.held = True
+                said = "; ".join(built.warnings)
+                outcome.error = f"{item.label}: held back by --strict, not written: {said}"
+            elif built is not None:
                 self._write(outcome, built)
             yield outcome
 

@@ -220,6 +220,11 @@ def main() -> None:
     is_flag=True,
     help="Encrypt each brief (AES-256); passwords go to passwords.csv in the output folder.",
 )
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Hold back (neither write nor send) any brief with a warning, and exit 1.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @mail_options
 @_guarded

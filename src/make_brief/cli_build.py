@@ -48,7 +48,14 @@ def run_build(offers: tuple[Path, ...], options: dict[str, Any]) -> int:
         options["template"], options["page_size"], options["guide_dirs"], today(), rates, lock=lock
     )
     passwords = PasswordBook(folder) if lock else None
-    batch = Batch(folder, settings, jobs=options["jobs"] or default_jobs(), output=file, passwords=passwords)
+    batch = Batch(
+        folder,
+        settings,
+        jobs=options["jobs"] or default_jobs(),
+        output=file,
+        passwords=passwords,
+        strict=bool(options.get("strict")),
+    )
     quiet = options["quiet"]
     bar = many and not quiet and _is_terminal(sys.stderr)
     echo = (lambda line: None) if quiet or (bar and _is_terminal(sys.stdout)) else click.echo

@@ -59,6 +59,7 @@ def make_pdf(
     figures = compute(offer)
     brief = compose(offer, figures, template, day)
     rendered = render(brief, template, page_size, day)
+    _check_name(offer, rendered.missing)
     pdf, pages = rendered.pdf, rendered.pages
     appendices = [(title, Path(path)) for title, path in brief.appendices]
     guide_files = _guide_appendices(offer) if template.style.guide_appendices else []
@@ -162,6 +163,22 @@ def _stale_rates(figures: Any, day: date) -> tuple[str, ...]:
         for r in rates
         if is_stale(r, day)
     )
+
+
+def _check_name(offer: Offer, missing: frozenset[str]) -> None:
+    """A brief never goes without its candidate's name: refused when a letter of the name
+    could be drawn by neither the template's font nor any installed one."""
+    from .errors import InputError
+
+    lost = "".join(dict.fromkeys(ch for ch in offer.name if ch in missing))
+    if lost:
+        raise InputError(
+            f"no font here can draw {lost!r} of the name, and a brief never goes without it",
+            file=offer.source,
+            field="candidate.name",
+            hint="install a font that has them (Debian: fonts-noto-cjk; Homebrew: font-noto-sans-cjk)"
+            " or use a template whose font has them",
+        )
 
 
 def _missing_warnings(missing: frozenset[str]) -> tuple[str, ...]:
