@@ -221,6 +221,12 @@ def main() -> None:
     help="Encrypt each brief (AES-256); passwords go to passwords.csv in the output folder.",
 )
 @click.option(
+    "--shard",
+    metavar="I/N|auto",
+    help="Make only shard I (from 0) of N; auto: the index from the job engine (Kubernetes, Slurm, "
+    "AWS Batch, Cloud Run). Its manifest is manifest-<I>-of-<N>.csv.",
+)
+@click.option(
     "--strict",
     is_flag=True,
     help="Hold back (neither write nor send) any brief with a warning, and exit 1.",

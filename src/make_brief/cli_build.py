@@ -35,11 +35,14 @@ def run_build(offers: tuple[Path, ...], options: dict[str, Any]) -> int:
     """Make the briefs of `offers` (and their mail); the exit status."""
     from .batch import Batch, Manifest, Settings, default_jobs
     from .fx import read_rates
-    from .inputs import count_items, expand, is_batch, name_input
+    from .inputs import expand, is_batch, name_input
+    from .manifest import shard_name
     from .passwords import PasswordBook
     from .pipeline import today
+    from .shard import parse as parse_shard
 
-    many = is_batch(offers)
+    shard = parse_shard(options["shard"]) if options.get("shard") else None
+    many = is_batch(offers) or shard is not None
     folder, file = _targets(options["output"], options["out_dir"], many)
     mail = mail_settings(options)
     rates = read_rates(options["fx"]) if options.get("fx") else ()
@@ -68,14 +71,14 @@ def run_build(offers: tuple[Path, ...], options: dict[str, Any]) -> int:
             from .postman import Postman
 
             postman = finally_.enter_context(Postman(mail, folder))
-        manifest = Manifest(folder) if many else None
+        manifest = Manifest(folder, shard_name(shard)) if many else None
         if manifest is not None:
             finally_.callback(manifest.close)
-        outcomes = batch.run(expand(offers))
+        outcomes = batch.run(_share(expand(offers), shard))
         finally_.callback(outcomes.close)
         shown = None
         if bar:
-            total = count_items(offers)
+            total = sum(1 for _ in _share(expand(offers), shard))
             shown = finally_.enter_context(
                 click.progressbar(length=total, label="briefs", file=sys.stderr, show_pos=True)
             )
@@ -98,6 +101,15 @@ def run_build(offers: tuple[Path, ...], options: dict[str, Any]) -> int:
         listed = _close(manifest, folder, unlisted) if manifest is not None else None
         _close_passwords(passwords, unlisted, quiet)
     return _report(many, made, failures, warnings, postman, listed, quiet, unlisted)
+
+
+def _share(items: Any, shard: tuple[int, int] | None) -> Any:
+    """The items of this shard (all of them without one)."""
+    from .shard import shard_of
+
+    if shard is None:
+        return items
+    return (item for item in items if shard_of(item.identity, shard[1]) == shard[0])
 
 
 def _close(manifest: Any, folder: Path, failures: list[str]) -> Path | None:
