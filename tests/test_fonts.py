@@ -155,3 +155,15 @@ def test_strict_without_warnings_makes_everything(tmp_path, write_offer):
     result = run(tmp_path / "offers", "-o", tmp_path / "out", "--strict")
     assert result.exit_code == 0, result.output
     assert len(list((tmp_path / "out").glob("*.pdf"))) == 1
+
+
+def test_quiet_prints_only_errors(tmp_path, write_offer):
+    offers = strict_offers(tmp_path, write_offer)  # Bo's brief has a warning
+    write_offer(offer_data(offer={"base": "lots", "stock": 1, "bonus_pct": 1}), "offers/cy.yaml")
+    result = run(offers, "-o", tmp_path / "out", "-q", "--lock")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: {offers / 'cy.yaml'}:"), lines
+    loud = run(offers, "-o", tmp_path / "loud", "--lock")
+    assert any(line.startswith("warning:") for line in loud.stderr.splitlines())  # the same run, not quiet

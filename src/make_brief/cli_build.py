@@ -149,7 +149,7 @@ def _report(
     quiet: bool,
     unlisted: list[str] | None = None,
 ) -> int:
-    for line in warnings:
+    for line in [] if quiet else warnings:  # -q: errors only
         click.echo(f"warning: {line}", err=True)
     problems = failures + (postman.problems if postman else []) + (unlisted or [])
     if postman is not None and not quiet:
@@ -160,11 +160,11 @@ def _report(
     if postman is not None:
         for line in postman.held:
             click.echo(f"held: {line}", err=True)
-        for line in postman.summary():
+        for line in [] if quiet else postman.summary():
             click.echo(line, err=True)
     total = made + len(failures)
     where = f" (listed in {manifest})" if manifest else ""
-    if many and failures:
+    if many and failures and not quiet:
         click.echo(f"{len(failures)} of {total} briefs failed; {made} made{where}", err=True)
     elif many and not quiet and total:
         click.echo(f"{made} of {total} briefs made{where}", err=True)
