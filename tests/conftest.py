@@ -12,6 +12,15 @@ import yaml
 from click.testing import CliRunner
 from pypdf import PdfReader
 
+ENGINE_VARIABLES = (  # the job engines' task indexes (--shard auto): none from the machine running tests
+    "JOB_COMPLETION_INDEX",
+    "SLURM_ARRAY_TASK_ID",
+    "SLURM_ARRAY_TASK_MIN",
+    "SLURM_ARRAY_TASK_COUNT",
+    "AWS_BATCH_JOB_ARRAY_INDEX",
+    "CLOUD_RUN_TASK_INDEX",
+    "CLOUD_RUN_TASK_COUNT",
+)
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 
@@ -34,7 +43,7 @@ def _reproducible(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.Temp
     monkeypatch.delenv("MAKE_BRIEF_GUIDES", raising=False)
     # the send journals live in the user's data folder: never the real one in a test
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("data-home")))
-    for name in ("MAKE_BRIEF_SMTP_PASSWORD", "MAKE_BRIEF_SMTP_TOKEN", "MAKE_BRIEF_SHARDS"):
+    for name in ("MAKE_BRIEF_SMTP_PASSWORD", "MAKE_BRIEF_SMTP_TOKEN", "MAKE_BRIEF_SHARDS", *ENGINE_VARIABLES):
         monkeypatch.delenv(name, raising=False)
 
 

@@ -18,6 +18,7 @@ class Received:
     mail_from: str
     rcpt_tos: list[str]
     message: EmailMessage
+    raw: bytes = b""
 
     @property
     def attachments(self) -> list[tuple[str, str, bytes]]:
@@ -41,8 +42,9 @@ class Sink:
     async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd's name)
         if self.fail_after is not None and len(self.received) >= self.fail_after:
             return self.failure
-        parsed = BytesParser(policy=policy.default).parsebytes(envelope.original_content or envelope.content)
-        self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), parsed))
+        raw = envelope.original_content or envelope.content
+        parsed = BytesParser(policy=policy.default).parsebytes(raw)
+        self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), parsed, raw))
         if self.cut_after_storing is not None and len(self.received) >= self.cut_after_storing:
             server.transport.close()  # stored, but the client never hears so
             return "250 2.0.0 OK"

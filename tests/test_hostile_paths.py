@@ -115,7 +115,7 @@ def test_output_names_from_hostile_names_are_safe_file_names(here):
         "....": "candidate",
         "..": "candidate",
         "-rf --no-preserve-root": "rf-no-preserve-root",
-        "😀 🚀": "candidate",
+        "— · —": "candidate",  # nothing to transliterate (an emoji-only name is refused: test_fonts)
         "Zoë / Ørsted": "zoe-orsted",
         "x" * 300: "x" * 60,
         "Ann <b>Lee</b> & Co": "ann-b-lee-b-co",

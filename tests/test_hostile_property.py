@@ -7,6 +7,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pytest
 import yaml
 from hostile import ROOT, build, dump, made, offer, one_page_pdf, outputs
 from hypothesis import HealthCheck, event, given, settings
@@ -23,6 +24,16 @@ SAFE = list("abcXYZ019 <>&\"'/\\;:{}[]|#@-~%$!?.,=*_") + list("éŁЖΣ😀王ש
 ALPHABET = SAFE + list("\t\n\x00\x1b\x7f\x85")  # with controls, which a name may not hold
 TEXT = st.text(alphabet=st.sampled_from(ALPHABET), max_size=40)
 SAFE_TEXT = st.text(alphabet=st.sampled_from(SAFE), min_size=1, max_size=60)
+
+
+@pytest.fixture
+def _no_installed_fonts(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """fontconfig sees no fonts: a name is drawn by the template's font or refused, so what is
+    drawn is known here (the installed-font fallback has its own tests in test_fonts.py), and
+    random names do not each cost a font lookup."""
+    conf = tmp_path_factory.mktemp("fontconfig") / "fonts.conf"
+    conf.write_text('<?xml version="1.0"?><fontconfig></fontconfig>', encoding="utf-8")
+    monkeypatch.setenv("FONTCONFIG_FILE", str(conf))
 
 
 def mostly(valid: st.SearchStrategy, hostile: st.SearchStrategy) -> st.SearchStrategy:
@@ -109,6 +120,7 @@ def _ends_cleanly(folder: Path, offer_file: Path, written: dict | None) -> None:
         assert not out.parent.exists() or not any(out.parent.iterdir())
 
 
+@pytest.mark.usefixtures("_no_installed_fonts")
 @SETTINGS
 @given(data=OFFERS, drop=DROPPED)
 def test_generated_offers_end_in_a_brief_or_one_clear_line(data, drop):
@@ -125,6 +137,7 @@ def test_generated_offers_end_in_a_brief_or_one_clear_line(data, drop):
         _ends_cleanly(folder, offer_file, data)
 
 
+@pytest.mark.usefixtures("_no_installed_fonts")
 @settings(max_examples=60, deadline=None, database=None)
 @given(content=st.one_of(st.binary(max_size=600), st.text(max_size=600)))
 def test_generated_file_contents_end_cleanly(content):

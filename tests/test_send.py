@@ -241,3 +241,35 @@ def test_a_message_whose_sending_was_cut_off_is_not_sent_again_by_itself(server,
         "if it did not arrive, `make-brief journal release jane@example.com --from coach@example.org`"
         " lets the next run send it" in again.stdout
     )
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Ann Lee",
+        "A" * 72,  # a first word that fits a folded line, but not after "Subject: "
+        "Zoë-Łukasiewicz-Wiśniewska-Brzęczyszczykiewicz-Grzegorzewska-Kowalczyk-Nowak",
+        "Александра-Константиновна-Преображенская-Добровольская" * 2,
+    ],
+)
+def test_the_subject_header_starts_with_its_text_on_the_first_line(tmp_path, write_offer, name):
+    """Never `Subject:\\r\\n Your ...`: raw bytes as the server received them and as the .eml holds them."""
+    templates = tmp_path / "mail"
+    templates.mkdir()
+    (templates / "subject.j2").write_text(
+        "{{ candidate.name }}: your brief for {{ role }}\n", encoding="utf-8"
+    )
+    offer = write_offer(offer_data(candidate={"name": name, "email": "ann@example.com"}))
+    with SmtpServer() as server:
+        args = [str(offer), "--out-dir", str(tmp_path / "out"), "--eml", str(tmp_path / "eml"), "--send"]
+        args += ["--from", "coach@example.org", "--mail-templates", str(templates), *server.options]
+        result = CliRunner().invoke(main, args, catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        (received,) = server.sink.received
+    eml = next((tmp_path / "eml").glob("*.eml")).read_bytes()
+    for raw in (received.raw, eml):
+        header = raw.split(b"\r\n\r\n", 1)[0] if b"\r\n\r\n" in raw else raw.split(b"\n\n", 1)[0]
+        line = next(x for x in header.splitlines() if x.startswith(b"Subject:"))
+        assert line.startswith(b"Subject: ") and len(line) > len(b"Subject: ")
+        assert not line.endswith(b"Subject:")
+    assert received.message["Subject"] == f"{name}: your brief for Engineering Manager"

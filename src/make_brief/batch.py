@@ -35,6 +35,8 @@ from .manifest import MANIFEST, Manifest  # noqa: F401  (the batch's manifest, a
 if TYPE_CHECKING:  # worker processes are imported only for a batch: one brief needs none
     from concurrent.futures import Future, ProcessPoolExecutor
 
+    from .passwords import PasswordBook
+
 IN_FLIGHT_PER_JOB = 3
 
 
@@ -47,6 +49,7 @@ class Settings(msgspec.Struct, frozen=True):
     day: date | None = None  # one date for the whole batch, even across midnight
     rates: tuple[Rate, ...] = ()  # exchange rates shared by the batch (--fx); an offer's own win
     counter: bool = False  # also draft each candidate's counter-offer e-mail (counter.py)
+    lock: bool = False  # --lock: each brief encrypted (AES-256), its password in passwords.csv
 
 
 DEFAULTS = Settings()
@@ -67,6 +70,7 @@ class Built(msgspec.Struct, frozen=True):
     warnings: tuple[str, ...] = ()
     content: str = ""  # what the brief says (pipeline.content_key): the journal's key
     counter: bytes | None = None  # the counter-offer e-mail (.eml), when asked for and possible
+    password: str = ""  # a locked brief's: for passwords.csv only, never a message or the manifest
 
 
 Work = Callable[[Item, Settings], Built]
@@ -78,7 +82,7 @@ def make_item(item: Item, settings: Settings) -> Built:
     from .pipeline import content_key, make_pdf
 
     offer = load_item(item, settings.guide_dirs, settings.rates)
-    made = make_pdf(offer, settings.template, settings.page_size, settings.day)
+    made = make_pdf(offer, settings.template, settings.page_size, settings.day, lock=settings.lock)
     content = content_key(offer, settings.template, settings.page_size)
     counter, problem = None, None
     if settings.counter:
@@ -99,6 +103,7 @@ def make_item(item: Item, settings: Settings) -> Built:
         warnings=tuple(made.warnings) + ((problem,) if problem else ()),
         content=content,
         counter=counter,
+        password=made.password,
     )
 
 
@@ -114,6 +119,7 @@ class Outcome(msgspec.Struct):
     recipient: str = ""
     locked: bool = False
     size: int = 0
+    held: bool = False  # made with a warning and not written (--strict)
 
     @property
     def ok(self) -> bool:
@@ -121,7 +127,7 @@ class Outcome(msgspec.Struct):
 
     @property
     def status(self) -> str:
-        return "ok" if self.ok else "failed"
+        return "ok" if self.ok else "held" if self.held else "failed"
 
 
 def attempt(work: Work, item: Item, settings: Settings) -> tuple[Built | None, str | None]:
@@ -159,8 +165,12 @@ class Batch:
         jobs: int = 1,
         work: Work = make_item,
         output: Path | None = None,
+        passwords: PasswordBook | None = None,
+        strict: bool = False,
     ) -> None:
+        self.strict = strict  # a brief with a warning is held back: not written, not sent
         self.out_dir = out_dir
+        self.passwords = passwords  # where a locked brief's password goes (--lock)
         self.settings = settings
         self.jobs = max(1, jobs)
         self.work = work
@@ -170,7 +180,11 @@ class Batch:
     def run(self, items: Iterable[Item]) -> Iterator[Outcome]:
         for item, (built, error) in self._results(iter(items)):
             outcome = Outcome(item, built, error)
-            if built is not None:
+            if built is not None and self.strict and built.warnings:
+                outcome.held = True
+                said = "; ".join(built.warnings)
+                outcome.error = f"{item.label}: held back by --strict, not written: {said}"
+            elif built is not None:
                 self._write(outcome, built)
             yield outcome
 
@@ -179,12 +193,15 @@ class Batch:
 
         path = self.output or self.out_dir / self._distinct(built.name)
         try:
+            if built.password and self.passwords is not None:  # first: no brief without its password
+                self.passwords.add(path, built.candidate, built.password)
             write_atomic(path, built.pdf)
         except BriefError as exc:
             outcome.error = error_line(outcome.item.label, exc)
             return
         outcome.path = path
         outcome.sha256 = hashlib.sha256(built.pdf).hexdigest()
+        outcome.locked = bool(built.password)
 
     def _distinct(self, name: str) -> str:
         """`name`, or `name` with -2, -3, ... when another brief of this batch has it already."""

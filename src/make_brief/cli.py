@@ -215,6 +215,22 @@ def main() -> None:
 @click.option(
     "-j", "--jobs", type=click.IntRange(min=1), help="Worker processes for many offers (default: the cores)."
 )
+@click.option(
+    "--lock",
+    is_flag=True,
+    help="Encrypt each brief (AES-256); passwords go to passwords.csv in the output folder.",
+)
+@click.option(
+    "--shard",
+    metavar="I/N|auto",
+    help="Make only shard I (from 0) of N; auto: the index from the job engine (Kubernetes, Slurm, "
+    "AWS Batch, Cloud Run). Its manifest is manifest-<I>-of-<N>.csv.",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Hold back (neither write nor send) any brief with a warning, and exit 1.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @mail_options
 @click.option(

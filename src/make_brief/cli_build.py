@@ -36,17 +36,33 @@ def run_build(offers: tuple[Path, ...], options: dict[str, Any]) -> int:
     """Make the briefs of `offers` (and their mail); the exit status."""
     from .batch import Batch, Manifest, Settings, default_jobs
     from .fx import read_rates
-    from .inputs import count_items, expand, is_batch, name_input
+    from .inputs import expand, is_batch, name_input
+    from .manifest import shard_name
+    from .passwords import PasswordBook
     from .pipeline import today
+    from .shard import parse as parse_shard
 
-    many = is_batch(offers)
+    shard = parse_shard(options["shard"]) if options.get("shard") else None
+    many = is_batch(offers) or shard is not None
     folder, file = _targets(options["output"], options["out_dir"], many)
     mail = mail_settings(options)
     rates = read_rates(options["fx"]) if options.get("fx") else ()
-    settings = Settings(options["template"], options["page_size"], options["guide_dirs"], today(), rates)
-    if counter_dir := options.get("counter"):
+    lock = bool(options.get("lock"))
+    settings = Settings(
+        options["template"], options["page_size"], options["guide_dirs"], today(), rates, lock=lock
+    )
+    counter_dir = options.get("counter")
+    if counter_dir:
         settings = msgspec.structs.replace(settings, counter=True)
-    batch = Batch(folder, settings, jobs=options["jobs"] or default_jobs(), output=file)
+    passwords = PasswordBook(folder) if lock else None
+    batch = Batch(
+        folder,
+        settings,
+        jobs=options["jobs"] or default_jobs(),
+        output=file,
+        passwords=passwords,
+        strict=bool(options.get("strict")),
+    )
     quiet = options["quiet"]
     bar = many and not quiet and _is_terminal(sys.stderr)
     echo = (lambda line: None) if quiet or (bar and _is_terminal(sys.stdout)) else click.echo
@@ -59,14 +75,14 @@ def run_build(offers: tuple[Path, ...], options: dict[str, Any]) -> int:
             from .postman import Postman
 
             postman = finally_.enter_context(Postman(mail, folder))
-        manifest = Manifest(folder) if many else None
+        manifest = Manifest(folder, shard_name(shard)) if many else None
         if manifest is not None:
             finally_.callback(manifest.close)
-        outcomes = batch.run(expand(offers))
+        outcomes = batch.run(_share(expand(offers), shard))
         finally_.callback(outcomes.close)
         shown = None
         if bar:
-            total = count_items(offers)
+            total = sum(1 for _ in _share(expand(offers), shard))
             shown = finally_.enter_context(
                 click.progressbar(length=total, label="briefs", file=sys.stderr, show_pos=True)
             )
@@ -89,7 +105,17 @@ def run_build(offers: tuple[Path, ...], options: dict[str, Any]) -> int:
                 shown.update(1)
         unlisted: list[str] = []
         listed = _close(manifest, folder, unlisted) if manifest is not None else None
+        _close_passwords(passwords, unlisted, quiet)
     return _report(many, made, failures, warnings, postman, listed, quiet, unlisted)
+
+
+def _share(items: Any, shard: tuple[int, int] | None) -> Any:
+    """The items of this shard (all of them without one)."""
+    from .shard import shard_of
+
+    if shard is None:
+        return items
+    return (item for item in items if shard_of(item.identity, shard[1]) == shard[0])
 
 
 def _close(manifest: Any, folder: Path, failures: list[str]) -> Path | None:
@@ -104,6 +130,21 @@ def _close(manifest: Any, folder: Path, failures: list[str]) -> Path | None:
         return None
 
 
+def _close_passwords(passwords: Any, failures: list[str], quiet: bool) -> None:
+    """Leave one row per locked brief in passwords.csv, and say where it is."""
+    from .errors import OutputError
+
+    if passwords is None:
+        return
+    try:
+        path = passwords.close()
+    except OutputError as exc:
+        failures.append(str(exc))
+        return
+    if path is not None and not quiet:
+        click.echo(f"note: the passwords of the locked briefs are in {path} (readable by you only)", err=True)
+
+
 def _report(
     many: bool,
     made: int,
@@ -114,7 +155,7 @@ def _report(
     quiet: bool,
     unlisted: list[str] | None = None,
 ) -> int:
-    for line in warnings:
+    for line in [] if quiet else warnings:  # -q: errors only
         click.echo(f"warning: {line}", err=True)
     problems = failures + (postman.problems if postman else []) + (unlisted or [])
     if postman is not None and not quiet:
@@ -125,11 +166,11 @@ def _report(
     if postman is not None:
         for line in postman.held:
             click.echo(f"held: {line}", err=True)
-        for line in postman.summary():
+        for line in [] if quiet else postman.summary():
             click.echo(line, err=True)
     total = made + len(failures)
     where = f" (listed in {manifest})" if manifest else ""
-    if many and failures:
+    if many and failures and not quiet:
         click.echo(f"{len(failures)} of {total} briefs failed; {made} made{where}", err=True)
     elif many and not quiet and total:
         click.echo(f"{made} of {total} briefs made{where}", err=True)

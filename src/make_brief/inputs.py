@@ -41,6 +41,11 @@ class Item(msgspec.Struct, frozen=True):
     path: Path  # the offer file, or the table
     cells: tuple[tuple[str, str], ...] | None = None
     error: str | None = None
+    key: str = ""  # who it is, the same on every machine and in any order: the shard's split
+
+    @property
+    def identity(self) -> str:
+        return self.key or self.label
 
 
 def is_batch(paths: Iterable[Path]) -> bool:
@@ -58,17 +63,28 @@ def expand(paths: Iterable[Path]) -> Iterator[Item]:
     for path in paths:
         for file, error in _files(path):
             if error is not None:
-                yield Item(next(numbers), str(file), file, error=error)
+                yield Item(next(numbers), str(file), file, error=error, key=str(file))
                 continue
             key = _key(file)
             if key in seen:
                 continue
             seen.add(key)
+            name = _relative(file, path)
             if _is_table(file):
                 for label, cells, problem in _table(file):
-                    yield Item(next(numbers), label, file, cells, problem)
+                    row = label.rpartition(":row ")[2] if ":row " in label else ""
+                    who = dict(cells or ()).get("candidate.name", "")
+                    yield Item(next(numbers), label, file, cells, problem, key=f"{name}\0{row}\0{who}")
             else:  # a missing or unreadable file is reported by the offer loader
-                yield Item(next(numbers), str(file), file)
+                yield Item(next(numbers), str(file), file, key=name)
+
+
+def _relative(file: Path, argument: Path) -> str:
+    """`file` relative to the argument it was found under (a folder), or its name (a file)."""
+    try:
+        return file.relative_to(argument).as_posix() if file != argument else file.name
+    except ValueError:
+        return file.name
 
 
 def count_items(paths: Iterable[Path]) -> int:

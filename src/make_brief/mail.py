@@ -31,6 +31,7 @@ AUTH = ("password", "xoauth2")
 SECURITY = ("starttls", "tls", "none")
 PORTS = {"starttls": 587, "tls": 465, "none": 25}
 DEFAULT_MAX_ATTACHMENT = 10_000_000  # 10 MB
+MAX_LINE = 998  # RFC 5322 2.1.1: the longest a line of a message may be
 
 
 class MailError(BriefError):
@@ -391,7 +392,9 @@ def message(
     digest = hashlib.sha256(f"{letter.sha256}\n{recipient_key(letter.to)}".encode()).hexdigest()
     domain = settings.sender.domain if settings.sender else "make-brief.invalid"
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    msg = EmailMessage(policy=policy.SMTP)
+    # Lines up to RFC 5322's limit of 998: a subject whose first word is long is never folded
+    # straight after "Subject:" (which some readers show with a leading space)
+    msg = EmailMessage(policy=policy.SMTP.clone(max_line_length=MAX_LINE))
     if settings.sender is not None:
         msg["From"] = settings.sender
     msg["To"] = letter.to

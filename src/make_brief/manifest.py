@@ -101,6 +101,7 @@ def row_of(outcome: Any) -> dict[str, str]:
         "recipient": outcome.recipient,
         "mail": outcome.mail,
         "locked": "yes" if outcome.locked else "",
+        "warnings": " | ".join(outcome.built.warnings) if outcome.built is not None else "",
         "error": outcome.error or "",
     }
     if built is not None:
@@ -114,7 +115,6 @@ def row_of(outcome: Any) -> dict[str, str]:
             role=built.role,
             company=built.company,
             region=built.region,
-            warnings=" | ".join(built.warnings),
         )
     return row
 

@@ -44,6 +44,7 @@ class _Model(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 class RawCandidate(_Model):
     name: str
     email: str | None = None
+    pdf_password: str | None = None  # the password of a locked brief (--lock); else one is made up
     # the guide's facts, answered: true (confirmed), false (refuted), blank (not answered)
     facts: dict[str, bool | str | int | float | None] | None = (
         None  # null: `facts:` with every entry commented
@@ -167,6 +168,7 @@ class Offer(msgspec.Struct, frozen=True):
     cliff_months: int | None = None
     clawback: Clawback | None = None
     rates: tuple[Rate, ...] = ()  # exchange rates stated in the offer file (and shared ones)
+    pdf_password: str | None = None  # for --lock; never in a message, a log line or the manifest
 
     walk_away: Decimal | None = None  # annual total comp, in the offer's currency
     deadline: date | None = None
@@ -245,7 +247,18 @@ def offer_from_document(doc: Document, guide_dirs: tuple[Path, ...] = ()) -> Off
         clawback=_clawback(doc, terms.clawback),
         rates=rates(doc, raw.fx),
         **_call_prep(doc, raw, currency, region),
+        pdf_password=_password(doc, raw.candidate.pdf_password),
     )
+
+
+def _password(doc: Document, given: str | None) -> str | None:
+    from .passwords import problem
+
+    if given is None:
+        return None
+    if (wrong := problem(str(given))) is not None:
+        raise doc.error("candidate.pdf_password", wrong, "or leave it out: --lock makes one up")
+    return str(given)
 
 
 def _competing(doc: Document, i: int, item: RawCompeting, currency: str, region: Region) -> Competing:

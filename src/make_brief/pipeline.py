@@ -21,6 +21,7 @@ class Made(msgspec.Struct, frozen=True):
     pdf: bytes
     pages: int
     warnings: tuple[str, ...] = ()
+    password: str = ""  # set when the brief is locked
 
 
 class Result(msgspec.Struct, frozen=True):
@@ -44,8 +45,10 @@ def make_pdf(
     template_name: str | Path | None = None,
     page_size: str | None = None,
     day: date | None = None,
+    lock: bool = False,
 ) -> Made:
-    """The brief for `offer` as PDF bytes, with its appendices merged."""
+    """The brief for `offer` as PDF bytes, with its appendices merged; locked with AES-256
+    when `lock` is set (by the offer's password, else one made up, returned with it)."""
     from .compose import compose
     from .compute import compute
     from .render import render
@@ -56,6 +59,7 @@ def make_pdf(
     figures = compute(offer)
     brief = compose(offer, figures, template, day)
     rendered = render(brief, template, page_size, day)
+    _check_name(offer, rendered.missing)
     pdf, pages = rendered.pdf, rendered.pages
     appendices = [(title, Path(path)) for title, path in brief.appendices]
     guide_files = _guide_appendices(offer) if template.style.guide_appendices else []
@@ -75,11 +79,16 @@ def make_pdf(
             source, field = origins[exc.file]
             message = f"{Path(exc.file).name}: {exc.message}"
             raise InputError(message, file=source, field=field, hint=exc.hint) from None
-    from .callprep import warnings
+    from .callprep import warnings as prep_warnings
 
-    return Made(
-        pdf, pages, _stale_rates(figures, day) + warnings(offer) + _missing_warnings(rendered.missing) + notes
-    )
+    warnings = _stale_rates(figures, day) + prep_warnings(offer) + _missing_warnings(rendered.missing) + notes
+    if not lock:
+        return Made(pdf, pages, warnings)
+    from .merge import lock as locked
+    from .passwords import generate
+
+    password = offer.pdf_password or generate()
+    return Made(locked(pdf, password), pages, warnings, password)
 
 
 def content_key(offer: Offer, template_name: str | Path | None = None, page_size: str | None = None) -> str:
@@ -94,7 +103,7 @@ def content_key(offer: Offer, template_name: str | Path | None = None, page_size
 
     digest = hashlib.sha256(f"make-brief {__version__}\n{page_size or ''}\n".encode())
     guide = msgspec.structs.replace(offer.guide, path="")
-    said = msgspec.structs.replace(offer, source=None, guide=guide, appendices=())
+    said = msgspec.structs.replace(offer, source=None, guide=guide, appendices=(), pdf_password=None)
     digest.update(msgspec.json.encode(said, enc_hook=str))
     folder = Path(offer.guide.path).parent
     files = [*offer.appendices, *(folder / a.file for a in offer.guide.appendices)]
@@ -156,6 +165,22 @@ def _stale_rates(figures: Any, day: date) -> tuple[str, ...]:
         for r in rates
         if is_stale(r, day)
     )
+
+
+def _check_name(offer: Offer, missing: frozenset[str]) -> None:
+    """A brief never goes without its candidate's name: refused when a letter of the name
+    could be drawn by neither the template's font nor any installed one."""
+    from .errors import InputError
+
+    lost = "".join(dict.fromkeys(ch for ch in offer.name if ch in missing))
+    if lost:
+        raise InputError(
+            f"no font here can draw {lost!r} of the name, and a brief never goes without it",
+            file=offer.source,
+            field="candidate.name",
+            hint="install a font that has them (Debian: fonts-noto-cjk; Homebrew: font-noto-sans-cjk)"
+            " or use a template whose font has them",
+        )
 
 
 def _missing_warnings(missing: frozenset[str]) -> tuple[str, ...]:

@@ -197,6 +197,20 @@ class Styles:
         face = pdfmetrics.getFont(self.font).face
         self.covered = frozenset(face.charToGlyph)
         self.missing: set[str] = set()
+        self.fallback: dict[str, str] = {}  # a character the font lacks -> the font that has it
+
+    def find_fallbacks(self, brief: Brief) -> None:
+        """Register installed fonts (fontfind.py) for the characters of `brief` that the
+        template's font lacks: paragraphs, table cells and the page header then draw them."""
+        text = msgspec.json.encode(brief).decode("utf-8")
+        lacking = {ch for ch in text if ord(ch) not in self.covered and not ch.isspace()} - _INVISIBLE
+        if not lacking:
+            return
+        from .fontfind import fallbacks
+
+        for found in fallbacks(frozenset(lacking)):
+            name = _register_fallback(found.data)
+            self.fallback.update(dict.fromkeys(found.chars, name))
 
     def drawable(self, text: str) -> str:
         """`text` without the characters the font cannot draw; those are noted in `missing`."""
@@ -205,6 +219,66 @@ class Styles:
             return text
         self.missing |= lacking - _INVISIBLE
         return "".join(ch for ch in text if ch not in lacking)
+
+    def markup(self, text: str) -> str:
+        """Paragraph markup `text` with each run of characters that a fallback font draws set
+        in that font (outside tags and entities); what no font draws is left out, noted."""
+        if not self.fallback or all(ord(ch) in self.covered for ch in text):
+            return self.drawable(text)
+        out = []
+        for piece in _MARKUP.split(text):
+            if piece.startswith(("<", "&")):
+                out.append(piece)
+                continue
+            for font, run in self.runs(piece):
+                out.append(run if font is None else f'<font name="{font}">{run}</font>')
+        return "".join(out)
+
+    def runs(self, text: str) -> list[tuple[str | None, str]]:
+        """`text` in runs of one font: None for the template's, else a fallback's name; what
+        no font draws is left out and noted in `missing`."""
+        found: list[tuple[str | None, str]] = []
+        for ch in text:
+            if ord(ch) in self.covered or ch in "\n\t":
+                font = None
+            elif ch in self.fallback:
+                font = self.fallback[ch]
+            else:
+                if ch not in _INVISIBLE:
+                    self.missing.add(ch)
+                continue
+            if found and found[-1][0] == font:
+                found[-1] = (font, found[-1][1] + ch)
+            else:
+                found.append((font, ch))
+        return found
+
+    def width(self, text: str, font: str, size: float) -> float:
+        return sum(pdfmetrics.stringWidth(run, other or font, size) for other, run in self.runs(text))
+
+    def draw(self, canvas: Canvas, x: float, y: float, text: str, font: str, size: float) -> None:
+        """drawString, with each run in its own font."""
+        for other, run in self.runs(text):
+            canvas.setFont(other or font, size)
+            canvas.drawString(x, y, run)
+            x += pdfmetrics.stringWidth(run, other or font, size)
+        canvas.setFont(font, size)
+
+
+_MARKUP = re.compile(r"(<[^>]*>|&[#\w]+;)")
+_FALLBACKS: dict[str, str] = {}
+
+
+def _register_fallback(data: bytes) -> str:
+    """Register TrueType `data` once per process under a name of its own: as a family whose
+    bold and italic are itself, so that <b> around it still finds a face."""
+    key = hashlib.sha256(data).hexdigest()[:16]
+    if key not in _FALLBACKS:
+        name = f"BriefFallback-{key}"
+        pdfmetrics.registerFont(TTFont(name, io.BytesIO(data)))
+        pdfmetrics.registerFontFamily(name, normal=name, bold=name, italic=name, boldItalic=name)
+        _FALLBACKS[key] = name
+    return _FALLBACKS[key]
 
 
 _INVISIBLE = frozenset("\ufe0e\ufe0f\u200d\u200b")
@@ -248,7 +322,7 @@ class _Paragraph(Paragraph):
 
 
 def _para(markup: str, style: ParagraphStyle, st: Styles, bullet: str | None = None) -> Paragraph:
-    return _Paragraph(st.drawable(markup), style, bulletText=None if bullet is None else st.drawable(bullet))
+    return _Paragraph(st.markup(markup), style, bulletText=None if bullet is None else st.drawable(bullet))
 
 
 SHORT_LIST = 6  # a list of at most this many bullets is never split across pages
@@ -426,6 +500,8 @@ def _cell(text: str, style: ParagraphStyle, st: Styles, room: float) -> str | Pa
     """A cell of plain text: the string itself when it fits on one line (a Table draws a
     string as it is, never parsing it, and without the cost of a Paragraph), else a
     Paragraph of the escaped text that wraps."""
+    if st.fallback and any(ch in st.fallback for ch in text):  # another font for some: markup
+        return _Paragraph(st.markup(str(escape(text))), style)
     text = st.drawable(text)
     if "\n" not in text and pdfmetrics.stringWidth(text, style.fontName, style.fontSize) <= room:
         return text
@@ -648,6 +724,7 @@ def render(
         raise TemplateError(f"unknown page size {size_name!r}", hint="use a4 or letter")
     size = PAGE_SIZES[size_name]
     st = Styles(template)
+    st.find_fallbacks(brief)
     margins = {k: v * mm for k, v in msgspec.structs.asdict(style.margins_mm).items()}
     buffer = io.BytesIO()
     doc = BaseDocTemplate(
@@ -688,11 +765,8 @@ def render(
         canvas.setFillColor(st.color["muted"])
         canvas.setStrokeColor(st.color["rule"])
         if brief.header and number > 1:
-            canvas.drawString(
-                margins["left"],
-                height - margins["top"] / 2,
-                _fit(st.drawable(_page_text(brief.header, number)[0]), st.font, st.small, width * 0.7),
-            )
+            header = _fit(_page_text(brief.header, number)[0], st.font, st.small, width * 0.7, st.width)
+            st.draw(canvas, margins["left"], height - margins["top"] / 2, header, st.font, st.small)
             canvas.line(
                 margins["left"],
                 height - margins["top"] / 2 - 4,
@@ -781,41 +855,44 @@ def _draw_footer(
 ) -> None:
     """The footer line; ``{pages}`` becomes the page count, drawn from a form at save time.
     A footer too long for the page is shortened before its page number, never through it."""
-    before, after = st.drawable(text[0]), st.drawable(text[1]) if text[1] is not None else None
-    slot = pdfmetrics.stringWidth("00", st.font, st.small) if after is not None else 0
-    before = _fit_keeping_tail(before, st.font, st.small, width * 0.9 - slot)
-    canvas.drawString(x, y, before)
+    before, after = text
+    font, size, measure = st.font, st.small, st.width
+    slot = pdfmetrics.stringWidth("00", font, size) if after is not None else 0
+    before = _fit_keeping_tail(before, font, size, width * 0.9 - slot, measure)
+    st.draw(canvas, x, y, before, font, size)
     if after is not None:
-        x += pdfmetrics.stringWidth(before, st.font, st.small)
+        x += measure(before, font, size)
         canvas.saveState()
         canvas.translate(x, y)
         canvas.doForm(PAGE_COUNT_FORM)
         canvas.restoreState()
-        canvas.drawString(x + slot, y, _fit(after, st.font, st.small, max(width - (x + slot), 10)))
+        st.draw(
+            canvas, x + slot, y, _fit(after, font, size, max(width - (x + slot), 10), measure), font, size
+        )
 
 
 _SEPARATOR = re.compile(r"\s[·|•–—-]\s")
 
 
-def _fit_keeping_tail(text: str, font: str, size: float, width: float) -> str:
+def _fit_keeping_tail(text: str, font: str, size: float, width: float, measure: Any) -> str:
     """`text` fitted to `width`, shortening what stands before the last separator (" · ")
     that has a digit after it, so that "page 3 of" survives a long guide title."""
-    if pdfmetrics.stringWidth(text, font, size) <= width:
+    if measure(text, font, size) <= width:
         return text
     cuts = [m for m in _SEPARATOR.finditer(text) if re.search(r"\d", text[m.end() :])]
     if not cuts:
-        return _fit(text, font, size, width)
+        return _fit(text, font, size, width, measure)
     head, tail = text[: cuts[-1].start()], text[cuts[-1].start() :]
-    room = width - pdfmetrics.stringWidth(tail, font, size)
-    if room < pdfmetrics.stringWidth("…", font, size) * 4:
-        return _fit(text, font, size, width)
-    return _fit(head, font, size, room) + tail
+    room = width - measure(tail, font, size)
+    if room < measure("…", font, size) * 4:
+        return _fit(text, font, size, width, measure)
+    return _fit(head, font, size, room, measure) + tail
 
 
-def _fit(text: str, font: str, size: float, width: float) -> str:
-    """`text` shortened with an ellipsis to fit `width` points."""
-    if pdfmetrics.stringWidth(text, font, size) <= width:
+def _fit(text: str, font: str, size: float, width: float, measure: Any = pdfmetrics.stringWidth) -> str:
+    """`text` shortened with an ellipsis to fit `width` points (as `measure` counts them)."""
+    if measure(text, font, size) <= width:
         return text
-    while text and pdfmetrics.stringWidth(text + "…", font, size) > width:
+    while text and measure(text + "…", font, size) > width:
         text = text[:-1]
     return text + "…"
