@@ -116,7 +116,6 @@ def brief_json(brief: Any, template: Any, appendices: list[tuple[str, str]]) -> 
             out["bars"] = {"categories": list(b.bars.categories), "series": series}
         return out
 
-    root = str(ROOT)
     return msgspec.json.encode(
         {
             "title": brief.title,
@@ -128,9 +127,7 @@ def brief_json(brief: Any, template: Any, appendices: list[tuple[str, str]]) -> 
                 {"blocks": [block(b, a) for b, a in zip(s.blocks, (*s.blocks[1:], None), strict=True)]}
                 for s in brief.sections
             ],
-            "appendices": [
-                (title, "/" + os.path.relpath(path, root), page_count(path)) for title, path in appendices
-            ],
+            "appendices": [(title, os.path.abspath(path), page_count(path)) for title, path in appendices],
             "style": {
                 "paper": "us-letter" if style.page_size.lower() == "letter" else "a4",
                 "margins": msgspec.structs.asdict(style.margins_mm),
@@ -148,12 +145,13 @@ _COMPILER: list[Any] = []
 
 
 def compiler() -> Any:
-    """This process's one Typst compiler: the template parsed and the fonts found once."""
+    """This process's one Typst compiler: the template parsed and the fonts found once. Its
+    root is the file system's, so that appendices are read from where the offer names them."""
     if not _COMPILER:
         import typst
 
         _COMPILER.append(
-            typst.Compiler(str(TYP), root=str(ROOT), font_paths=[str(FONTS)], ignore_system_fonts=True)
+            typst.Compiler(str(TYP), root="/", font_paths=[str(FONTS)], ignore_system_fonts=True)
         )
     return _COMPILER[0]
 
@@ -189,14 +187,16 @@ def _item(path: str) -> tuple[str, bytes]:
 
 def batch(source: Path, out_dir: Path, jobs: int) -> int:
     """Every offer file in `source` made into `out_dir` by `jobs` worker processes started
-    by a fork server (as make-brief's batch does), each with its own compiler, the parent
-    writing each PDF as it comes, in input order."""
+    by a fork server that has imported what they use (as make-brief's batch does), each with
+    its own compiler made before its first item, the parent writing each PDF as it comes, in
+    input order."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     files = sorted(str(p) for p in source.iterdir() if p.suffix == ".yaml")
     out_dir.mkdir(parents=True, exist_ok=True)
     context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["peer_typst", "make_brief.compose", "make_brief.offer", "typst"])
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_warm_worker) as pool:
         for name, pdf in pool.map(_item, files, chunksize=1):
             (out_dir / name).write_bytes(pdf)
