@@ -1,8 +1,14 @@
 """make-brief's benchmark: each figure as a median over repeated runs, beside its reference
 measured in the same run, and the ratio against its target.
 
-    python benchmarks/bench.py            # about a minute
-    python benchmarks/bench.py --quick    # fewer repeats
+    python benchmarks/bench.py                # about 8 minutes on 2 cores
+    python benchmarks/bench.py --quick        # fewer repeats, smaller batches: about 3
+    python benchmarks/bench.py --markdown     # the table as Markdown, for the README
+
+The peer is Typst (the `typst` package, benchmarks/peer_typst.py and brief.typ): the same
+brief, composed by make-brief, laid out by Typst with one compiler per process. The floor
+(benchmarks/floor.py) draws the same text on reportlab's raw canvas and appends the same
+appendices with pypdf; it has a row under each target it bounds.
 
 Cold figures start a new Python process per run (the files themselves are in the page cache:
 "cold" means a fresh interpreter, not a cold disk). Warm figures run in this process after one
@@ -67,12 +73,14 @@ def record(
     ref_value: float,
     limit: float | None,
     at_least: bool = False,
+    note: str = "(a part of the above)",
 ) -> None:
     """A figure beside its reference: the ratio, and whether it meets the target ratio (a
-    figure with no limit is a part of the one above it, there to show where the time goes)."""
+    figure with no limit is there to show where the time goes, or what bounds the target
+    above it: `note` says which)."""
     ratio = value / ref_value if ref_value else float("nan")
     if limit is None:
-        target = "(a part of the above)"
+        target = note
     else:
         ok = ratio >= limit if at_least else ratio <= limit
         target = f"{'≥' if at_least else '≤'} {limit:g}× {'✓' if ok else '✗'}"
@@ -80,29 +88,40 @@ def record(
     rows.append((name, *shown, target))
 
 
+LIBRARIES = (
+    "reportlab.platypus, reportlab.graphics, pypdf, click, yaml, jinja2.sandbox, babel.numbers, msgspec"
+)
+
+
 def cold(repeat: int, tmp: Path) -> None:
     py = sys.executable
     plain, bare = no_appendices(tmp)
+    bench = str(ROOT / "benchmarks")
     ms = medians_cold(
         {
             "click": [py, "-c", "import click"],
-            "platypus": [py, "-c", "import reportlab.platypus"],
-            "both": [py, "-c", "import reportlab.platypus, pypdf"],
+            "libraries": [py, "-c", f"import {LIBRARIES}"],
             "brief": [EXE, str(EXAMPLE), "-o", str(tmp / "cold.pdf")],
+            "typst": [py, f"{bench}/peer_typst.py", str(EXAMPLE), str(tmp / "typst.pdf")],
+            "floor": [py, f"{bench}/floor.py", "--cold", str(EXAMPLE), str(tmp / "floor.pdf")],
+            "every import": [py, str(libraries_script(tmp))],
             "plain": [EXE, str(plain), "--template", str(bare), "-o", str(tmp / "plain.pdf")],
-            "libraries": [py, str(libraries_script(tmp))],
             "help": [EXE, "--help"],
             "validate": [EXE, "validate", str(EXAMPLE)],
         },
         repeat,
     )
-    both = ms["both"]
-    rows.append(("import reportlab.platypus (reference)", f"{ms['platypus']:,.1f} ms", "", "", ""))
-    record("cold make-brief examples/offer.yaml", ms["brief"], "ms", "import platypus+pypdf", both, 1.5)
-    record("  its libraries' imports alone", ms["libraries"], "ms", "import platypus+pypdf", both, None)
-    record("cold make-brief, no appendix", ms["plain"], "ms", "import platypus+pypdf", both, 1.5)
+    libs = ms["libraries"]
+    ref = "import of its libraries"
+    record("cold make-brief examples/offer.yaml", ms["brief"], "ms", ref, libs, 1.3)
+    record("  every module it imports, imported alone", ms["every import"], "ms", ref, libs, None)
+    record(
+        "  raw-canvas floor, cold, same appendices", ms["floor"], "ms", ref, libs, None, note="(its floor)"
+    )
+    record("  Typst's cold run (the peer)", ms["typst"], "ms", ref, libs, None, note="(the peer)")
+    record("cold make-brief, no appendix", ms["plain"], "ms", ref, libs, None, note="(no target)")
     loaded = "pypdf" in modules_imported([str(plain), "--template", str(bare), "-o", str(tmp / "p2.pdf")])
-    rows.append(("pypdf imported without appendices?", str(loaded), "", "", "must be False"))
+    rows.append(("pypdf imported without appendices?", str(loaded), "", "", f"no {'✗' if loaded else '✓'}"))
     record("cold make-brief --help", ms["help"], "ms", "import click", ms["click"], 2)
     record("cold make-brief validate", ms["validate"], "ms", "import click", ms["click"], 2)
 
@@ -139,33 +158,55 @@ def libraries_script(tmp: Path) -> Path:
 
 
 def warm(repeat: int, tmp: Path) -> None:
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    from floor import floor_from_example
+    """One process: each brief after an untimed one, each time for another candidate (Typst
+    keeps what it laid out before, and so does make-brief's line cache: the same offer every
+    time would flatter both). Every figure includes loading the offer file and composing the
+    brief. No targets: where the time goes."""
+    import itertools
 
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import peer_typst
+    from floor import floor_brief
+
+    from make_brief.linecache import DISABLE_ENV
     from make_brief.offer import load_offer
     from make_brief.pipeline import make_pdf
 
-    offer = load_offer(EXAMPLE)
-    plain, bare = no_appendices(tmp)
-    alone = load_offer(plain)
-    merge_only = merging(offer)
+    folder = tmp / "warm"
+    folder.mkdir()
+    text = EXAMPLE.read_text()
+    shutil.copy(EXAMPLE.parent / "offer-letter.pdf", folder / "offer-letter.pdf")
+    for i in range(40):
+        (folder / f"offer-{i:02d}.yaml").write_text(text.replace("Jane Doe", f"Candidate {i:02d}"))
+    offers = {
+        name: itertools.cycle(sorted(folder.iterdir())) for name in ("brief", "uncached", "floor", "typst")
+    }
+    merge_only = merging(load_offer(EXAMPLE))
+
+    def uncached() -> object:  # the brief before the line cache
+        os.environ[DISABLE_ENV] = "1"
+        try:
+            return make_pdf(load_offer(next(offers["uncached"])))
+        finally:
+            del os.environ[DISABLE_ENV]
+
     ms = medians_warm(
         {
-            "brief": lambda: make_pdf(offer),
-            "floor": floor_from_example,
+            "brief": lambda: make_pdf(load_offer(next(offers["brief"]))),
+            "uncached": uncached,
+            "floor": lambda: floor_brief(next(offers["floor"])),
+            "typst": lambda: peer_typst.make_pdf(next(offers["typst"])),
             "paragraphs": paragraphs_only,
             "merge": merge_only,
         },
         repeat,
     )
-    floor = ms["floor"]
-    record("warm brief (render + merge)", ms["brief"], "ms", "raw-canvas floor", floor, 1.5)
-    record("  its paragraphs' line breaking alone", ms["paragraphs"], "ms", "raw-canvas floor", floor, None)
-    record("  its merge alone (pypdf)", ms["merge"], "ms", "raw-canvas floor", floor, None)
-    # the template of the brief without appendices is not the default, and make-brief keeps
-    # one template loaded at a time: taking turns with it would load both on every turn
-    ms = medians_warm({"no merge": lambda: make_pdf(alone, bare)}, repeat)
-    record("warm brief, no appendix (no merge)", ms["no merge"], "ms", "raw-canvas floor", floor, 1.5)
+    floor, ref, note = ms["floor"], "raw-canvas floor", "(no target)"
+    record("warm brief, one process, another name each", ms["brief"], "ms", ref, floor, None, note=note)
+    record("  the same without the line cache", ms["uncached"], "ms", ref, floor, None)
+    record("  its paragraphs' line breaking alone, uncached", ms["paragraphs"], "ms", ref, floor, None)
+    record("  its merge alone (pypdf)", ms["merge"], "ms", ref, floor, None)
+    record("warm Typst brief, the same way", ms["typst"], "ms", ref, floor, None, note="(the peer)")
 
 
 def merging(offer: object) -> Callable[[], object]:
@@ -192,15 +233,20 @@ def paragraphs_only() -> int:
     from reportlab.platypus import Paragraph
 
     from make_brief import render
+    from make_brief.linecache import DISABLE_ENV
 
     brief, template = example_brief()
     width = render.PAGE_SIZES["a4"][0] - sum(
         getattr(template.style.margins_mm, side) * render.mm for side in ("left", "right")
     )
-    story = render._flowables(brief, render.Styles(template), width, 10_000)
-    paragraphs = [f for f in story if isinstance(f, Paragraph)]
-    for paragraph in paragraphs:
-        paragraph.wrap(width, 10_000)
+    os.environ[DISABLE_ENV] = "1"  # each broken here, as the first brief of a process does
+    try:
+        story = render._flowables(brief, render.Styles(template), width, 10_000)
+        paragraphs = [f for f in story if isinstance(f, Paragraph)]
+        for paragraph in paragraphs:
+            paragraph.wrap(width, 10_000)
+    finally:
+        del os.environ[DISABLE_ENV]
     return len(paragraphs)
 
 
@@ -252,10 +298,10 @@ def tree_rss_kb(root: int) -> int:
     return total
 
 
-def batch(tmp: Path, small: int, large: int, rated: int) -> None:
-    """Briefs per second with 1 and 2 workers over `rated` offers (enough that starting the
-    workers, about half a second, does not dominate; median of three), and the peak memory of
-    all the processes of a small and of a large batch."""
+def batch(tmp: Path, small: int, large: int, rated: int, repeat: int) -> None:
+    """Time per brief in a batch of `rated` offers with 2 workers (the whole command's wall
+    time over the number of briefs), for make-brief, the Typst peer and the raw-canvas floor,
+    taking turns; and the peak memory of all the processes of a small and of a large batch."""
     help_text = subprocess.run([EXE, "build", "--help"], capture_output=True, text=True).stdout
     if "--jobs" not in help_text:
         rows.append(("batch", "skipped: this build has no --jobs", "", "", ""))
@@ -271,13 +317,11 @@ def batch(tmp: Path, small: int, large: int, rated: int) -> None:
         for path in sorted(folder.iterdir())[:count]:
             shutil.copy(path, subset / path.name)
 
-    def run(source: Path, jobs: int) -> tuple[float, int]:
+    def run(argv: list[str], env: dict[str, str] = ENV) -> tuple[float, int]:
         """Seconds taken, and the peak of the summed resident memory of the command and all its
         processes (parent, fork server, workers), sampled every 20 ms, in KB."""
-        out = tempfile.mkdtemp(dir=tmp)
-        argv = [EXE, str(source), "--out-dir", out, "-j", str(jobs), "-q"]
         start = time.perf_counter()
-        proc = subprocess.Popen(argv, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         peak = 0
         while proc.poll() is None:
             peak = max(peak, tree_rss_kb(proc.pid))
@@ -287,14 +331,36 @@ def batch(tmp: Path, small: int, large: int, rated: int) -> None:
             raise SystemExit(f"{' '.join(argv)} failed with status {proc.returncode}")
         return seconds, peak
 
-    times: dict[int, list[float]] = {1: [], 2: []}
-    for _ in range(3):  # interleaved, so that a busy moment of a shared machine hits both
-        for jobs in (1, 2):
-            times[jobs].append(run(some, jobs)[0])
-    rate1, rate2 = rated / statistics.median(times[1]), rated / statistics.median(times[2])
-    record(f"batch of {rated}: briefs/s, 2 workers", rate2, "/s", "1 worker", rate1, 1.8, at_least=True)
-    _, peak_small = run(few, 2)
-    _, peak_large = run(folder, 2)
+    def out() -> str:
+        return tempfile.mkdtemp(dir=tmp)
+
+    py, bench = sys.executable, ROOT / "benchmarks"
+    commands = {
+        "make-brief": lambda: ([EXE, str(some), "--out-dir", out(), "-j", "2", "-q"], ENV),
+        "typst": lambda: ([py, str(bench / "peer_typst.py"), "--batch", str(some), out(), "-j", "2"], ENV),
+        "floor": lambda: ([py, str(bench / "floor.py"), "--batch", str(some), out(), "-j", "2"], ENV),
+        "uncached": lambda: (
+            [EXE, str(some), "--out-dir", out(), "-j", "2", "-q"],
+            {**ENV, "MAKE_BRIEF_NO_LINE_CACHE": "1"},
+        ),
+    }
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(repeat):  # taking turns, so that a busy moment of a shared machine hits all
+        for name, command in commands.items():
+            times[name].append(run(*command())[0] * 1000 / rated)
+    per = {name: statistics.median(found) for name, found in times.items()}
+    label = f"batch of {rated}, 2 workers: ms per brief"
+    record(label, per["make-brief"], "ms", "Typst's per brief", per["typst"], 1.0)
+    record(label, per["make-brief"], "ms", "raw-canvas floor's", per["floor"], 1.2)
+    record(
+        "  Typst's per brief", per["typst"], "ms", "raw-canvas floor's", per["floor"], None, note="(the peer)"
+    )
+    record(
+        "  make-brief without the line cache", per["uncached"], "ms", "make-brief's", per["make-brief"], None
+    )
+    argv = [EXE, str(few), "--out-dir", out(), "-j", "2", "-q"]
+    _, peak_small = run(argv)
+    _, peak_large = run([EXE, str(folder), "--out-dir", out(), "-j", "2", "-q"])
     record(f"peak memory, {large} offers", peak_large / 1024, "MB", f"{small} offers", peak_small / 1024, 1.2)
 
 
@@ -311,7 +377,8 @@ def compiled() -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer repeats and a smaller batch")
+    parser.add_argument("--quick", action="store_true", help="fewer repeats and smaller batches")
+    parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
     args = parser.parse_args()
     repeat = 5 if args.quick else 11
     compiled()
@@ -320,13 +387,22 @@ def main() -> None:
         cold(repeat, tmp)
         warm(10 if args.quick else 30, tmp)
         sizes(tmp)
-        batch(tmp, 50, 400 if args.quick else 2000, 60 if args.quick else 200)
+        if args.quick:
+            batch(tmp, 50, 400, 60, 2)
+        else:
+            batch(tmp, 50, 2000, 200, 3)
     print(
         f"make-brief benchmark · {platform.python_implementation()} {platform.python_version()} · "
         f"{platform.machine()} · {os.cpu_count()} cores · medians of {repeat} cold runs"
     )
-    widths = [max(len(r[i]) for r in rows) for i in range(5)]
-    for row in [("figure", "value", "reference", "ratio", "target"), *rows]:
+    header = ("figure", "value", "reference", "ratio", "target")
+    if args.markdown:
+        for row in [header, ("---",) * 5, *rows]:
+            cells = [row[0].replace("  ", "… ", 1) if row[0].startswith("  ") else row[0], *row[1:]]
+            print("| " + " | ".join(cells) + " |")
+        return
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(5)]
+    for row in [header, *rows]:
         print("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)))
 
 

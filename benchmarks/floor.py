@@ -1,8 +1,17 @@
 """The floor: the example brief's same text and tables drawn with reportlab's raw canvas at
 fixed positions, with the same embedded font. No layout engine, no wrapping logic beyond a
 fixed character count, no outline: the least work that still produces the same content.
+Its appendices (the offer letter, the guide's own) are appended with pypdf as they are: no
+checks, no outline, no clean-up, each file opened once per process.
 
-    python benchmarks/floor.py out.pdf      # writes the floor PDF of examples/offer.yaml
+    python benchmarks/floor.py out.pdf                         # the floor PDF of examples/offer.yaml
+    python benchmarks/floor.py --cold OFFER.yaml OUT.pdf       # one floor brief, in a new process
+    python benchmarks/floor.py --batch DIR OUTDIR -j 2         # a batch, as make-brief's is run
+
+A cold floor imports only what it uses: reportlab's canvas (not platypus), pypdf, and
+make-brief's loading and wording (PyYAML, msgspec, Jinja, babel); it registers the two faces
+it draws with. A batch floor runs its items in worker processes started by a fork server that
+has imported all of that, as make-brief's batch does.
 """
 
 from __future__ import annotations
@@ -17,7 +26,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
 from make_brief.document import Brief
-from make_brief.templates import plain
+from make_brief.sandbox import plain
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -84,9 +93,85 @@ def floor_from_example() -> bytes:
     from make_brief.render import _register_fonts  # the brief's own fonts, registered once
 
     brief, template = example_brief()
-    return floor_pdf(brief, _register_fonts(template))
+    return floor_pdf(brief, _register_fonts(template)[""])
+
+
+_FONTS: dict[tuple, str] = {}
+
+
+def floor_fonts(template: Any) -> str:
+    """The template's regular and bold faces registered with reportlab, once per process."""
+    if template.fonts not in _FONTS:
+        from reportlab.pdfbase import pdfmetrics
+        from reportlab.pdfbase.ttfonts import TTFont
+
+        name = f"FloorSans{len(_FONTS) or ''}"
+        pdfmetrics.registerFont(TTFont(name, str(template.fonts[0])))
+        pdfmetrics.registerFont(TTFont(name + "-Bold", str(template.fonts[1])))
+        _FONTS[template.fonts] = name
+    return _FONTS[template.fonts]
+
+
+_READERS: dict[str, Any] = {}
+
+
+def floor_merge(pdf: bytes, appendices: list[str]) -> bytes:
+    """`pdf` followed by the pages of each appendix, by pypdf, each appendix read once."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    writer.append(PdfReader(io.BytesIO(pdf)))
+    for path in appendices:
+        if path not in _READERS:
+            _READERS[path] = PdfReader(path)
+        writer.append(_READERS[path])
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def floor_brief(offer_path: Path) -> bytes:
+    """One offer file made into its floor brief: loaded, computed and composed by make-brief
+    (with the default template), drawn on the raw canvas, its appendices appended."""
+    from make_brief.compose import compose
+    from make_brief.compute import compute
+    from make_brief.offer import load_offer
+    from make_brief.pipeline import _guide_appendices, today
+    from make_brief.templates import load_template
+
+    offer = load_offer(offer_path)
+    template = load_template()
+    brief = compose(offer, compute(offer), template, today())
+    appendices = [path for _, path in brief.appendices] + [str(p) for _, p in _guide_appendices(offer)]
+    return floor_merge(floor_pdf(brief, floor_fonts(template)), appendices)
+
+
+def _item(path: str) -> tuple[str, bytes]:
+    return Path(path).stem + ".pdf", floor_brief(Path(path))
+
+
+def floor_batch(source: Path, out_dir: Path, jobs: int) -> int:
+    """Every offer file in `source` made into `out_dir` by `jobs` worker processes, started
+    by a fork server that has imported what they use; the parent writes each PDF."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    files = sorted(str(p) for p in source.iterdir() if p.suffix == ".yaml")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["floor", "make_brief.compose", "make_brief.offer", "pypdf"])
+    with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+        for name, pdf in pool.map(_item, files, chunksize=1):
+            (out_dir / name).write_bytes(pdf)
+    return len(files)
 
 
 if __name__ == "__main__":
-    pdf = floor_from_example()
-    Path(sys.argv[1] if len(sys.argv) > 1 else "floor.pdf").write_bytes(pdf)
+    args = sys.argv[1:]
+    if args[:1] == ["--batch"]:
+        floor_batch(Path(args[1]), Path(args[2]), int(args[args.index("-j") + 1]) if "-j" in args else 2)
+    elif args[:1] == ["--cold"]:
+        Path(args[2]).write_bytes(floor_brief(Path(args[1])))
+    else:
+        pdf = floor_from_example()
+        Path(args[0] if args else "floor.pdf").write_bytes(pdf)

@@ -227,7 +227,7 @@ class Batch:
     def _parallel(self, source: Iterator[Item]) -> Iterator[tuple[Item, tuple[Built | None, str | None]]]:
         from concurrent.futures.process import BrokenProcessPool
 
-        pool = _pool(self.jobs)
+        pool = _pool(self.jobs, self._warm())
         pending: deque[tuple[Item, Future]] = deque()
         window = self.jobs * IN_FLIGHT_PER_JOB
         try:
@@ -247,16 +247,20 @@ class Batch:
                 # A worker died. Any item in flight may be the cause: retry each one alone.
                 suspects = [item, *(i for i, _ in pending)]
                 pending.clear()
-                pool = _replace(pool, self.jobs)
+                pool = _replace(pool, self.jobs, self._warm())
                 for suspect in suspects:
                     try:
                         result = self._submit(pool, suspect).result()
                     except BrokenProcessPool:
                         result = (None, f"{suspect.label}: the worker making this brief stopped unexpectedly")
-                        pool = _replace(pool, self.jobs)
+                        pool = _replace(pool, self.jobs, self._warm())
                     yield suspect, result
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
+
+    def _warm(self) -> Settings | None:
+        """What workers load before their first item (warm.py): only for the real work."""
+        return self.settings if self.work is make_item else None
 
     def _submit(self, pool: ProcessPoolExecutor, item: Item) -> Future:
         from concurrent.futures import Future
@@ -273,24 +277,25 @@ class Batch:
             return done
 
 
-def _pool(jobs: int) -> ProcessPoolExecutor:
+def _pool(jobs: int, warm: Settings | None = None) -> ProcessPoolExecutor:
     """Worker processes started by a fork server (or spawned): never forked from a parent that
-    may run threads, and warm, because the server has imported the pipeline once."""
+    may run threads, and warm, because the server has imported the pipeline once and each
+    worker loads the batch's template before its first item (`warm`, see warm.py)."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     methods = multiprocessing.get_all_start_methods()
     if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["make_brief.batch", "make_brief.pipeline", "make_brief.render"])
+        context.set_forkserver_preload(["make_brief.batch", "make_brief.pipeline", "make_brief.warm"])
     else:  # pragma: no cover - Windows
         context = multiprocessing.get_context("spawn")
     return ProcessPoolExecutor(
-        max_workers=jobs, mp_context=context, initializer=worker_start, initargs=(os.getpid(),)
+        max_workers=jobs, mp_context=context, initializer=worker_start, initargs=(os.getpid(), warm)
     )
 
 
-def worker_start(parent: int) -> None:
+def worker_start(parent: int, warm: Settings | None = None) -> None:
     """In each worker: Ctrl-C is the parent's to handle (one line, not a traceback per worker),
     and the worker exits when the batch's process is gone (killed, or out of memory) instead of
     living on as an orphan. The worker's own parent is the fork server, which lives as long as
@@ -310,6 +315,10 @@ def worker_start(parent: int) -> None:
                 os._exit(1)
 
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+    if warm is not None:
+        from .warm import warm_up
+
+        warm_up(warm)
 
 
 def _alive(pid: int) -> bool:
@@ -327,6 +336,6 @@ def _alive(pid: int) -> bool:
         return True
 
 
-def _replace(pool: ProcessPoolExecutor, jobs: int) -> ProcessPoolExecutor:
+def _replace(pool: ProcessPoolExecutor, jobs: int, warm: Settings | None = None) -> ProcessPoolExecutor:
     pool.shutdown(wait=True, cancel_futures=True)
-    return _pool(jobs)
+    return _pool(jobs, warm)
