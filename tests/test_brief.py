@@ -212,9 +212,8 @@ def _broken_lines_counted(monkeypatch):
 
 
 def test_each_paragraph_is_broken_into_lines_once_per_width(write_offer, monkeypatch):
-    from make_brief.linecache import LINES
-
     from make_brief import render
+    from make_brief.linecache import LINES
 
     LINES.clear()  # no lines from the briefs of earlier tests (test_linecache.py tests reuse)
     calls = _broken_lines_counted(monkeypatch)
