@@ -296,3 +296,26 @@ def test_a_token_never_crosses_the_network_in_clear(tmp_path, write_offer, monke
         "error: the access token would cross the network unencrypted to smtp.example.com"
         " (use --smtp-security starttls or tls)"
     )
+
+
+def test_a_refused_token_is_found_before_any_brief_is_made(tmp_path, seven, monkeypatch):
+    from smtp_sink import XoauthServer
+
+    out, made, journal = tmp_path / "out", tmp_path / "made", tmp_path / "journal.sqlite"
+    assert run(seven, "-o", made, "-j", "2").exit_code == 0  # for the mail stage on its own
+    listed = (made / "manifest.csv").read_bytes()
+    monkeypatch.setenv("MAKE_BRIEF_SMTP_TOKEN", "ya29.expired")
+    with XoauthServer() as server:
+        login = [*server.options, "--smtp-user", "coach@example.org", "--smtp-auth", "xoauth2"]
+        for command in ([seven, "-o", out], ["mail", made]):
+            refused = run(*command, *login, "--send", "--journal", journal, *SENDER)
+            assert refused.exit_code == 1 and server.sink.received == []
+            assert refused.stdout == ""
+            assert refused.stderr == (
+                "error: 127.0.0.1 refused the login of 'coach@example.org': 535 5.7.8 Authentication"
+                " credentials invalid\n"
+            )
+            assert len(server.sink.logins) == 1  # once, up front, not once per brief
+            server.sink.logins.clear()
+        assert not out.exists() and not journal.exists()  # no brief, no manifest, no journal
+        assert (made / "manifest.csv").read_bytes() == listed

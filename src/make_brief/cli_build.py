@@ -46,6 +46,10 @@ def run_build(offers: tuple[Path, ...], options: dict[str, Any]) -> int:
     many = is_batch(offers) or shard is not None
     folder, file = _targets(options["output"], options["out_dir"], many)
     mail = mail_settings(options)
+    if mail is not None:
+        from .postman import check_sign_in
+
+        check_sign_in(mail)  # a refused token: one line before any brief is made
     rates = read_rates(options["fx"]) if options.get("fx") else ()
     lock = bool(options.get("lock"))
     settings = Settings(

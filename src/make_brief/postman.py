@@ -194,6 +194,21 @@ class Smtp:
         self._drop()
 
 
+def check_sign_in(s: MailSettings) -> None:
+    """With --send and an OAuth2 token, sign in once and hang up before any brief is made: a
+    token the server refuses (expired, wrong scope) is one line, with nothing written, sent or
+    journalled, rather than a failure found after the whole batch was rendered."""
+    if not (s.send and s.auth == "xoauth2"):
+        return
+    smtp = Smtp(s)
+    try:
+        smtp.ready()
+    except ServerError as exc:
+        raise MailError(str(exc)) from None
+    finally:
+        smtp.close()
+
+
 def login(conn: smtplib.SMTP, s: MailSettings) -> None:
     """Sign in with a password, or with an OAuth2 access token (XOAUTH2)."""
     if s.auth == "xoauth2":
