@@ -184,3 +184,43 @@ def test_a_full_disk_when_the_manifest_closes_keeps_every_line(tmp_path, write_o
         assert len(list(disk.glob("*.pdf"))) == 3  # the briefs themselves are whole
     finally:
         subprocess.run(["umount", "-l", str(disk)])
+
+
+def test_an_output_folder_whose_name_is_not_utf8_works(tmp_path, write_offer):
+    """b"out-\\xff" as Linux hands it to Python (surrogateescape): briefs written, the manifest
+    (and passwords.csv, the journal) keep the name's bytes, lines show it escaped as \\xff."""
+    from smtp_sink import SmtpServer
+
+    (tmp_path / "offers").mkdir()
+    for i in range(2):
+        who = {"name": f"Person {i}", "email": f"p{i}@example.com"}
+        write_offer(offer_data(candidate=who), f"offers/p{i}.yaml")
+    offers, out = tmp_path / "offers", tmp_path / os.fsdecode(b"out-\xff")
+    journal = tmp_path / "journal.sqlite"
+    env = {**os.environ, "LC_ALL": "C.UTF-8", "MAKE_BRIEF_DEBUG": "1"}
+    with SmtpServer() as server:
+        command = [sys.executable, "-m", "make_brief", str(offers), "-o", str(out), "-j", "1", "--lock"]
+        mail = [*server.options, "--send", "--journal", str(journal), "--from", "coach@example.org"]
+        done = subprocess.run([*command, *mail], capture_output=True, env=env, timeout=300)
+        assert done.returncode == 0, done.stderr.decode()
+        assert len(server.sink.received) == 2
+        again = subprocess.run(
+            [sys.executable, "-m", "make_brief", "mail", str(out), *mail],
+            capture_output=True,
+            env=env,
+            timeout=300,
+        )
+    shown = os.fsencode(tmp_path) + b"/out-\\xff/"
+    assert done.stdout.splitlines()[0] == shown + b"person-0-segment-engineering-manager.pdf"
+    assert done.stderr.endswith(b"2 of 2 briefs made (listed in " + shown + b"manifest.csv)\n")
+    assert again.returncode == 0 and again.stdout.count(b"already sent, unchanged: ") == 2
+    assert len(server.sink.received) == 2
+    raw = os.fsencode(out)
+    assert sorted(n for n in os.listdir(raw) if not n.startswith(b".")) == [
+        b"manifest.csv",
+        b"passwords.csv",
+        b"person-0-segment-engineering-manager.pdf",
+        b"person-1-segment-engineering-manager.pdf",
+    ]
+    with open(os.path.join(raw, b"manifest.csv"), "rb") as manifest:
+        assert raw + b"/person-1-segment-engineering-manager.pdf" in manifest.read()

@@ -29,6 +29,7 @@ from pathlib import Path
 import msgspec
 
 from .errors import BriefError
+from .fs import shown
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS messages (
@@ -169,7 +170,8 @@ class Journal:
         try:
             cursor = self._db().execute(
                 "INSERT OR IGNORE INTO messages VALUES (?, ?, ?, 'sending', ?, ?, ?, ?, ?, ?, ?)",
-                (content, recipient, guide, sha256, input, file, subject, message_id, self.run, now()),
+                (content, recipient, guide, sha256, shown(input), shown(file), subject, message_id)
+                + (self.run, now()),
             )
             return cursor.rowcount == 1
         except sqlite3.Error as exc:

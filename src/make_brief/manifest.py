@@ -41,6 +41,7 @@ COLUMNS = (
     "warnings",
     "error",
 )
+_BYTES = "surrogateescape"  # paths are bytes on POSIX: a name that is not UTF-8 round-trips
 _NAMES = re.compile(r"manifest(-\d+-of-\d+)?\.csv")
 
 
@@ -59,7 +60,8 @@ class Manifest:
             fd, self.part = tempfile.mkstemp(dir=folder, prefix=f".{name}.{os.getpid()}.", suffix=".part")
         except OSError as exc:
             raise OutputError(f"cannot write here: {exc.strerror}", file=folder) from None
-        self.handle = open(fd, "w", encoding="utf-8", newline="")  # noqa: SIM115 (closed in close)
+        # a folder name that is not UTF-8 keeps its bytes (surrogateescape), read back the same way
+        self.handle = open(fd, "w", encoding="utf-8", errors=_BYTES, newline="")  # noqa: SIM115
         self.writer = csv.writer(self.handle, lineterminator="\r\n")
         self.writer.writerow(COLUMNS)
 
@@ -130,7 +132,7 @@ def manifests(folder: Path) -> list[Path]:
 def read(path: Path) -> Iterator[dict[str, str]]:
     """The rows of one manifest, with formula guards undone."""
     try:
-        with open(path, encoding="utf-8", newline="") as handle:
+        with open(path, encoding="utf-8", errors=_BYTES, newline="") as handle:
             for row in csv.DictReader(handle):
                 yield {k: _live(v or "") for k, v in row.items() if k is not None}
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
