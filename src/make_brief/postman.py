@@ -374,12 +374,14 @@ class Postman:
             self.broken = str(exc)
             return self._fail(parcel, f"e-mail to {to.addr_spec} not sent: {exc}")
         claim = dict(sha256=parcel.sha256, input=parcel.label, file=str(parcel.path), subject=subject)
-        if not self.journal.claim(
-            parcel.content, key, guide=parcel.guide, message_id=str(msg["Message-ID"]), **claim
-        ):
-            return self._before(parcel, key, str(to)) or self._hold(
-                parcel, f"{to} {parcel.path}: another run is sending it right now"
+        with self.journal.exclusive():  # looked at again: another run may have sent one meanwhile
+            if (stop := self._before(parcel, key, str(to))) is not None:
+                return stop
+            claimed = self.journal.claim(
+                parcel.content, key, guide=parcel.guide, message_id=str(msg["Message-ID"]), **claim
             )
+        if not claimed:
+            return self._hold(parcel, f"{to} {parcel.path}: another run is sending it right now")
         try:
             self.smtp.send(msg, self.settings.sender.addr_spec, to.addr_spec)
         except RefusedError as exc:
