@@ -224,3 +224,41 @@ def test_an_output_folder_whose_name_is_not_utf8_works(tmp_path, write_offer):
     ]
     with open(os.path.join(raw, b"manifest.csv"), "rb") as manifest:
         assert raw + b"/person-1-segment-engineering-manager.pdf" in manifest.read()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="mounting a small tmpfs needs root")
+def test_a_full_disk_when_the_manifest_closes_keeps_every_line_of_the_run(tmp_path, write_offer):
+    """The same at the command line: the briefs fit exactly, the manifest does not. Each failure
+    keeps its line, and the summary says the manifest was not written and where the briefs are."""
+    offers = many_offers(tmp_path, write_offer, 3)
+    write_offer({**offer_data(), "region": "Atlantis"}, "offers/zz-bad.yaml")
+    assert run(offers, "-o", tmp_path / "sizes").exit_code == 1  # the briefs' sizes, to fit them
+    pages = sum(-(-p.stat().st_size // 4096) for p in (tmp_path / "sizes").glob("*.pdf"))
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(disk)]).returncode != 0:
+        pytest.skip("this machine does not allow a tmpfs mount")
+    try:
+        with open(disk / "ballast", "wb", buffering=0) as handle:
+            try:
+                while True:
+                    handle.write(b"\0" * 4096)
+            except OSError:
+                pass
+        os.truncate(disk / "ballast", (disk / "ballast").stat().st_size - pages * 4096)
+        out = disk / "out"
+        result = run(offers, "-o", out)
+        assert result.exit_code == 1, result.output
+        assert len(list(out.glob("*.pdf"))) == 3 and not list(out.glob(".*.part"))
+        assert not (out / "manifest.csv").exists()
+        bad = f"{offers / 'zz-bad.yaml'}:"
+        lines = result.stderr.splitlines()
+        assert lines[0].startswith(f"error: {bad}") and "Atlantis" in lines[0]
+        assert lines[1:] == [
+            f"error: {out / 'manifest.csv'}: cannot write the manifest: No space left on device;"
+            f" the briefs that were made are in {out}",
+            f"1 of 4 briefs failed; 3 made (in {out}; the manifest could not be written)",
+        ]
+        assert result.stdout.count(str(out)) == 3  # each brief's line
+    finally:
+        subprocess.run(["umount", "-l", str(disk)])
