@@ -262,3 +262,37 @@ def test_a_full_disk_when_the_manifest_closes_keeps_every_line_of_the_run(tmp_pa
         assert result.stdout.count(str(out)) == 3  # each brief's line
     finally:
         subprocess.run(["umount", "-l", str(disk)])
+
+
+def test_two_batches_into_one_folder_the_manifest_lists_what_is_on_disk(tmp_path, write_offer):
+    import csv
+    import hashlib
+
+    out = tmp_path / "out"
+    for name in ("a", "b", "c"):
+        (tmp_path / name).mkdir()
+    write_offer(offer_data(candidate={"name": "Ann Lee"}), "a/ann.yaml")
+    write_offer(offer_data(candidate={"name": "Bo Chen"}), "a/bo.yaml")
+    write_offer(offer_data(candidate={"name": "Di Evans"}), "a/di.yaml")
+    assert run(tmp_path / "a", "-o", out).exit_code == 0
+    changed = offer_data(candidate={"name": "Bo Chen"})
+    changed["offer"] = {**changed["offer"], "base": 250000}
+    write_offer(changed, "b/bo.yaml")  # Bo's brief made again, with other figures
+    write_offer(offer_data(candidate={"name": "Cy Diaz"}), "b/cy.yaml")
+    (out / "di-evans-segment-engineering-manager.pdf").unlink()  # gone: not listed any more
+    assert run(tmp_path / "b", "-o", out).exit_code == 0
+    rows = list(csv.DictReader((out / "manifest.csv").read_text(encoding="utf-8").splitlines()))
+    listed = {Path(r["output"]).name: r for r in rows}
+    assert (
+        sorted(listed)
+        == sorted(p.name for p in out.glob("*.pdf"))
+        == [
+            "ann-lee-segment-engineering-manager.pdf",
+            "bo-chen-segment-engineering-manager.pdf",
+            "cy-diaz-segment-engineering-manager.pdf",
+        ]
+    )
+    for name, row in listed.items():
+        assert row["sha256"] == hashlib.sha256((out / name).read_bytes()).hexdigest()
+    assert listed["ann-lee-segment-engineering-manager.pdf"]["input"] == str(tmp_path / "a" / "ann.yaml")
+    assert listed["bo-chen-segment-engineering-manager.pdf"]["input"] == str(tmp_path / "b" / "bo.yaml")
