@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import socket
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ class Sink:
         self.failure = "421 4.3.2 Service shutting down"
         self.logins: list[tuple[bytes, bytes]] = []
         self.cut_after_storing: int | None = None  # hang up unanswered once this many are stored
+        self.turns: Turns | None = None  # set after start: connections made to interleave
 
     async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd's name)
         if self.fail_after is not None and len(self.received) >= self.fail_after:
@@ -63,6 +65,57 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+class Turns:
+    """Two runs' connections, interleaved at the worst moment for exactly-once: the first to
+    connect is not greeted until the second has connected too (so both runs have looked in the
+    journal and found nothing); the second is not greeted until the first has hung up (its
+    message sent and journalled). Each wait is bounded, so a run that never comes cannot hang
+    the test: the other then goes on."""
+
+    LIMIT = 120.0
+
+    def __init__(self) -> None:
+        self.arrived = 0
+        self.both = asyncio.Event()
+        self.first_gone = asyncio.Event()
+
+    async def enter(self) -> int:
+        self.arrived += 1
+        turn = self.arrived
+        if turn == 2:
+            self.both.set()
+        waits = {1: self.both, 2: self.first_gone}
+        if turn in waits:
+            try:
+                await asyncio.wait_for(waits[turn].wait(), self.LIMIT)
+            except asyncio.TimeoutError:
+                pass
+        return turn
+
+    def left(self, turn: int) -> None:
+        if turn == 1:
+            self.first_gone.set()
+
+
+class TurnsSmtp(SMTP):
+    turn = 0
+
+    async def _handle_client(self) -> None:  # before the greeting
+        if self.event_handler.turns is not None:
+            self.turn = await self.event_handler.turns.enter()
+        await super()._handle_client()
+
+    def connection_lost(self, error: Exception | None) -> None:
+        if self.event_handler.turns is not None:
+            self.event_handler.turns.left(self.turn)
+        super().connection_lost(error)
+
+
+class TurnsController(Controller):
+    def factory(self) -> SMTP:
+        return TurnsSmtp(self.handler, **self.SMTP_kwargs)
+
+
 class SmtpServer:
     """`with SmtpServer() as server:` a server on 127.0.0.1:server.port; server.sink holds the mail."""
 
@@ -70,7 +123,7 @@ class SmtpServer:
         self.sink = Sink()
         self.port = free_port()
         extra = {"authenticator": self.sink.authenticate, "auth_require_tls": False} if auth else {}
-        self.controller = Controller(self.sink, hostname="127.0.0.1", port=self.port, **extra)
+        self.controller = TurnsController(self.sink, hostname="127.0.0.1", port=self.port, **extra)
 
     def __enter__(self) -> SmtpServer:
         self.controller.start()

@@ -247,6 +247,49 @@ def test_two_runs_at_once_never_both_send_a_version_of_one_brief(server, tmp_pat
     assert "another version of it is being sent (other)" in result.stdout
 
 
+def test_two_processes_at_once_with_corrected_offers_mail_one_version(tmp_path, write_offer):
+    """Two real runs against one server and one journal, each with its own figures for Jane. The
+    server greets the first run's connection only once the second has connected (both have found
+    nothing in the journal), and the second only once the first has hung up (sent, journalled):
+    the second must see that in the journal when it claims, and hold."""
+    import os
+    import subprocess
+
+    from smtp_sink import Turns
+
+    journal = tmp_path / "journal.sqlite"
+    offers = []
+    for base, name in ((210000, "a"), (230000, "b")):
+        data = offer_data()
+        data["offer"] = {**data["offer"], "base": base}
+        offers.append(write_offer(data, f"jane-{name}.yaml"))
+    with SmtpServer() as server:
+        server.sink.turns = Turns()
+        runs = [
+            subprocess.Popen(
+                [sys.executable, "-m", "make_brief", offer, "-o", tmp_path / f"{offer.stem}.pdf", "--send"]
+                + [*server.options, "--journal", journal, *SENDER],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env={**os.environ, "MAKE_BRIEF_DEBUG": "1"},
+            )
+            for offer in offers
+        ]
+        try:
+            done = [(run.wait(timeout=300), *run.communicate()) for run in runs]
+        finally:
+            for run in runs:
+                if run.poll() is None:
+                    run.kill()
+    assert server.sink.turns.arrived == 2, done  # the runs did overlap as the server arranged
+    assert [r.rcpt_tos for r in server.sink.received] == [["jane@example.com"]]
+    assert sorted(code for code, _, _ in done) == [0, 1]
+    held = next(out.decode() for code, out, _ in done if code == 1)
+    assert "\nheld: Jane Doe <jane@example.com> " in held and "changed since an earlier version" in held
+    with closing(sqlite3.connect(journal)) as db:
+        assert db.execute("SELECT state FROM messages").fetchall() == [("sent",)]
+
+
 # --- sending with OAuth2 ----------------------------------------------------------------------
 
 
@@ -296,3 +339,26 @@ def test_a_token_never_crosses_the_network_in_clear(tmp_path, write_offer, monke
         "error: the access token would cross the network unencrypted to smtp.example.com"
         " (use --smtp-security starttls or tls)"
     )
+
+
+def test_a_refused_token_is_found_before_any_brief_is_made(tmp_path, seven, monkeypatch):
+    from smtp_sink import XoauthServer
+
+    out, made, journal = tmp_path / "out", tmp_path / "made", tmp_path / "journal.sqlite"
+    assert run(seven, "-o", made, "-j", "2").exit_code == 0  # for the mail stage on its own
+    listed = (made / "manifest.csv").read_bytes()
+    monkeypatch.setenv("MAKE_BRIEF_SMTP_TOKEN", "ya29.expired")
+    with XoauthServer() as server:
+        login = [*server.options, "--smtp-user", "coach@example.org", "--smtp-auth", "xoauth2"]
+        for command in ([seven, "-o", out], ["mail", made]):
+            refused = run(*command, *login, "--send", "--journal", journal, *SENDER)
+            assert refused.exit_code == 1 and server.sink.received == []
+            assert refused.stdout == ""
+            assert refused.stderr == (
+                "error: 127.0.0.1 refused the login of 'coach@example.org': 535 5.7.8 Authentication"
+                " credentials invalid\n"
+            )
+            assert len(server.sink.logins) == 1  # once, up front, not once per brief
+            server.sink.logins.clear()
+        assert not out.exists() and not journal.exists()  # no brief, no manifest, no journal
+        assert (made / "manifest.csv").read_bytes() == listed

@@ -184,3 +184,115 @@ def test_a_full_disk_when_the_manifest_closes_keeps_every_line(tmp_path, write_o
         assert len(list(disk.glob("*.pdf"))) == 3  # the briefs themselves are whole
     finally:
         subprocess.run(["umount", "-l", str(disk)])
+
+
+def test_an_output_folder_whose_name_is_not_utf8_works(tmp_path, write_offer):
+    """b"out-\\xff" as Linux hands it to Python (surrogateescape): briefs written, the manifest
+    (and passwords.csv, the journal) keep the name's bytes, lines show it escaped as \\xff."""
+    from smtp_sink import SmtpServer
+
+    (tmp_path / "offers").mkdir()
+    for i in range(2):
+        who = {"name": f"Person {i}", "email": f"p{i}@example.com"}
+        write_offer(offer_data(candidate=who), f"offers/p{i}.yaml")
+    offers, out = tmp_path / "offers", tmp_path / os.fsdecode(b"out-\xff")
+    journal = tmp_path / "journal.sqlite"
+    env = {**os.environ, "LC_ALL": "C.UTF-8", "MAKE_BRIEF_DEBUG": "1"}
+    with SmtpServer() as server:
+        command = [sys.executable, "-m", "make_brief", str(offers), "-o", str(out), "-j", "1", "--lock"]
+        mail = [*server.options, "--send", "--journal", str(journal), "--from", "coach@example.org"]
+        done = subprocess.run([*command, *mail], capture_output=True, env=env, timeout=300)
+        assert done.returncode == 0, done.stderr.decode()
+        assert len(server.sink.received) == 2
+        again = subprocess.run(
+            [sys.executable, "-m", "make_brief", "mail", str(out), *mail],
+            capture_output=True,
+            env=env,
+            timeout=300,
+        )
+    shown = os.fsencode(tmp_path) + b"/out-\\xff/"
+    assert done.stdout.splitlines()[0] == shown + b"person-0-segment-engineering-manager.pdf"
+    assert done.stderr.endswith(b"2 of 2 briefs made (listed in " + shown + b"manifest.csv)\n")
+    assert again.returncode == 0 and again.stdout.count(b"already sent, unchanged: ") == 2
+    assert len(server.sink.received) == 2
+    raw = os.fsencode(out)
+    assert sorted(n for n in os.listdir(raw) if not n.startswith(b".")) == [
+        b"manifest.csv",
+        b"passwords.csv",
+        b"person-0-segment-engineering-manager.pdf",
+        b"person-1-segment-engineering-manager.pdf",
+    ]
+    with open(os.path.join(raw, b"manifest.csv"), "rb") as manifest:
+        assert raw + b"/person-1-segment-engineering-manager.pdf" in manifest.read()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="mounting a small tmpfs needs root")
+def test_a_full_disk_when_the_manifest_closes_keeps_every_line_of_the_run(tmp_path, write_offer):
+    """The same at the command line: the briefs fit exactly, the manifest does not. Each failure
+    keeps its line, and the summary says the manifest was not written and where the briefs are."""
+    offers = many_offers(tmp_path, write_offer, 3)
+    write_offer({**offer_data(), "region": "Atlantis"}, "offers/zz-bad.yaml")
+    assert run(offers, "-o", tmp_path / "sizes").exit_code == 1  # the briefs' sizes, to fit them
+    pages = sum(-(-p.stat().st_size // 4096) for p in (tmp_path / "sizes").glob("*.pdf"))
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(disk)]).returncode != 0:
+        pytest.skip("this machine does not allow a tmpfs mount")
+    try:
+        with open(disk / "ballast", "wb", buffering=0) as handle:
+            try:
+                while True:
+                    handle.write(b"\0" * 4096)
+            except OSError:
+                pass
+        os.truncate(disk / "ballast", (disk / "ballast").stat().st_size - pages * 4096)
+        out = disk / "out"
+        result = run(offers, "-o", out)
+        assert result.exit_code == 1, result.output
+        assert len(list(out.glob("*.pdf"))) == 3 and not list(out.glob(".*.part"))
+        assert not (out / "manifest.csv").exists()
+        bad = f"{offers / 'zz-bad.yaml'}:"
+        lines = result.stderr.splitlines()
+        assert lines[0].startswith(f"error: {bad}") and "Atlantis" in lines[0]
+        assert lines[1:] == [
+            f"error: {out / 'manifest.csv'}: cannot write the manifest: No space left on device;"
+            f" the briefs that were made are in {out}",
+            f"1 of 4 briefs failed; 3 made (in {out}; the manifest could not be written)",
+        ]
+        assert result.stdout.count(str(out)) == 3  # each brief's line
+    finally:
+        subprocess.run(["umount", "-l", str(disk)])
+
+
+def test_two_batches_into_one_folder_the_manifest_lists_what_is_on_disk(tmp_path, write_offer):
+    import csv
+    import hashlib
+
+    out = tmp_path / "out"
+    for name in ("a", "b", "c"):
+        (tmp_path / name).mkdir()
+    write_offer(offer_data(candidate={"name": "Ann Lee"}), "a/ann.yaml")
+    write_offer(offer_data(candidate={"name": "Bo Chen"}), "a/bo.yaml")
+    write_offer(offer_data(candidate={"name": "Di Evans"}), "a/di.yaml")
+    assert run(tmp_path / "a", "-o", out).exit_code == 0
+    changed = offer_data(candidate={"name": "Bo Chen"})
+    changed["offer"] = {**changed["offer"], "base": 250000}
+    write_offer(changed, "b/bo.yaml")  # Bo's brief made again, with other figures
+    write_offer(offer_data(candidate={"name": "Cy Diaz"}), "b/cy.yaml")
+    (out / "di-evans-segment-engineering-manager.pdf").unlink()  # gone: not listed any more
+    assert run(tmp_path / "b", "-o", out).exit_code == 0
+    rows = list(csv.DictReader((out / "manifest.csv").read_text(encoding="utf-8").splitlines()))
+    listed = {Path(r["output"]).name: r for r in rows}
+    assert (
+        sorted(listed)
+        == sorted(p.name for p in out.glob("*.pdf"))
+        == [
+            "ann-lee-segment-engineering-manager.pdf",
+            "bo-chen-segment-engineering-manager.pdf",
+            "cy-diaz-segment-engineering-manager.pdf",
+        ]
+    )
+    for name, row in listed.items():
+        assert row["sha256"] == hashlib.sha256((out / name).read_bytes()).hexdigest()
+    assert listed["ann-lee-segment-engineering-manager.pdf"]["input"] == str(tmp_path / "a" / "ann.yaml")
+    assert listed["bo-chen-segment-engineering-manager.pdf"]["input"] == str(tmp_path / "b" / "bo.yaml")

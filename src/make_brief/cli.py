@@ -51,6 +51,7 @@ class _DefaultGroup(click.Group):
 @contextmanager
 def _clean_errors() -> Iterator[None]:
     """One line on stderr and a non-zero exit instead of a traceback."""
+    _escape_output()
     try:
         yield
     except BriefError as exc:
@@ -78,6 +79,21 @@ def _clean_errors() -> Iterator[None]:
             f"internal error: {type(exc).__name__}: {first} (set MAKE_BRIEF_DEBUG=1 for details)", err=True
         )
         sys.exit(EXIT_INTERNAL)
+
+
+def _escape_output() -> None:
+    """Lines that name a path which is not UTF-8 (``out-\\xff``) show it escaped, whatever the
+    locale, rather than failing to print it."""
+    import codecs
+
+    from .fs import escape_undecodable
+
+    codecs.register_error("make-brief-escape", escape_undecodable)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="make-brief-escape")  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):  # not a text stream we may change
+            pass
 
 
 def _quiet_stdout() -> None:

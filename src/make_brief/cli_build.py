@@ -46,6 +46,10 @@ def run_build(offers: tuple[Path, ...], options: dict[str, Any]) -> int:
     many = is_batch(offers) or shard is not None
     folder, file = _targets(options["output"], options["out_dir"], many)
     mail = mail_settings(options)
+    if mail is not None:
+        from .postman import check_sign_in
+
+        check_sign_in(mail)  # a refused token: one line before any brief is made
     rates = read_rates(options["fx"]) if options.get("fx") else ()
     lock = bool(options.get("lock"))
     settings = Settings(
@@ -106,7 +110,8 @@ def run_build(offers: tuple[Path, ...], options: dict[str, Any]) -> int:
         unlisted: list[str] = []
         listed = _close(manifest, folder, unlisted) if manifest is not None else None
         _close_passwords(passwords, unlisted, quiet)
-    return _report(many, made, failures, warnings, postman, listed, quiet, unlisted)
+    unwritten = folder if manifest is not None and listed is None else None
+    return _report(many, made, failures, warnings, postman, listed, quiet, unlisted, unwritten)
 
 
 def _share(items: Any, shard: tuple[int, int] | None) -> Any:
@@ -154,6 +159,7 @@ def _report(
     manifest: Path | None,
     quiet: bool,
     unlisted: list[str] | None = None,
+    unwritten: Path | None = None,  # the manifest could not be written: the briefs are here
 ) -> int:
     for line in [] if quiet else warnings:  # -q: errors only
         click.echo(f"warning: {line}", err=True)
@@ -170,6 +176,8 @@ def _report(
             click.echo(line, err=True)
     total = made + len(failures)
     where = f" (listed in {manifest})" if manifest else ""
+    if unwritten is not None:
+        where = f" (in {unwritten}; the manifest could not be written)"
     if many and failures and not quiet:
         click.echo(f"{len(failures)} of {total} briefs failed; {made} made{where}", err=True)
     elif many and not quiet and total:

@@ -31,9 +31,10 @@ def mail(folder: Path, **options: Any) -> None:
     manifest-<I>-of-<N>.csv), exactly once. Nothing is sent without --send."""
     from .cli_build import mail_settings, report_mail
     from .mailstage import mail_folder
-    from .postman import Postman
+    from .postman import Postman, check_sign_in
 
     settings = mail_settings(options, required=True)
+    check_sign_in(settings)
     echo = (lambda line: None) if options["quiet"] else click.echo
     with Postman(settings, folder) as postman:
         briefs = mail_folder(folder, postman, echo)

@@ -20,15 +20,20 @@ brief to the same person; the second one holds.
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
+import tempfile
 import uuid
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
 import msgspec
 
 from .errors import BriefError
+from .fs import shown
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS messages (
@@ -104,13 +109,33 @@ class Journal:
                     self.db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
                     self.db.execute("SELECT count(*) FROM messages").fetchall()
             else:
-                path.parent.mkdir(parents=True, exist_ok=True)
+                _create(path)
                 self.db = sqlite3.connect(path, isolation_level=None, timeout=30)
                 self.db.executescript(_SCHEMA)
         except JournalError:
             raise
         except (sqlite3.Error, OSError) as exc:
             raise JournalError(f"cannot open the send journal: {exc}", file=path) from None
+
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """What is read and written inside is one step for all runs sharing the journal (an
+        immediate transaction): a check that nothing else went, then the claim, with no other
+        run's claim or send in between."""
+        db = self._db()
+        try:
+            db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise JournalError(f"cannot write the send journal: {exc}", file=self.path) from None
+        try:
+            yield
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        try:
+            db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            raise JournalError(f"cannot write the send journal: {exc}", file=self.path) from None
 
     def close(self) -> None:
         if self.db is not None:
@@ -169,7 +194,8 @@ class Journal:
         try:
             cursor = self._db().execute(
                 "INSERT OR IGNORE INTO messages VALUES (?, ?, ?, 'sending', ?, ?, ?, ?, ?, ?, ?)",
-                (content, recipient, guide, sha256, input, file, subject, message_id, self.run, now()),
+                (content, recipient, guide, sha256, shown(input), shown(file), subject, message_id)
+                + (self.run, now()),
             )
             return cursor.rowcount == 1
         except sqlite3.Error as exc:
@@ -209,3 +235,30 @@ class Journal:
         if self.db is None:
             raise JournalError("the send journal is open only for reading", file=self.path)
         return self.db
+
+
+def _create(path: Path) -> None:
+    """A new journal appears whole, never as the empty file SQLite starts with: another run
+    starting at the same moment must not take it for one that was cut short. It is made under
+    a temporary name and linked into place; when another run linked its own first, that one is
+    used."""
+    if path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, new = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".new")
+    os.close(fd)
+    try:
+        with closing(sqlite3.connect(new)) as db:
+            db.executescript(_SCHEMA)
+        try:
+            os.link(new, path)
+        except FileExistsError:
+            pass
+        except OSError:  # a file system without hard links
+            if not path.exists():
+                os.replace(new, path)
+    finally:
+        try:
+            os.unlink(new)
+        except FileNotFoundError:
+            pass

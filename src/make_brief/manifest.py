@@ -11,6 +11,7 @@ of runs that were killed are removed when the next manifest is opened.
 from __future__ import annotations
 
 import csv
+import hashlib
 import os
 import re
 import tempfile
@@ -41,6 +42,7 @@ COLUMNS = (
     "warnings",
     "error",
 )
+_BYTES = "surrogateescape"  # paths are bytes on POSIX: a name that is not UTF-8 round-trips
 _NAMES = re.compile(r"manifest(-\d+-of-\d+)?\.csv")
 
 
@@ -59,14 +61,18 @@ class Manifest:
             fd, self.part = tempfile.mkstemp(dir=folder, prefix=f".{name}.{os.getpid()}.", suffix=".part")
         except OSError as exc:
             raise OutputError(f"cannot write here: {exc.strerror}", file=folder) from None
-        self.handle = open(fd, "w", encoding="utf-8", newline="")  # noqa: SIM115 (closed in close)
+        # a folder name that is not UTF-8 keeps its bytes (surrogateescape), read back the same way
+        self.handle = open(fd, "w", encoding="utf-8", errors=_BYTES, newline="")  # noqa: SIM115
         self.writer = csv.writer(self.handle, lineterminator="\r\n")
         self.writer.writerow(COLUMNS)
+        self.written: set[str] = set()  # the briefs (file names) this manifest lists
 
     def add(self, outcome: Any) -> None:
         self.row(row_of(outcome))
 
     def row(self, values: dict[str, str]) -> None:
+        if values.get("output"):
+            self.written.add(Path(values["output"]).name)
         self.writer.writerow([_inert(values.get(column, "")) for column in COLUMNS])
 
     def close(self) -> Path:
@@ -75,6 +81,7 @@ class Manifest:
         if self.handle.closed:
             return self.path
         try:
+            self._keep_earlier()
             self.handle.flush()
             os.fsync(self.handle.fileno())
             self.handle.close()
@@ -89,6 +96,26 @@ class Manifest:
             _unlink(self.part)
             raise OutputError(f"cannot write the manifest: {exc.strerror}", file=self.path) from None
         return self.path
+
+    def _keep_earlier(self) -> None:
+        """Another batch wrote into this folder before: keep its rows for the briefs still on
+        disk that this run did not make again, each checked against the file's bytes, so the
+        manifest lists what is in the folder (a row whose file is gone or was changed since is
+        dropped; a damaged manifest keeps nothing)."""
+        try:
+            rows = list(read(self.path)) if self.path.is_file() else []
+        except OutputError:
+            return
+        for row in rows:
+            name = Path(row.get("output", "")).name
+            if row.get("status") != "ok" or not name or name in self.written or not row.get("sha256"):
+                continue
+            try:
+                data = (self.path.parent / name).read_bytes()
+            except OSError:
+                continue
+            if hashlib.sha256(data).hexdigest() == row["sha256"]:
+                self.row({**row, "output": str(self.path.parent / name)})
 
 
 def row_of(outcome: Any) -> dict[str, str]:
@@ -130,7 +157,7 @@ def manifests(folder: Path) -> list[Path]:
 def read(path: Path) -> Iterator[dict[str, str]]:
     """The rows of one manifest, with formula guards undone."""
     try:
-        with open(path, encoding="utf-8", newline="") as handle:
+        with open(path, encoding="utf-8", errors=_BYTES, newline="") as handle:
             for row in csv.DictReader(handle):
                 yield {k: _live(v or "") for k, v in row.items() if k is not None}
     except (OSError, UnicodeDecodeError, csv.Error) as exc:

@@ -194,6 +194,21 @@ class Smtp:
         self._drop()
 
 
+def check_sign_in(s: MailSettings) -> None:
+    """With --send and an OAuth2 token, sign in once and hang up before any brief is made: a
+    token the server refuses (expired, wrong scope) is one line, with nothing written, sent or
+    journalled, rather than a failure found after the whole batch was rendered."""
+    if not (s.send and s.auth == "xoauth2"):
+        return
+    smtp = Smtp(s)
+    try:
+        smtp.ready()
+    except ServerError as exc:
+        raise MailError(str(exc)) from None
+    finally:
+        smtp.close()
+
+
 def login(conn: smtplib.SMTP, s: MailSettings) -> None:
     """Sign in with a password, or with an OAuth2 access token (XOAUTH2)."""
     if s.auth == "xoauth2":
@@ -359,12 +374,14 @@ class Postman:
             self.broken = str(exc)
             return self._fail(parcel, f"e-mail to {to.addr_spec} not sent: {exc}")
         claim = dict(sha256=parcel.sha256, input=parcel.label, file=str(parcel.path), subject=subject)
-        if not self.journal.claim(
-            parcel.content, key, guide=parcel.guide, message_id=str(msg["Message-ID"]), **claim
-        ):
-            return self._before(parcel, key, str(to)) or self._hold(
-                parcel, f"{to} {parcel.path}: another run is sending it right now"
+        with self.journal.exclusive():  # looked at again: another run may have sent one meanwhile
+            if (stop := self._before(parcel, key, str(to))) is not None:
+                return stop
+            claimed = self.journal.claim(
+                parcel.content, key, guide=parcel.guide, message_id=str(msg["Message-ID"]), **claim
             )
+        if not claimed:
+            return self._hold(parcel, f"{to} {parcel.path}: another run is sending it right now")
         try:
             self.smtp.send(msg, self.settings.sender.addr_spec, to.addr_spec)
         except RefusedError as exc:
