@@ -24,7 +24,7 @@ def run(*args: object):
 def many_offers(tmp_path: Path, write_offer, count: int) -> Path:
     (tmp_path / "offers").mkdir()
     for i in range(count):
-        write_offer(offer_data(candidate={"name": f"Person {i}"}), f"offers/p{i:03}.yaml")
+        write_offer(offer_data(candidate={"name": f"Person {i}"}), f"offers/p{i:04}.yaml")
     return tmp_path / "offers"
 
 
@@ -93,7 +93,8 @@ def test_workers_exit_with_a_parent_killed_mid_batch(tmp_path, write_offer):
 
 
 def test_ctrl_c_is_one_line_and_exit_130(tmp_path, write_offer):
-    offers, out = many_offers(tmp_path, write_offer, 60), tmp_path / "out"
+    # enough offers that the batch is still at work when the signal comes, however fast it is
+    offers, out = many_offers(tmp_path, write_offer, 400), tmp_path / "out"
     batch = start_batch(offers, out)
     assert wait_for(lambda: out.is_dir() and any(out.glob("*.pdf")))
     os.killpg(batch.pid, signal.SIGINT)  # Ctrl-C reaches the whole process group
