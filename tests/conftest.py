@@ -37,6 +37,19 @@ def offer_data(**changes: Any) -> dict:
     return data
 
 
+# a competing offer given by its parts, in another currency (the money-over-time tests)
+DATABRICKS = {
+    "company": "Databricks",
+    "currency": "USD",
+    "base": 230000,
+    "stock": 400000,
+    "stock_years": 4,
+    "vesting": [25, 25, 25, 25],
+    "bonus_pct": 10,
+    "sign_on": 50000,
+}
+
+
 @pytest.fixture(autouse=True)
 def _reproducible(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")  # 2026-11-18

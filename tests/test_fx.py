@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from conftest import DATABRICKS
 from test_compute import make
 
 from make_brief.compute import compute
@@ -59,16 +60,6 @@ def london(**changes):
 
 
 FX = [{"from": "USD", "to": "GBP", "rate": 0.79, "date": "2026-11-20", "source": "Bank of England"}]
-DATABRICKS = {
-    "company": "Databricks",
-    "currency": "USD",
-    "base": 230000,
-    "stock": 400000,
-    "stock_years": 4,
-    "vesting": [25, 25, 25, 25],
-    "bonus_pct": 10,
-    "sign_on": 50000,
-}
 
 
 def test_a_competing_offer_by_parts_gets_its_years_converted():

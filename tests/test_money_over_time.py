@@ -4,7 +4,7 @@ side, exchange rates and their age, currency marks, and every bad input as one l
 from __future__ import annotations
 
 import pytest
-from conftest import ROOT, offer_data
+from conftest import DATABRICKS, ROOT, offer_data
 
 from make_brief.cli import main
 
@@ -17,16 +17,6 @@ LONDON = {
     "bonus_pct": 15,
     "vesting": [5, 15, 40, 40],
     "sign_on": [18000, 6000],
-}
-DATABRICKS = {
-    "company": "Databricks",
-    "currency": "USD",
-    "base": 230000,
-    "stock": 400000,
-    "stock_years": 4,
-    "vesting": [25, 25, 25, 25],
-    "bonus_pct": 10,
-    "sign_on": 50000,
 }
 BOE = {"from": "USD", "to": "GBP", "rate": 0.79, "date": "2026-11-10", "source": "Bank of England"}
 
