@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from make_brief.batch import IN_FLIGHT_PER_JOB, MANIFEST, Batch, Built, Manifest, Settings
-from make_brief.errors import InputError
+from make_brief.errors import InputError, InternalErrorLine
 from make_brief.inputs import Item
 
 
@@ -60,7 +60,11 @@ def test_every_good_item_is_written_in_order_under_its_own_name(tmp_path, jobs):
     good = [o for o in outcomes if o.ok]
     assert all(o.sha256 == hashlib.sha256(o.path.read_bytes()).hexdigest() for o in good)
     assert outcomes[1].error == "people.csv:row 3: offer.base: not an amount"
-    assert outcomes[4].error == "people.csv:row 6: internal error: ZeroDivisionError: division by zero"
+    assert outcomes[4].error == (
+        "internal error: people.csv:row 6: ZeroDivisionError: division by zero"
+        " (set MAKE_BRIEF_DEBUG=1 for the traceback)"
+    )
+    assert isinstance(outcomes[4].error, InternalErrorLine)  # a bug: the run exits 70
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "ann-g-2.pdf",
         "ann-g-3.pdf",

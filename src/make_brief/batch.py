@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 import msgspec
 
-from .errors import BriefError
+from .errors import BriefError, InternalErrorLine
 from .fx import Rate
 from .inputs import Item, error_line, load_item
 from .manifest import MANIFEST, Manifest  # noqa: F401  (the batch's manifest, as before)
@@ -138,11 +138,10 @@ def attempt(work: Work, item: Item, settings: Settings) -> tuple[Built | None, s
         return work(item, settings), None
     except BriefError as exc:
         return None, error_line(item.label, exc)
-    except Exception as exc:  # a bug of ours must not stop the batch
+    except Exception as exc:  # a bug of ours must not stop the batch, nor pass for the user's error
         if os.environ.get("MAKE_BRIEF_DEBUG"):
             raise
-        first = str(exc).splitlines()[0][:200] if str(exc) else ""
-        return None, f"{item.label}: internal error: {type(exc).__name__}: {first}"
+        return None, InternalErrorLine.of(item.label, exc)
 
 
 def default_jobs() -> int:

@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from . import __version__
-from .errors import BriefError
+from .errors import EXIT_INPUT, EXIT_INTERNAL, BriefError
 
 EXAMPLES = """
 \b
@@ -34,8 +34,6 @@ BATCH_EXAMPLES = """
   make-brief candidates.csv -o out/ --send --config mail.yaml
 """
 
-EXIT_INPUT = 1
-EXIT_INTERNAL = 70
 EXIT_PIPE = 141  # as a shell reports a writer stopped by SIGPIPE
 
 

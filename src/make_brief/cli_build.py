@@ -16,6 +16,8 @@ from typing import Any
 import click
 import msgspec
 
+from .errors import EXIT_INTERNAL, InternalErrorLine
+
 MAIL_OPTIONS = (
     "smtp_host",
     "smtp_port",
@@ -100,7 +102,10 @@ def run_build(offers: tuple[Path, ...], options: dict[str, Any]) -> int:
             else:
                 # in a batch every line names its input; one offer's error names its own file
                 error = outcome.error or ""
-                failures.append(name_input(outcome.item.label, error) if many else error)
+                if isinstance(error, InternalErrorLine):  # a bug: its line names its input already
+                    failures.append(error)
+                else:
+                    failures.append(name_input(outcome.item.label, error) if many else error)
             if postman is not None and (line := postman.handle(outcome)):
                 echo(line)
             if manifest is not None:
@@ -168,7 +173,7 @@ def _report(
         for note in postman.notes:
             click.echo(f"note: {note}", err=True)
     for problem in problems:
-        click.echo(f"error: {problem}", err=True)
+        click.echo(problem if isinstance(problem, InternalErrorLine) else f"error: {problem}", err=True)
     if postman is not None:
         for line in postman.held:
             click.echo(f"held: {line}", err=True)
@@ -182,6 +187,8 @@ def _report(
         click.echo(f"{len(failures)} of {total} briefs failed; {made} made{where}", err=True)
     elif many and not quiet and total:
         click.echo(f"{made} of {total} briefs made{where}", err=True)
+    if any(isinstance(problem, InternalErrorLine) for problem in problems):
+        return EXIT_INTERNAL  # a bug of ours, in any item
     return 1 if problems or (postman is not None and postman.held) else 0
 
 

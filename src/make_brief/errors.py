@@ -14,6 +14,10 @@ from pathlib import Path
 _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
+EXIT_INPUT = 1  # the user's input (or a setting) cannot be used: one line says what to do
+EXIT_INTERNAL = 70  # a bug of ours (EX_SOFTWARE): one line, and the traceback with MAKE_BRIEF_DEBUG=1
+
+
 class BriefError(Exception):
     """Base of every error the library raises on purpose."""
 
@@ -71,6 +75,19 @@ class OutputError(BriefError):
 
 class SettingError(BriefError):
     """An environment variable or setting of the run that cannot be used."""
+
+
+class InternalErrorLine(str):
+    """The one line of a bug of ours met while making one brief of a batch: the batch goes on,
+    prints it as it is (not as the user's error) and exits 70 (see cli.EXIT_INTERNAL)."""
+
+    @classmethod
+    def of(cls, label: str, exc: BaseException) -> InternalErrorLine:
+        first = str(exc).splitlines()[0][:200] if str(exc) else ""
+        return cls(
+            f"internal error: {label}: {type(exc).__name__}: {first}"
+            " (set MAKE_BRIEF_DEBUG=1 for the traceback)"
+        )
 
 
 def shown(text: str, limit: int = 60, quote: bool = True) -> str:

@@ -42,6 +42,7 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus.doctemplate import LayoutError
 from reportlab.platypus.paragraph import cleanBlockQuotedText
 
 from .document import Bars, Block, Brief, Chart
@@ -911,14 +912,20 @@ def render(
     )
     try:  # a wording template's own markup is parsed here: a mistake in it is its error
         doc.build(_flowables(brief, st, doc.width, doc.height), canvasmaker=canvas_class)
-    except TemplateError:
-        raise
-    except Exception as exc:  # LayoutError and friends: say what, not a traceback
+    except (LayoutError, ValueError) as exc:
+        if isinstance(exc, ValueError) and not _is_markup_error(exc):
+            raise  # a bug of ours, not the template's: reported as one (exit 70)
         detail = next((line for line in str(exc).splitlines() if line.strip()), "")[:200]
         raise TemplateError(
             f"the brief could not be laid out: {type(exc).__name__}: {detail}", file=template.folders[0]
         ) from None
     return Rendered(buffer.getvalue(), doc.page, frozenset(st.missing))
+
+
+def _is_markup_error(exc: ValueError) -> bool:
+    """Whether reportlab's paragraph parser raised `exc` for the markup a template wrote (it
+    names the paragraph: 'paragraph text "<para>…" caused exception …')."""
+    return str(exc).lstrip().startswith("paragraph text")
 
 
 def _page_text(text: str, number: int) -> tuple[str, str | None]:
