@@ -31,3 +31,23 @@ def test_readme_help_is_current():
 if __name__ == "__main__" and "--update" in sys.argv:
     text = README.read_text(encoding="utf-8")
     README.write_text(BLOCK.sub(lambda m: m.group(1) + current_help() + m.group(3), text), encoding="utf-8")
+
+
+def test_the_readme_python_api_example_runs_as_written(tmp_path):
+    """The README's Python API example, run as a program from a copy of the checkout's
+    examples: it makes both PDFs and prints what it says."""
+    import shutil
+    import subprocess
+
+    text = README.read_text(encoding="utf-8")
+    code = re.search(r"<!-- api:start -->\s*```python\n(.*?)```\s*<!-- api:end -->", text, re.S).group(1)
+    shutil.copytree(README.parent / "examples", tmp_path / "examples")
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("output/jane.pdf ") and " pages " in lines[0]
+    assert lines[1] == "output/batch/jane-doe-segment-engineering-manager.pdf"
+    assert lines[2] == "1 made, 0 failed; manifest: output/batch/manifest.csv"
+    assert (tmp_path / "output" / "jane.pdf").read_bytes().startswith(b"%PDF-")

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-import msgspec
 
 from .errors import EXIT_INTERNAL, InternalErrorLine
 
@@ -35,13 +34,11 @@ MAIL_OPTIONS = (
 
 
 def run_build(offers: tuple[Path, ...], options: dict[str, Any]) -> int:
-    """Make the briefs of `offers` (and their mail); the exit status."""
-    from .batch import Batch, Manifest, Settings, default_jobs
+    """Make the briefs of `offers` (and their mail) through the library's api.make_briefs,
+    printing as they come; the exit status."""
+    from .api import count_items, make_briefs
     from .fx import read_rates
-    from .inputs import expand, is_batch, name_input
-    from .manifest import shard_name
-    from .passwords import PasswordBook
-    from .pipeline import today
+    from .inputs import is_batch
     from .shard import parse as parse_shard
 
     shard = parse_shard(options["shard"]) if options.get("shard") else None
@@ -52,107 +49,46 @@ def run_build(offers: tuple[Path, ...], options: dict[str, Any]) -> int:
         from .postman import check_sign_in
 
         check_sign_in(mail)  # a refused token: one line before any brief is made
-    rates = read_rates(options["fx"]) if options.get("fx") else ()
-    lock = bool(options.get("lock"))
-    settings = Settings(
-        options["template"], options["page_size"], options["guide_dirs"], today(), rates, lock=lock
-    )
-    counter_dir = options.get("counter")
-    if counter_dir:
-        settings = msgspec.structs.replace(settings, counter=True)
-    passwords = PasswordBook(folder) if lock else None
-    batch = Batch(
-        folder,
-        settings,
-        jobs=options["jobs"] or default_jobs(),
-        output=file,
-        passwords=passwords,
-        strict=bool(options.get("strict")),
-    )
     quiet = options["quiet"]
     bar = many and not quiet and _is_terminal(sys.stderr)
     echo = (lambda line: None) if quiet or (bar and _is_terminal(sys.stdout)) else click.echo
-    failures: list[str] = []
-    warnings: list[str] = []
-    made = 0
-    with ExitStack() as finally_:  # closed in reverse order, also on errors and Ctrl-C
-        postman = None
-        if mail is not None:
-            from .postman import Postman
-
-            postman = finally_.enter_context(Postman(mail, folder))
-        manifest = Manifest(folder, shard_name(shard)) if many else None
-        if manifest is not None:
-            finally_.callback(manifest.close)
-        outcomes = batch.run(_share(expand(offers), shard))
-        finally_.callback(outcomes.close)
+    with ExitStack() as finally_:
         shown = None
         if bar:
-            total = sum(1 for _ in _share(expand(offers), shard))
+            total = count_items(offers, shard)
             shown = finally_.enter_context(
                 click.progressbar(length=total, label="briefs", file=sys.stderr, show_pos=True)
             )
-        for outcome in outcomes:
-            if outcome.ok and outcome.built is not None:
-                made += 1
-                warnings += [f"{outcome.item.label}: {w}" for w in outcome.built.warnings]
-                echo(str(outcome.path))
-                if counter_dir is not None and outcome.built.counter is not None:
-                    _write_counter(counter_dir, outcome, file is not None, echo, failures)
-            else:
-                # in a batch every line names its input; one offer's error names its own file
-                error = outcome.error or ""
-                if isinstance(error, InternalErrorLine):  # a bug: its line names its input already
-                    failures.append(error)
-                else:
-                    failures.append(name_input(outcome.item.label, error) if many else error)
-            if postman is not None and (line := postman.handle(outcome)):
+
+        def progress(outcome: Any, lines: list[str]) -> None:
+            for line in lines:
                 echo(line)
-            if manifest is not None:
-                manifest.add(outcome)
             if shown is not None:
                 shown.update(1)
-        unlisted: list[str] = []
-        listed = _close(manifest, folder, unlisted) if manifest is not None else None
-        _close_passwords(passwords, unlisted, quiet)
-    unwritten = folder if manifest is not None and listed is None else None
-    return _report(many, made, failures, warnings, postman, listed, quiet, unlisted, unwritten)
 
-
-def _share(items: Any, shard: tuple[int, int] | None) -> Any:
-    """The items of this shard (all of them without one)."""
-    from .shard import shard_of
-
-    if shard is None:
-        return items
-    return (item for item in items if shard_of(item.identity, shard[1]) == shard[0])
-
-
-def _close(manifest: Any, folder: Path, failures: list[str]) -> Path | None:
-    """Finish the manifest; when it cannot be written (a full disk), say so as one more failure
-    that names where the briefs are, and keep every other line of the report."""
-    from .errors import OutputError
-
-    try:
-        return manifest.close()
-    except OutputError as exc:
-        failures.append(f"{exc}; the briefs that were made are in {folder}")
-        return None
-
-
-def _close_passwords(passwords: Any, failures: list[str], quiet: bool) -> None:
-    """Leave one row per locked brief in passwords.csv, and say where it is."""
-    from .errors import OutputError
-
-    if passwords is None:
-        return
-    try:
-        path = passwords.close()
-    except OutputError as exc:
-        failures.append(str(exc))
-        return
-    if path is not None and not quiet:
-        click.echo(f"note: the passwords of the locked briefs are in {path} (readable by you only)", err=True)
+        run = make_briefs(
+            offers,
+            folder,
+            output=file,
+            template=options["template"],
+            page_size=options["page_size"],
+            guide_dirs=options["guide_dirs"],
+            rates=read_rates(options["fx"]) if options.get("fx") else (),
+            jobs=options["jobs"],
+            lock=bool(options.get("lock")),
+            strict=bool(options.get("strict")),
+            counter=options.get("counter"),
+            shard=shard,
+            mail=mail,
+            many=many,
+            progress=progress,
+        )
+    for note in [] if quiet else run.notes:
+        click.echo(f"note: {note}", err=True)
+    unwritten = folder if many and run.manifest is None else None
+    return _report(
+        many, run.made, run.failures, run.warnings, run.postman, run.manifest, quiet, run.problems, unwritten
+    )
 
 
 def _report(
@@ -244,21 +180,6 @@ def report_mail(postman: Any, briefs: int, quiet: bool) -> int:
         noun = "brief" if briefs == 1 else "briefs"
         click.echo(f"{briefs} {noun} in the manifests", err=True)
     return 1 if postman.problems or postman.held else 0
-
-
-def _write_counter(folder: Path, outcome: Any, named: bool, echo: Any, failures: list[str]) -> None:
-    """Write the counter-offer e-mail of `outcome` as <name>-<guide>-counter.eml (the brief's
-    default name, or its distinct name in a batch) and show where; a failure is one line."""
-    from .counter import counter_name
-    from .errors import BriefError
-    from .inputs import name_input
-    from .output import write_atomic
-
-    pdf_name = outcome.built.name if named else outcome.path.name
-    try:
-        echo(str(write_atomic(folder / counter_name(pdf_name), outcome.built.counter)))
-    except BriefError as exc:
-        failures.append(name_input(outcome.item.label, str(exc)))
 
 
 def _is_terminal(stream: Any) -> bool:

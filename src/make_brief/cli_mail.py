@@ -29,16 +29,12 @@ Examples:
 def mail(folder: Path, **options: Any) -> None:
     """Mail each brief that the manifests in FOLDER record (manifest.csv, and each shard's
     manifest-<I>-of-<N>.csv), exactly once. Nothing is sent without --send."""
+    from .api import mail_briefs
     from .cli_build import mail_settings, report_mail
-    from .mailstage import mail_folder
-    from .postman import Postman, check_sign_in
 
-    settings = mail_settings(options, required=True)
-    check_sign_in(settings)
     echo = (lambda line: None) if options["quiet"] else click.echo
-    with Postman(settings, folder) as postman:
-        briefs = mail_folder(folder, postman, echo)
-    sys.exit(report_mail(postman, briefs, options["quiet"]))
+    run = mail_briefs(folder, mail_settings(options, required=True), echo)
+    sys.exit(report_mail(run.postman, run.briefs, options["quiet"]))
 
 
 @main.group()

@@ -1,0 +1,236 @@
+"""make-brief as a library: the same pipeline the command line runs, without click.
+
+    from make_brief.api import make_brief, make_briefs, mail_briefs
+
+* :func:`make_brief`: one offer file → one PDF written; returns where, its pages, its warnings.
+* :func:`make_briefs`: many inputs (offer files, folders, CSV tables) → briefs in a folder, in
+  worker processes, with the manifest (and the mail, when given ``mail``); a callback sees each
+  outcome as it comes; returns every outcome, and every line worth reporting.
+* :func:`mail_briefs`: the briefs the manifests of a folder record → mailed exactly once.
+
+Errors of the user's input are :class:`~make_brief.errors.BriefError` (one line each); in a
+batch they are outcomes, not exceptions. A bug of ours in one item is an outcome whose error is
+an :class:`~make_brief.errors.InternalErrorLine`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from contextlib import ExitStack
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from .errors import BriefError, InternalErrorLine, OutputError
+from .pipeline import Result
+from .pipeline import build_brief as _build_brief
+
+__all__ = ["BatchRun", "MailRun", "make_brief", "make_briefs", "mail_briefs"]
+
+
+def make_brief(
+    offer: str | Path,
+    output: str | Path | None = None,
+    *,
+    template: str | Path | None = None,
+    page_size: str | None = None,
+    guide_dirs: Iterable[str | Path] = (),
+) -> Result:
+    """Make the brief of the offer file `offer` and write it to `output` (default:
+    ``output/<candidate>-<guide>.pdf``); a BriefError, with one clear line, when it cannot."""
+    return _build_brief(
+        Path(offer),
+        Path(output) if output is not None else None,
+        template=template,
+        page_size=page_size,
+        guide_dirs=tuple(Path(d) for d in guide_dirs),
+    )
+
+
+class BatchRun(msgspec.Struct):
+    """What became of a batch: each outcome (batch.Outcome), the lines worth reporting, and
+    where the manifest is (None when it could not be written)."""
+
+    outcomes: list[Any]
+    made: int = 0
+    failures: list[str] = msgspec.field(default_factory=list)  # one line per item that failed
+    warnings: list[str] = msgspec.field(default_factory=list)
+    problems: list[str] = msgspec.field(default_factory=list)  # the run's own: manifest, passwords
+    notes: list[str] = msgspec.field(default_factory=list)
+    manifest: Path | None = None
+    folder: Path = Path(".")
+    postman: Any = None  # the mail stage's record (notes, problems, held, summary), when mailed
+
+    @property
+    def internal(self) -> bool:
+        """Whether any item met a bug of ours."""
+        return any(isinstance(line, InternalErrorLine) for line in self.failures)
+
+
+Progress = Callable[[Any, list[str]], None]  # (the outcome, the lines it printed: path, mail)
+
+
+def make_briefs(
+    inputs: Iterable[str | Path],
+    folder: str | Path,
+    *,
+    output: str | Path | None = None,
+    template: str | Path | None = None,
+    page_size: str | None = None,
+    guide_dirs: Iterable[str | Path] = (),
+    rates: tuple[Any, ...] = (),
+    jobs: int | None = None,
+    lock: bool = False,
+    strict: bool = False,
+    counter: str | Path | None = None,
+    shard: tuple[int, int] | None = None,
+    mail: Any = None,
+    many: bool = True,
+    day: date | None = None,
+    progress: Progress | None = None,
+) -> BatchRun:
+    """Make the brief of every offer in `inputs` (files, folders, CSV tables) into `folder`,
+    with a manifest; `mail` (mail.settings(...)) mails or writes each as it is made; `counter`
+    writes each candidate's counter-offer draft there. `progress(outcome, lines)` is called for
+    every outcome, in input order. `output` names the one file of a single brief."""
+    from .batch import Batch, Manifest, Settings, default_jobs
+    from .inputs import expand
+    from .manifest import shard_name
+    from .passwords import PasswordBook
+    from .pipeline import today
+
+    folder = Path(folder)
+    paths = tuple(Path(p) for p in inputs)
+    settings = Settings(
+        template, page_size, tuple(Path(d) for d in guide_dirs), day or today(), rates, lock=lock
+    )
+    if counter is not None:
+        settings = msgspec.structs.replace(settings, counter=True)
+    run = BatchRun([], folder=folder)
+    passwords = PasswordBook(folder) if lock else None
+    batch = Batch(
+        folder,
+        settings,
+        jobs=jobs or default_jobs(),
+        output=Path(output) if output is not None else None,
+        passwords=passwords,
+        strict=strict,
+    )
+    with ExitStack() as finally_:  # closed in reverse order, also on errors and Ctrl-C
+        if mail is not None:
+            from .postman import Postman
+
+            run.postman = finally_.enter_context(Postman(mail, folder))
+        manifest = Manifest(folder, shard_name(shard)) if many else None
+        if manifest is not None:
+            finally_.callback(manifest.close)
+        outcomes = batch.run(_share(expand(paths), shard))
+        finally_.callback(outcomes.close)
+        for outcome in outcomes:
+            lines = _record(run, outcome, many, Path(counter) if counter is not None else None, output)
+            if manifest is not None:
+                manifest.add(outcome)
+            if progress is not None:
+                progress(outcome, lines)
+        run.manifest = _close(manifest, folder, run.problems) if manifest is not None else None
+        _close_passwords(passwords, run)
+    return run
+
+
+def count_items(inputs: Iterable[str | Path], shard: tuple[int, int] | None = None) -> int:
+    """How many briefs `make_briefs` would make of `inputs` (for a progress bar)."""
+    from .inputs import expand
+
+    return sum(1 for _ in _share(expand(tuple(Path(p) for p in inputs)), shard))
+
+
+def _record(run: BatchRun, outcome: Any, many: bool, counter: Path | None, output: Any) -> list[str]:
+    """Add `outcome` to `run`; the lines it prints (its path, its counter draft, its mail)."""
+    from .inputs import name_input
+
+    run.outcomes.append(outcome)
+    lines: list[str] = []
+    if outcome.ok and outcome.built is not None:
+        run.made += 1
+        run.warnings += [f"{outcome.item.label}: {w}" for w in outcome.built.warnings]
+        lines.append(str(outcome.path))
+        if counter is not None and outcome.built.counter is not None:
+            lines += _write_counter(counter, outcome, output is not None, run.failures)
+    else:  # in a batch every line names its input; one offer's error names its own file
+        error = outcome.error or ""
+        if isinstance(error, InternalErrorLine):  # a bug: its line names its input already
+            run.failures.append(error)
+        else:
+            run.failures.append(name_input(outcome.item.label, error) if many else error)
+    if run.postman is not None and (line := run.postman.handle(outcome)):
+        lines.append(line)
+    return lines
+
+
+def _share(items: Any, shard: tuple[int, int] | None) -> Any:
+    """The items of this shard (all of them without one)."""
+    from .shard import shard_of
+
+    if shard is None:
+        return items
+    return (item for item in items if shard_of(item.identity, shard[1]) == shard[0])
+
+
+def _close(manifest: Any, folder: Path, problems: list[str]) -> Path | None:
+    """Finish the manifest; when it cannot be written (a full disk), say so as one more problem
+    that names where the briefs are."""
+    try:
+        return manifest.close()
+    except OutputError as exc:
+        problems.append(f"{exc}; the briefs that were made are in {folder}")
+        return None
+
+
+def _close_passwords(passwords: Any, run: BatchRun) -> None:
+    """Leave one row per locked brief in passwords.csv, and note where it is."""
+    if passwords is None:
+        return
+    try:
+        path = passwords.close()
+    except OutputError as exc:
+        run.problems.append(str(exc))
+        return
+    if path is not None:
+        run.notes.append(f"the passwords of the locked briefs are in {path} (readable by you only)")
+
+
+def _write_counter(folder: Path, outcome: Any, named: bool, failures: list[str]) -> list[str]:
+    """Write the counter-offer e-mail of `outcome` as <name>-<guide>-counter.eml (the brief's
+    default name, or its distinct name in a batch); its path, or a failure line."""
+    from .counter import counter_name
+    from .inputs import name_input
+    from .output import write_atomic
+
+    pdf_name = outcome.built.name if named else outcome.path.name
+    try:
+        return [str(write_atomic(folder / counter_name(pdf_name), outcome.built.counter))]
+    except BriefError as exc:
+        failures.append(name_input(outcome.item.label, str(exc)))
+        return []
+
+
+class MailRun(msgspec.Struct):
+    """What the mail stage did: the briefs the manifests record, and the postman's record
+    (notes, problems, held, summary())."""
+
+    briefs: int
+    postman: Any
+
+
+def mail_briefs(folder: str | Path, mail: Any, echo: Callable[[str], None] = lambda line: None) -> MailRun:
+    """Mail each brief that the manifests in `folder` record, exactly once; `mail` is
+    mail.settings(...): nothing is sent unless it says send."""
+    from .mailstage import mail_folder
+    from .postman import Postman, check_sign_in
+
+    check_sign_in(mail)
+    with Postman(mail, Path(folder)) as postman:
+        briefs = mail_folder(Path(folder), postman, echo)
+    return MailRun(briefs, postman)
