@@ -102,21 +102,15 @@ def make_briefs(
     from .pipeline import today
 
     folder = Path(folder)
-    paths = tuple(Path(p) for p in inputs)
     settings = Settings(
         template, page_size, tuple(Path(d) for d in guide_dirs), day or today(), rates, lock=lock
     )
-    if counter is not None:
-        settings = msgspec.structs.replace(settings, counter=True)
+    settings = msgspec.structs.replace(settings, counter=counter is not None)
     run = BatchRun([], folder=folder)
     passwords = PasswordBook(folder) if lock else None
+    out = Path(output) if output is not None else None
     batch = Batch(
-        folder,
-        settings,
-        jobs=jobs or default_jobs(),
-        output=Path(output) if output is not None else None,
-        passwords=passwords,
-        strict=strict,
+        folder, settings, jobs=jobs or default_jobs(), output=out, passwords=passwords, strict=strict
     )
     with ExitStack() as finally_:  # closed in reverse order, also on errors and Ctrl-C
         if mail is not None:
@@ -126,7 +120,7 @@ def make_briefs(
         manifest = Manifest(folder, shard_name(shard)) if many else None
         if manifest is not None:
             finally_.callback(manifest.close)
-        outcomes = batch.run(_share(expand(paths), shard))
+        outcomes = batch.run(_share(expand(tuple(Path(p) for p in inputs)), shard))
         finally_.callback(outcomes.close)
         for outcome in outcomes:
             lines = _record(run, outcome, many, Path(counter) if counter is not None else None, output)

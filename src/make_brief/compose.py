@@ -104,103 +104,29 @@ def compose(offer: Offer, figures: Figures, template: Template, today: date) -> 
 
 
 def build_context(offer: Offer, figures: Figures, template: Template, today: date) -> dict[str, Any]:
-    guide, region = offer.guide, offer.region
-    script_region = guide.script_region
-    marks = brief_marks(offer)
-    money = Money(offer.currency, region.locale, marks)
-    script_money = Money(script_region.currency, script_region.locale, marks)
+    """What the wording templates see: every figure formatted, every text of the inputs as it
+    is (escaped when rendered), and what the candidate may say."""
+    guide = offer.guide
+    money = Money(offer.currency, offer.region.locale, brief_marks(offer))
     asks = figures.asks
-
-    def ask_view(part: str) -> dict[str, Any]:
-        ask = asks[part]
-        is_pct = part == "bonus_pct"
-        show = (lambda v: f"{fmt_number(v)}%") if is_pct else money.full
-        band = {
-            "base": (script_region.base, region.base),
-            "stock": (script_region.stock, region.stock),
-            "accept_stock_above": (script_region.stock, region.stock),
-            "bonus_pct": (script_region.bonus_pct, region.bonus_pct),
-        }[part]
-        return {
-            "value": show(ask.value),
-            "derived": show(ask.derived),
-            "guide_value": (lambda v: f"{fmt_number(v)}%")(ask.guide_value)
-            if is_pct
-            else script_money.full(ask.guide_value),
-            "guide_position": fmt_pct(ask.guide_position),
-            "script_band": _band_text(band[0], script_money, is_pct),
-            "band": _band_text(band[1], money, is_pct),
-            "offered": show(ask.offered) if ask.offered is not None else None,
-            "offer_meets": ask.offer_meets,
-            "raised": ask.value > ask.derived,
-        }
-
-    def pos_view(pos: Any, pct: bool = False, caveat: str | None = None) -> dict[str, Any]:
-        return {
-            "caveat": caveat,
-            "fraction": fmt_pct(pos.fraction),
-            "where": pos.where,
-            "value": f"{fmt_number(pos.value)}%" if pct else money.full(pos.value),
-            "band": f"{fmt_number(pos.low)}–{fmt_number(pos.high)}%"
-            if pct
-            else f"{money.short(pos.low)}–{money.short(pos.high)}",
-        }
-
-    script = guide.script
     numbers = {
         "base": money.full(asks["base"].value),
         "stock": money.full(asks["stock"].value),
         "stock_years": str(offer.stock_years),
         "bonus_pct": f"{fmt_number(asks['bonus_pct'].value)}%",
     }
-    leverage = figures.leverage
-    claim = competing_claim(template, leverage, money)
-    levers = _lever_views(offer, figures, claim)
+    claim = competing_claim(template, figures.leverage, money)
     return {
         "today": today.isoformat(),
         "today_long": format_day(today, template.style),
         "colors": msgspec.structs.asdict(template.style.colors),
         "candidate": {"name": offer.name, "email": offer.email},
-        "guide": {
-            "id": guide.id,
-            "title": guide.title,
-            "role": guide.role,
-            "company": guide.company,
-            "parent_company": guide.parent_company,
-            "as_of": guide.as_of,
-            "stock_years": guide.stock_years,
-            "dna": guide.negotiation_dna,
-            "levels": guide.level_mapping,
-            "headline_lever": guide.headline_lever,
-            "sources": guide.sources,
-            "script_region": script_region.name,
-            "script_quote": script.quote,
-            "accept_text": script.accept_text,
-            "script_claim": script.claim.text if script.claim else None,
-        },
-        "region": {"name": region.name, "currency": region.currency},
+        "guide": _guide_view(offer),
+        "region": {"name": offer.region.name, "currency": offer.region.currency},
         "same_region": figures.same_region,
-        "offer": {
-            "base": money.full(offer.base),
-            "stock": money.full(offer.stock),
-            "stock_years": offer.stock_years,
-            "bonus_pct": f"{fmt_number(offer.bonus_pct)}%",
-            "sign_on": money.full(offer.sign_on) if offer.sign_on else None,
-            "sign_on_split": not _first_only(offer),
-            "total": money.full(figures.offer_total),
-            "first_year_cash": money.full(
-                offer.base
-                + offer.base * offer.bonus_pct / 100
-                + (offer.sign_on_years[0] if offer.sign_on_years else 0)
-            ),
-        },
-        "position": {
-            "base": pos_view(figures.base),
-            "stock": pos_view(figures.stock),
-            "bonus": pos_view(figures.bonus, pct=True),
-            "total": pos_view(figures.total, caveat=band_caveat(offer)),
-        },
-        "ask": {part: ask_view(part) for part in asks},
+        "offer": _offer_view(offer, figures, money),
+        "position": _position_views(offer, figures, money),
+        "ask": _ask_views(offer, figures, money),
         "ask_total": money.full(figures.ask_total),
         "accept_met": figures.accept_met,
         "competing": _competing_views(offer, figures, money, template),
@@ -212,13 +138,99 @@ def build_context(offer: Offer, figures: Figures, template: Template, today: dat
         "open_asks": list(guide.open_asks),
         "questions": [_question_view(u, numbers, claim) for u in figures.open_questions],
         "refuted": [f.question for f in figures.claims.facts if offer.facts.get(f.id) is False],
-        "levers": levers,
+        "levers": _lever_views(offer, figures, claim),
         "stock_scaled": offer.stock_years != guide.stock_years,
         "years": years_context(offer, figures, template, money, today),
         "appendices": [p.name for p in offer.appendices]
         + ([a.title for a in guide.appendices] if template.style.guide_appendices else []),
         "call": call_context(offer, figures, money, template.style, today),
     }
+
+
+def _guide_view(offer: Offer) -> dict[str, Any]:
+    guide, script = offer.guide, offer.guide.script
+    return {
+        "id": guide.id,
+        "title": guide.title,
+        "role": guide.role,
+        "company": guide.company,
+        "parent_company": guide.parent_company,
+        "as_of": guide.as_of,
+        "stock_years": guide.stock_years,
+        "dna": guide.negotiation_dna,
+        "levels": guide.level_mapping,
+        "headline_lever": guide.headline_lever,
+        "sources": guide.sources,
+        "script_region": guide.script_region.name,
+        "script_quote": script.quote,
+        "accept_text": script.accept_text,
+        "script_claim": script.claim.text if script.claim else None,
+    }
+
+
+def _offer_view(offer: Offer, figures: Figures, money: Money) -> dict[str, Any]:
+    return {
+        "base": money.full(offer.base),
+        "stock": money.full(offer.stock),
+        "stock_years": offer.stock_years,
+        "bonus_pct": f"{fmt_number(offer.bonus_pct)}%",
+        "sign_on": money.full(offer.sign_on) if offer.sign_on else None,
+        "sign_on_split": not _first_only(offer),
+        "total": money.full(figures.offer_total),
+    }
+
+
+def _position_views(offer: Offer, figures: Figures, money: Money) -> dict[str, Any]:
+    def view(pos: Any, pct: bool = False, caveat: str | None = None) -> dict[str, Any]:
+        return {
+            "caveat": caveat,
+            "fraction": fmt_pct(pos.fraction),
+            "where": pos.where,
+            "value": f"{fmt_number(pos.value)}%" if pct else money.full(pos.value),
+            "band": f"{fmt_number(pos.low)}–{fmt_number(pos.high)}%"
+            if pct
+            else f"{money.short(pos.low)}–{money.short(pos.high)}",
+        }
+
+    return {
+        "base": view(figures.base),
+        "stock": view(figures.stock),
+        "bonus": view(figures.bonus, pct=True),
+        "total": view(figures.total, caveat=band_caveat(offer)),
+    }
+
+
+def _ask_views(offer: Offer, figures: Figures, money: Money) -> dict[str, Any]:
+    """Each ask, with the guide's figure and band it was derived from, in the script region's
+    money and in the candidate's."""
+    region, script_region = offer.region, offer.guide.script_region
+    script_money = Money(script_region.currency, script_region.locale, money.marks)
+    bands = {
+        "base": (script_region.base, region.base),
+        "stock": (script_region.stock, region.stock),
+        "accept_stock_above": (script_region.stock, region.stock),
+        "bonus_pct": (script_region.bonus_pct, region.bonus_pct),
+    }
+
+    def pct(value: Any) -> str:
+        return f"{fmt_number(value)}%"
+
+    views = {}
+    for part, ask in figures.asks.items():
+        is_pct = part == "bonus_pct"
+        show = pct if is_pct else money.full
+        views[part] = {
+            "value": show(ask.value),
+            "derived": show(ask.derived),
+            "guide_value": pct(ask.guide_value) if is_pct else script_money.full(ask.guide_value),
+            "guide_position": fmt_pct(ask.guide_position),
+            "script_band": _band_text(bands[part][0], script_money, is_pct),
+            "band": _band_text(bands[part][1], money, is_pct),
+            "offered": show(ask.offered) if ask.offered is not None else None,
+            "offer_meets": ask.offer_meets,
+            "raised": ask.value > ask.derived,
+        }
+    return views
 
 
 def _first_only(offer: Offer) -> bool:
