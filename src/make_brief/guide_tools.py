@@ -138,16 +138,9 @@ def resolve(target: str, extra: tuple[Path, ...] = ()) -> tuple[Guide, str]:
 
 def describe(guide: Guide, where: str) -> list[str]:
     """The guide in plain text, as `guides show` prints it."""
-    from .facts import read_claims
-    from .money import distinct_marks, fmt_money, fmt_money_short, fmt_number
+    from .money import distinct_marks
 
     marks = distinct_marks((r.currency, r.locale) for r in guide.regions)  # CA$ and US$, not two $
-
-    def band(region: Region, part: str) -> str:
-        low, high = (Decimal(str(v)) for v in (getattr(region, part).low, getattr(region, part).high))
-        mark = marks.get(region.currency)
-        return "–".join(fmt_money_short(v, region.currency, region.locale, mark) for v in (low, high))
-
     parent = f" (part of {guide.parent_company})" if guide.parent_company else ""
     lines = [
         guide.title,
@@ -158,7 +151,31 @@ def describe(guide: Guide, where: str) -> list[str]:
         f"Negotiation DNA: {guide.negotiation_dna.headline}",
         "",
         "Regions:",
+        *_region_lines(guide, marks),
     ]
+    if guide.level_mapping:
+        lines += ["", "Levels: " + " = ".join(f"{e.company} {e.level}" for e in guide.level_mapping)]
+    if guide.headline_lever:
+        lever = guide.headline_lever
+        lines += ["", f"Headline lever: {(lever.emoji + ' ') if lever.emoji else ''}{lever.title}"]
+    lines += [*_claim_lines(guide, marks), *_prep_lines(guide)]
+    lines += ["Sources:" if guide.sources else "Sources: none"]
+    lines += [f"  - {s.title}" + (f" <{s.url}>" if s.url else "") for s in guide.sources]
+    if guide.appendices:
+        lines += ["", "Appendices:"]
+        lines += [f"  - {a.title} ({a.file})" for a in guide.appendices]
+    return lines
+
+
+def _region_lines(guide: Guide, marks: dict[str, str]) -> list[str]:
+    from .money import fmt_money_short, fmt_number
+
+    def band(region: Region, part: str) -> str:
+        low, high = (Decimal(str(v)) for v in (getattr(region, part).low, getattr(region, part).high))
+        mark = marks.get(region.currency)
+        return "–".join(fmt_money_short(v, region.currency, region.locale, mark) for v in (low, high))
+
+    lines = []
     for region in guide.regions:
         aliases = f" (also {', '.join(region.aliases)})" if region.aliases else ""
         lines += [
@@ -167,13 +184,16 @@ def describe(guide: Guide, where: str) -> list[str]:
             f" · bonus {fmt_number(Decimal(str(region.bonus_pct.low)))}–"
             f"{fmt_number(Decimal(str(region.bonus_pct.high)))}% · total comp {band(region, 'total_comp')}",
         ]
-    if guide.level_mapping:
-        lines += ["", "Levels: " + " = ".join(f"{e.company} {e.level}" for e in guide.level_mapping)]
-    if guide.headline_lever:
-        lever = guide.headline_lever
-        lines += ["", f"Headline lever: {(lever.emoji + ' ') if lever.emoji else ''}{lever.title}"]
-    lines += ["", "Levers:"]
+    return lines
+
+
+def _claim_lines(guide: Guide, marks: dict[str, str]) -> list[str]:
+    """The levers, the facts they and the script rest on, and the script."""
+    from .facts import read_claims
+    from .money import fmt_money, fmt_number
+
     claims = read_claims(guide)
+    lines = ["", "Levers:"]
     for i, (lv, rests_on) in enumerate(zip(guide.levers, claims.levers, strict=True), start=1):
         needs = f" (rests on: {', '.join(rests_on)})" if rests_on else ""
         lines.append(f"  {i}. {lv.title}{needs}")
@@ -189,26 +209,16 @@ def describe(guide: Guide, where: str) -> list[str]:
     def money(value: float) -> str:
         return fmt_money(Decimal(str(value)), region.currency, region.locale, marks.get(region.currency))
 
-    lines += [
+    return [
+        *lines,
         "",
         f"Script, for {region.name}: base {money(script.base)} · stock {money(script.stock)}"
         f" over {script.stock_years} years · bonus {fmt_number(Decimal(str(script.bonus_pct)))}%"
         f" · accept if the stock is above {money(script.accept_stock_above)}",
         f"  “{script.quote}”",
-        *(
-            f"  rests on {', '.join(part.rests_on)}: “{part.text}”"
-            for part in claims.script
-            if part.kind == "claim"
-        ),
+        *(f"  rests on {', '.join(p.rests_on)}: “{p.text}”" for p in claims.script if p.kind == "claim"),
         "",
-        *_prep_lines(guide),
-        "Sources:" if guide.sources else "Sources: none",
     ]
-    lines += [f"  - {s.title}" + (f" <{s.url}>" if s.url else "") for s in guide.sources]
-    if guide.appendices:
-        lines += ["", "Appendices:"]
-        lines += [f"  - {a.title} ({a.file})" for a in guide.appendices]
-    return lines
 
 
 def _prep_lines(guide: Guide) -> list[str]:
