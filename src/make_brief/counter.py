@@ -18,7 +18,6 @@ its content) make the same inputs give the same bytes.
 from __future__ import annotations
 
 import hashlib
-import os
 from datetime import date
 from decimal import Decimal
 from email.message import EmailMessage
@@ -204,18 +203,18 @@ def counter_message(offer: Offer, subject: str, body: str) -> EmailMessage:
     from email import policy
     from email.utils import formatdate
 
+    from .clock import source_epoch
     from .mail import address
 
     assert offer.email is not None and offer.recruiter is not None and offer.recruiter.email
     sender = address(offer.email, "candidate.email", offer.name)
     to = address(offer.recruiter.email, "offer.recruiter.email", offer.recruiter.name or "")
     digest = hashlib.sha256("\n".join([str(sender), str(to), subject, body]).encode()).hexdigest()
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     msg = EmailMessage(policy=policy.SMTP)
     msg["From"] = sender
     msg["To"] = to
     msg["Subject"] = subject
-    msg["Date"] = formatdate(float(epoch) if epoch.isdigit() else None, usegmt=True)
+    msg["Date"] = formatdate(source_epoch(), usegmt=True)
     msg["Message-ID"] = f"<counter.{digest[:32]}@{sender.domain}>"
     msg["X-Unsent"] = "1"
     msg.set_content(body)

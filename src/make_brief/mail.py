@@ -389,9 +389,10 @@ def message(
     from email import policy
     from email.utils import formatdate
 
+    from .clock import source_epoch
+
     digest = hashlib.sha256(f"{letter.sha256}\n{recipient_key(letter.to)}".encode()).hexdigest()
     domain = settings.sender.domain if settings.sender else "make-brief.invalid"
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     # Lines up to RFC 5322's limit of 998: a subject whose first word is long is never folded
     # straight after "Subject:" (which some readers show with a leading space)
     msg = EmailMessage(policy=policy.SMTP.clone(max_line_length=MAX_LINE))
@@ -401,7 +402,7 @@ def message(
     if settings.reply_to is not None:
         msg["Reply-To"] = settings.reply_to
     msg["Subject"] = subject
-    msg["Date"] = formatdate(float(epoch) if draft and epoch.isdigit() else None, usegmt=True)
+    msg["Date"] = formatdate(source_epoch() if draft else None, usegmt=True)
     msg["Message-ID"] = f"<brief.{digest[:32]}@{domain}>"
     if draft:
         msg["X-Unsent"] = "1"

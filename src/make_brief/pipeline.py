@@ -5,13 +5,13 @@ offer file → load + validate → compute → compose → render → merge appe
 
 from __future__ import annotations
 
-import os
-from datetime import date, datetime, timezone
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import msgspec
 
+from .clock import today  # noqa: F401  (pipeline.today: the brief's day, as before)
 from .offer import Offer, load_offer
 
 DEFAULT_OUTPUT = Path("output")
@@ -30,14 +30,6 @@ class Result(msgspec.Struct, frozen=True):
     pages: int
     size: int
     warnings: tuple[str, ...] = ()
-
-
-def today() -> date:
-    """Today, or the day of SOURCE_DATE_EPOCH when it is set (reproducible builds)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date()
-    return date.today()
 
 
 def make_pdf(
