@@ -68,9 +68,13 @@ def repair(text: str, file: str = "<text>") -> Repaired:
     lines = []
     for number, line in enumerate(text.split("\n"), start=1):
         fixed = fix_text(line, config) if not line.isascii() else line
-        lines.append(_RUN.sub(lambda m, n=number: _repair_run(m.group(0), n, file, out.notes), fixed))
+        lines.append(_repair_runs(fixed, number, file, out.notes))
     out.text = "\n".join(lines)
     return out
+
+
+def _repair_runs(text: str, line: int, file: str, notes: list[tuple[int, str]]) -> str:
+    return _RUN.sub(lambda m: _repair_run(m.group(0), line, file, notes), text)
 
 
 def _repair_run(run: str, line: int, file: str, notes: list[tuple[int, str]]) -> str:
