@@ -216,26 +216,26 @@ def check_guide(guide: Guide, warnings: bool = True) -> list[Finding]:
         if warnings and valid and (message := _total_mismatch(region, guide.stock_years)):
             add("warning", f"{where}.total_comp", message)
     script = guide.script
-    region = guide.region(script.region)
-    if region is None:
+    asked = guide.region(script.region)
+    if asked is None:
         add("error", "script.region", f"{script.region!r} is not one of the guide's regions")
     else:
         for part, value in (("base", script.base), ("stock", script.stock)):
-            band = getattr(region, part)
+            band = getattr(asked, part)
             if not band.low <= value <= band.high:
                 add(
                     "error",
                     f"script.{part}",
-                    f"the ask {value} is outside {region.name}'s band {band.low}–{band.high}",
+                    f"the ask {value} is outside {asked.name}'s band {band.low}–{band.high}",
                 )
-        if not region.stock.low <= script.accept_stock_above <= region.stock.high:
-            add("error", "script.accept_stock_above", f"outside {region.name}'s stock band")
-        if not region.bonus_pct.low <= script.bonus_pct <= region.bonus_pct.high:
+        if not asked.stock.low <= script.accept_stock_above <= asked.stock.high:
+            add("error", "script.accept_stock_above", f"outside {asked.name}'s stock band")
+        if not asked.bonus_pct.low <= script.bonus_pct <= asked.bonus_pct.high:
             add(
                 "warning",
                 "script.bonus_pct",
-                f"the bonus target {script.bonus_pct}% is outside {region.name}'s band"
-                f" {region.bonus_pct.low}–{region.bonus_pct.high}%",
+                f"the bonus target {script.bonus_pct}% is outside {asked.name}'s band"
+                f" {asked.bonus_pct.low}–{asked.bonus_pct.high}%",
             )
         if script.accept_stock_above > script.stock:
             add("warning", "script.accept_stock_above", "the accept threshold is above the stock ask")

@@ -215,8 +215,8 @@ def script_data(
     except AmountError as exc:
         raise GuideError(f"the script: {exc}", file=file, line=line) from None
     script["accept_text"] = after
-    if sentences := script_sentences(block, file):
-        script["sentences"] = sentences
+    if annotated := script_sentences(block, file):
+        script["sentences"] = annotated
     if found:
         script["claim"] = _claim_amount(found[1], currency, file, line)
     return script
