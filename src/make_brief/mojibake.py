@@ -18,10 +18,14 @@ from __future__ import annotations
 
 import itertools
 import re
+from typing import TYPE_CHECKING
 
 import msgspec
 
 from .errors import GuideError, shown
+
+if TYPE_CHECKING:
+    from ftfy import TextFixerConfig
 
 LOST_BYTES = (0x81, 0x8D, 0x8F, 0x90, 0x9D)  # undefined in Windows-1252
 MAX_LOST = 4  # lost bytes put back in one run, at most
@@ -37,7 +41,7 @@ class Repaired(msgspec.Struct):
     notes: list[tuple[int, str]] = msgspec.field(default_factory=list)  # (line, what was guessed)
 
 
-def _config():  # type: ignore[no-untyped-def]
+def _config() -> TextFixerConfig:
     from ftfy import TextFixerConfig
 
     return TextFixerConfig(

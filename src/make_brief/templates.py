@@ -280,7 +280,7 @@ def _load(folders: tuple[Path, ...]) -> Template:
                 hint="write that file, or remove the name",
             )
     _check_locale(style, docs)
-    fonts = tuple(
+    regular, bold, italic, bold_italic = (
         _find_file(folders, docs, f"fonts.{key}", getattr(style.fonts, key), fonts=True) for key in FONT_KEYS
     )
     logo = _find_file(folders, docs, "logo", style.logo) if style.logo else None
@@ -288,7 +288,8 @@ def _load(folders: tuple[Path, ...]) -> Template:
         raise _style_error(docs, "logo", f"{style.logo!r} is not a PNG or JPEG image")
     from .sandbox import environment
 
-    return Template(style, folders, environment(folders), fonts, logo, docs)  # type: ignore[arg-type]
+    fonts = (regular, bold, italic, bold_italic)
+    return Template(style, folders, environment(folders), fonts, logo, docs)
 
 
 def _style_doc(path: Path) -> Document:
