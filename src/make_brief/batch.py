@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from datetime import date
 from itertools import chain, islice
 from pathlib import Path
@@ -176,7 +176,7 @@ class Batch:
         self.output = output  # one item only: the file to write
         self.taken: set[str] = set()
 
-    def run(self, items: Iterable[Item]) -> Iterator[Outcome]:
+    def run(self, items: Iterable[Item]) -> Generator[Outcome, None, None]:
         for item, (built, error) in self._results(iter(items)):
             outcome = Outcome(item, built, error)
             if built is not None and self.strict and built.warnings:
@@ -284,6 +284,7 @@ def _pool(jobs: int, warm: Settings | None = None) -> ProcessPoolExecutor:
     from concurrent.futures import ProcessPoolExecutor
 
     methods = multiprocessing.get_all_start_methods()
+    context: multiprocessing.context.BaseContext
     if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["make_brief.batch", "make_brief.pipeline", "make_brief.warm"])

@@ -531,7 +531,18 @@ def market_table(offer: Offer, figures: Figures, template: Template) -> Table:
     return Table(header, tuple(rows), frozenset({highlight}), frozenset({n, n + 1}))
 
 
-def _column_styles(offer: Offer, figures: Figures, moneys: list[Money], money: Money) -> dict[str, Any]:
+class AmountStyle(msgspec.Struct, frozen=True):
+    """How one column writes an amount: compact ($349K) or in full; call it with (money, amount)."""
+
+    compact: bool
+
+    def __call__(self, m: Money, a: Decimal) -> str:
+        return m.short(a.quantize(Decimal(1))) if self.compact else m.full(a)
+
+
+def _column_styles(
+    offer: Offer, figures: Figures, moneys: list[Money], money: Money
+) -> dict[str, AmountStyle]:
     """The number style of each money column of the market table, from all its amounts."""
     regions, scale, asks = offer.guide.regions, figures.stock_scale, figures.asks
     offered = {
@@ -552,19 +563,14 @@ def _d(value: float | int | Decimal) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
-def _styles(amounts: list[tuple[Money, Decimal]]) -> Any:
+def _styles(amounts: list[tuple[Money, Decimal]]) -> AmountStyle:
     """How one column writes its amounts: all compact ($349K, $286.5K) when each has an exact
     compact form, else all in full."""
     from .money import is_compact
 
     whole = [a.quantize(Decimal(1)) for _, a in amounts]
     compact = all(is_compact(a, m.locale) for (m, _), a in zip(amounts, whole, strict=True))
-
-    def show(m: Money, a: Decimal) -> str:
-        return m.short(a.quantize(Decimal(1))) if compact else m.full(a)
-
-    show.compact = compact  # type: ignore[attr-defined]
-    return show
+    return AmountStyle(compact)
 
 
 def _pos(pos: Any, labels: Any) -> str:

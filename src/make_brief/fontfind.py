@@ -21,8 +21,12 @@ import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import msgspec
+
+if TYPE_CHECKING:
+    from fontTools.ttLib import TTFont
 
 FC_TIMEOUT = 30
 MAX_ALONE = 64  # characters looked up one by one when no single font has them all
@@ -149,35 +153,34 @@ def _quiet(name: str) -> Iterator[None]:
         logger.setLevel(level)
 
 
-def _to_truetype(font: object) -> None:
+def _to_truetype(font: TTFont) -> None:
     """Replace a font's cubic (CFF) outlines by quadratic (glyf) ones, as fontTools' own
     otf2ttf snippet does."""
     from fontTools.pens.cu2quPen import Cu2QuPen
     from fontTools.pens.ttGlyphPen import TTGlyphPen
     from fontTools.ttLib import newTable
 
-    f: dict = font  # type: ignore[assignment]
-    order = font.getGlyphOrder()  # type: ignore[attr-defined]
-    glyphs = font.getGlyphSet()  # type: ignore[attr-defined]
+    order = font.getGlyphOrder()
+    glyphs = font.getGlyphSet()
     outlines = {}
     for name in order:
         pen = TTGlyphPen(None)
         glyphs[name].draw(Cu2QuPen(pen, max_err=1.0, reverse_direction=True))
         outlines[name] = pen.glyph()
     for tag in ("CFF ", "CFF2", "VORG"):
-        if tag in f:
-            del f[tag]
-    glyf = f["glyf"] = newTable("glyf")
+        if tag in font:
+            del font[tag]
+    glyf = font["glyf"] = newTable("glyf")
     glyf.glyphOrder, glyf.glyphs = order, outlines
-    f["loca"] = newTable("loca")
-    maxp = f["maxp"]
+    font["loca"] = newTable("loca")
+    maxp = font["maxp"]
     maxp.tableVersion = 0x00010000
     for field in ("maxZones", "maxTwilightPoints", "maxStorage", "maxFunctionDefs"):
         setattr(maxp, field, 1 if field == "maxZones" else 0)
     for field in ("maxInstructionDefs", "maxStackElements", "maxSizeOfInstructions", "maxComponentElements"):
         setattr(maxp, field, 0)
-    f["head"].glyphDataFormat = 0
-    post = f["post"]
+    font["head"].glyphDataFormat = 0
+    post = font["post"]
     post.formatType, post.extraNames, post.mapping = 2.0, [], {}
     post.glyphOrder = order
-    font.sfntVersion = "\x00\x01\x00\x00"  # type: ignore[attr-defined]
+    font.sfntVersion = "\x00\x01\x00\x00"

@@ -20,6 +20,7 @@ import msgspec
 from .errors import GuideError
 from .fs import is_dir
 from .loading import Document, convert, load_yaml
+from .model import Model
 from .places import find_place
 from .resources import data_dir
 
@@ -28,16 +29,12 @@ PLACEHOLDERS = frozenset({"base", "stock", "stock_years", "bonus_pct", "competin
 TOTAL_TOLERANCE = Decimal("0.03")  # a total-comp band may differ this much from its parts
 
 
-class _Model(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    pass
-
-
-class Band(_Model):
+class Band(Model, frozen=True):
     low: int | float
     high: int | float
 
 
-class Region(_Model):
+class Region(Model, frozen=True):
     name: str
     currency: str
     locale: str
@@ -48,7 +45,7 @@ class Region(_Model):
     aliases: list[str] = []
 
 
-class Claim(_Model):
+class Claim(Model, frozen=True):
     """A competing-offer claim as the guide words it; never said for a candidate."""
 
     text: str
@@ -56,7 +53,7 @@ class Claim(_Model):
     total_comp: int | float | None = None
 
 
-class Fact(_Model):
+class Fact(Model, frozen=True):
     """Something about the candidate that a lever or a script sentence rests on, and the
     question that confirms it (``candidate.facts.<id>`` in the offer file answers it)."""
 
@@ -64,7 +61,7 @@ class Fact(_Model):
     question: str
 
 
-class Lever(_Model):
+class Lever(Model, frozen=True):
     title: str
     quote: str
     requires: str | None = None  # "competing_offer": only for a candidate who has one
@@ -75,30 +72,30 @@ class Lever(_Model):
     rests_on: list[str] | None = None
 
 
-class ScriptSentence(_Model):
+class ScriptSentence(Model, frozen=True):
     """A sentence of the script (the one that starts with `starts`) and what it rests on."""
 
     starts: str
     rests_on: list[str]
 
 
-class HeadlineLever(_Model):
+class HeadlineLever(Model, frozen=True):
     title: str
     paragraphs: list[str]
     emoji: str = ""
 
 
-class Dna(_Model):
+class Dna(Model, frozen=True):
     headline: str
     paragraphs: list[str] = []
 
 
-class LevelEntry(_Model):
+class LevelEntry(Model, frozen=True):
     company: str
     level: str
 
 
-class Script(_Model):
+class Script(Model, frozen=True):
     region: str
     quote: str
     template: str
@@ -112,24 +109,24 @@ class Script(_Model):
     sentences: list[ScriptSentence] = []
 
 
-class Source(_Model):
+class Source(Model, frozen=True):
     title: str
     url: str | None = None
 
 
-class Objection(_Model):
+class Objection(Model, frozen=True):
     """What a recruiter is likely to say, and an answer to it."""
 
     objection: str
     answer: str
 
 
-class Appendix(_Model):
+class Appendix(Model, frozen=True):
     title: str
     file: str
 
 
-class Guide(_Model):
+class Guide(Model, frozen=True):
     title: str
     role: str
     company: str
@@ -219,26 +216,26 @@ def check_guide(guide: Guide, warnings: bool = True) -> list[Finding]:
         if warnings and valid and (message := _total_mismatch(region, guide.stock_years)):
             add("warning", f"{where}.total_comp", message)
     script = guide.script
-    region = guide.region(script.region)
-    if region is None:
+    asked = guide.region(script.region)
+    if asked is None:
         add("error", "script.region", f"{script.region!r} is not one of the guide's regions")
     else:
         for part, value in (("base", script.base), ("stock", script.stock)):
-            band = getattr(region, part)
+            band = getattr(asked, part)
             if not band.low <= value <= band.high:
                 add(
                     "error",
                     f"script.{part}",
-                    f"the ask {value} is outside {region.name}'s band {band.low}–{band.high}",
+                    f"the ask {value} is outside {asked.name}'s band {band.low}–{band.high}",
                 )
-        if not region.stock.low <= script.accept_stock_above <= region.stock.high:
-            add("error", "script.accept_stock_above", f"outside {region.name}'s stock band")
-        if not region.bonus_pct.low <= script.bonus_pct <= region.bonus_pct.high:
+        if not asked.stock.low <= script.accept_stock_above <= asked.stock.high:
+            add("error", "script.accept_stock_above", f"outside {asked.name}'s stock band")
+        if not asked.bonus_pct.low <= script.bonus_pct <= asked.bonus_pct.high:
             add(
                 "warning",
                 "script.bonus_pct",
-                f"the bonus target {script.bonus_pct}% is outside {region.name}'s band"
-                f" {region.bonus_pct.low}–{region.bonus_pct.high}%",
+                f"the bonus target {script.bonus_pct}% is outside {asked.name}'s band"
+                f" {asked.bonus_pct.low}–{asked.bonus_pct.high}%",
             )
         if script.accept_stock_above > script.stock:
             add("warning", "script.accept_stock_above", "the accept threshold is above the stock ask")

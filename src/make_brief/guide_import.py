@@ -421,11 +421,11 @@ def _row_currency(r: _Reader, name: str, cells: dict[str, str], line: int) -> st
     unknown = [m for m, c in currencies.items() if c is None]
     if unknown:
         raise r.error(line, f"{name}: {shown(unknown[0])} is not a currency mark the importer knows")
-    found = set(currencies.values())
+    found = {c for c in currencies.values() if c is not None}
     if len(found) > 1:
         raise r.error(line, f"{name}: amounts in more than one currency ({', '.join(sorted(found))})")
     if found:
-        return found.pop()  # type: ignore[return-value]
+        return found.pop()
     place = find_place(name)
     if place is None:
         raise r.error(line, f"{name}: no currency", "write amounts with their mark, e.g. $205K or CHF 245K")

@@ -39,7 +39,8 @@ def inline(token: Any) -> Inline:
     parts: list[str] = []
     links: list[tuple[str, str]] = []
     label_end: int | None = None
-    bold, href, link_text = 0, None, []
+    bold, href = 0, None
+    link_text: list[str] = []
     children = [c for c in token.children or [] if not (c.type == "text" and not c.content)]
     for child in children:
         kind = child.type

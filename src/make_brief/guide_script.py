@@ -80,7 +80,9 @@ def _claim_amount(claim: dict[str, Any], currency: str | None, file: str, line: 
     text = claim.get("total_comp")
     if text is None:
         return claim
-    mark = AMOUNT.match(text).group("mark")  # type: ignore[union-attr]
+    amount = AMOUNT.match(text)
+    assert amount is not None  # find_claim took the text from an AMOUNT match
+    mark = amount.group("mark")
     cur = currency if currency and symbol_matches(mark, currency) else currency_for_mark(mark)
     try:
         return {**claim, "total_comp": _parse(text, cur or "USD")}
@@ -215,8 +217,8 @@ def script_data(
     except AmountError as exc:
         raise GuideError(f"the script: {exc}", file=file, line=line) from None
     script["accept_text"] = after
-    if sentences := script_sentences(block, file):
-        script["sentences"] = sentences
+    if annotated := script_sentences(block, file):
+        script["sentences"] = annotated
     if found:
         script["claim"] = _claim_amount(found[1], currency, file, line)
     return script

@@ -39,7 +39,7 @@ except AttributeError:  # pragma: no cover - libyaml missing
     _Base = yaml.SafeLoader
 
 
-class StrictLoader(_Base):  # type: ignore[misc, valid-type]
+class StrictLoader(_Base):
     """SafeLoader with YAML 1.2 core scalars, no aliases and no duplicate keys."""
 
     yaml_implicit_resolvers: dict = {}

@@ -268,13 +268,14 @@ def address(value: str, what: str, name: str = "") -> Address:
     """One valid address, parsed by email.headerregistry: ``jane@example.com`` or
     ``Jane Doe <jane@example.com>``; `name` (any text: line breaks are folded) is its display
     name when `value` has none. Anything else is a MailError naming `what`."""
-    from email.headerregistry import HeaderRegistry
+    from email.headerregistry import AddressHeader, HeaderRegistry
 
     text = str(value).strip()
     if any(ch in text for ch in "\r\n\0"):
         raise MailError(f"{what}: an address must be on one line")
     try:
         header = HeaderRegistry()("to", text)
+        assert isinstance(header, AddressHeader)  # the registry's class for a "to" header
         found = header.addresses
         if header.defects or len(found) != 1 or not _plausible(found[0]):
             raise ValueError

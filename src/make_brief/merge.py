@@ -260,7 +260,9 @@ def _dangerous(action: Any) -> bool:
         if steps > 100:  # a /Next chain that loops or fans out: not something to keep
             return True
         item = todo.pop()
-        item = item.get_object() if item is not None else None
+        if item is None:
+            continue
+        item = item.get_object()
         if not hasattr(item, "get"):
             continue
         kind = item.get("/S")

@@ -18,10 +18,14 @@ from __future__ import annotations
 
 import itertools
 import re
+from typing import TYPE_CHECKING
 
 import msgspec
 
 from .errors import GuideError, shown
+
+if TYPE_CHECKING:
+    from ftfy import TextFixerConfig
 
 LOST_BYTES = (0x81, 0x8D, 0x8F, 0x90, 0x9D)  # undefined in Windows-1252
 MAX_LOST = 4  # lost bytes put back in one run, at most
@@ -37,7 +41,7 @@ class Repaired(msgspec.Struct):
     notes: list[tuple[int, str]] = msgspec.field(default_factory=list)  # (line, what was guessed)
 
 
-def _config():  # type: ignore[no-untyped-def]
+def _config() -> TextFixerConfig:
     from ftfy import TextFixerConfig
 
     return TextFixerConfig(
@@ -68,9 +72,13 @@ def repair(text: str, file: str = "<text>") -> Repaired:
     lines = []
     for number, line in enumerate(text.split("\n"), start=1):
         fixed = fix_text(line, config) if not line.isascii() else line
-        lines.append(_RUN.sub(lambda m, n=number: _repair_run(m.group(0), n, file, out.notes), fixed))
+        lines.append(_repair_runs(fixed, number, file, out.notes))
     out.text = "\n".join(lines)
     return out
+
+
+def _repair_runs(text: str, line: int, file: str, notes: list[tuple[int, str]]) -> str:
+    return _RUN.sub(lambda m: _repair_run(m.group(0), line, file, notes), text)
 
 
 def _repair_run(run: str, line: int, file: str, notes: list[tuple[int, str]]) -> str:

@@ -22,6 +22,7 @@ from .errors import InputError
 from .fx import Rate
 from .guide import Band, Guide, Region, find_guide, load_guide
 from .loading import Document, confined, convert, load_yaml
+from .model import Model
 from .money import AmountError, parse_amount
 from .vesting import MAX_CLIFF_MONTHS, Pay, schedule
 
@@ -37,11 +38,7 @@ CLAWBACK_TERMS = ("full", "pro_rata")
 APPENDIX_DIRS_ENV = "MAKE_BRIEF_APPENDIX_DIRS"  # folders besides the offer's own, for appendices
 
 
-class _Model(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    pass
-
-
-class RawCandidate(_Model):
+class RawCandidate(Model, frozen=True):
     name: str
     email: str | None = None
     pdf_password: str | None = None  # the password of a locked brief (--lock); else one is made up
@@ -52,12 +49,12 @@ class RawCandidate(_Model):
     walk_away: AmountIn | None = None  # the annual total comp below which the candidate declines
 
 
-class RawClawback(_Model):
+class RawClawback(Model, frozen=True):
     months: int
     terms: str  # "full" or "pro_rata"
 
 
-class RawTerms(_Model):
+class RawTerms(Model, frozen=True):
     base: AmountIn
     stock: AmountIn
     bonus_pct: int | float
@@ -71,12 +68,12 @@ class RawTerms(_Model):
     recruiter: RawRecruiter | None = None
 
 
-class RawRecruiter(_Model):
+class RawRecruiter(Model, frozen=True):
     name: str | None = None
     email: str | None = None
 
 
-class RawRound(_Model, kw_only=True):
+class RawRound(Model, frozen=True, kw_only=True):
     """One of the company's earlier offers (`rounds`, oldest first)."""
 
     date: str | None = None
@@ -86,7 +83,7 @@ class RawRound(_Model, kw_only=True):
     sign_on: AmountIn | None = None
 
 
-class RawCompeting(_Model):
+class RawCompeting(Model, frozen=True):
     """A competing offer: its total comp as one figure, or its parts."""
 
     company: str
@@ -100,7 +97,7 @@ class RawCompeting(_Model):
     sign_on: AmountIn | list[AmountIn] | None = None
 
 
-class RawRate(_Model):
+class RawRate(Model, frozen=True):
     from_: str = msgspec.field(name="from")
     to: str
     rate: int | float | str
@@ -108,7 +105,7 @@ class RawRate(_Model):
     source: str | None = None
 
 
-class RawOffer(_Model):
+class RawOffer(Model, frozen=True):
     candidate: RawCandidate
     guide: str
     region: str

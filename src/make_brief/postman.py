@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.message import EmailMessage
+from email.policy import EmailPolicy
 from pathlib import Path
 
 import msgspec
@@ -92,6 +93,7 @@ class Smtp:
         conn = self.conn or self.ready()
         international = not (sender + recipient).isascii()
         options = ["SMTPUTF8", "BODY=8BITMIME"] if international else []
+        reply: bytes | str  # bytes from the server, or str in some of smtplib's errors
         try:
             conn.ehlo_or_helo_if_needed()
             if international and not conn.has_extn("smtputf8"):
@@ -109,7 +111,11 @@ class Smtp:
         except (smtplib.SMTPException, OSError) as exc:  # disconnected, timed out
             self._drop()
             raise ServerError(_reason(exc)) from None
-        data = msg.as_bytes(policy=msg.policy.clone(utf8=True)) if international else msg.as_bytes()
+        if international:
+            assert isinstance(msg.policy, EmailPolicy)  # mail.message makes it with SMTP's policy
+            data = msg.as_bytes(policy=msg.policy.clone(utf8=True))
+        else:
+            data = msg.as_bytes()
         try:
             code, reply = conn.data(data)
         except smtplib.SMTPDataError as exc:  # DATA itself refused: nothing was handed over
@@ -346,7 +352,8 @@ class Postman:
             if self.settings.eml_dir is not None:
                 self._eml(letter, subject, body)
         except BriefError as exc:
-            return self._fail(parcel, str(exc))
+            self._fail(parcel, str(exc))
+            return None
         return self._deliver(parcel, letter, subject, body)
 
     def _eml(self, letter: Letter, subject: str, body: str) -> None:
@@ -372,7 +379,8 @@ class Postman:
             self.smtp.ready()
         except ServerError as exc:
             self.broken = str(exc)
-            return self._fail(parcel, f"e-mail to {to.addr_spec} not sent: {exc}")
+            self._fail(parcel, f"e-mail to {to.addr_spec} not sent: {exc}")
+            return None
         claim = dict(sha256=parcel.sha256, input=parcel.label, file=str(parcel.path), subject=subject)
         with self.journal.exclusive():  # looked at again: another run may have sent one meanwhile
             if (stop := self._before(parcel, key, str(to))) is not None:
@@ -386,11 +394,13 @@ class Postman:
             self.smtp.send(msg, self.settings.sender.addr_spec, to.addr_spec)
         except RefusedError as exc:
             self.journal.release(parcel.content, key)
-            return self._fail(parcel, f"e-mail to {to.addr_spec} refused: {exc}")
+            self._fail(parcel, f"e-mail to {to.addr_spec} refused: {exc}")
+            return None
         except ServerError as exc:
             self.journal.release(parcel.content, key)
             self.broken = str(exc)
-            return self._fail(parcel, f"e-mail to {to.addr_spec} not sent: {exc}")
+            self._fail(parcel, f"e-mail to {to.addr_spec} not sent: {exc}")
+            return None
         except UnconfirmedError as exc:
             self.broken = str(exc)
             return self._hold(
@@ -467,7 +477,6 @@ class Postman:
         parcel.mail = "failed"
         self.counts["failed"] += 1
         self.problems.append(name_input(parcel.label, text))
-        return None
 
     def summary(self) -> list[str]:
         """The closing lines: what was sent, and what was not and why."""

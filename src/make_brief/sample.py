@@ -42,13 +42,7 @@ def _for_guide(text: str, guide: Guide) -> str:
     }
     values["sign_on"] = "0"
     for key, value in values.items():
-        text = re.sub(
-            rf"^(?P<key>\s*{key}: )(?P<value>.*?)(?P<comment>\s{{2,}}#.*)?$",
-            lambda m, v=value: _aligned(m, v),
-            text,
-            count=1,
-            flags=re.M,
-        )
+        text = _valued(text, key, value)
     text = _call_prep_examples(text, region)
     names = ", ".join(r.name for r in guide.regions)
     text = re.sub(r"(?<=# one of the guide's regions).*$", f": {names}", text, count=1, flags=re.M)
@@ -66,9 +60,18 @@ def _call_prep_examples(text: str, region: Region) -> str:
     return head + mark + rounds
 
 
+def _valued(text: str, key: str, value: str) -> str:
+    return _set(text, rf"\s*{key}: ", value)
+
+
 def _commented(text: str, key: str, value: str) -> str:
+    return _set(text, rf"\s*#\s*{key}: ", value)
+
+
+def _set(text: str, key: str, value: str) -> str:
+    """`text` with the value of its first line matching the pattern `key` set to `value`."""
     return re.sub(
-        rf"^(?P<key>\s*#\s*{key}: )(?P<value>.*?)(?P<comment>\s{{2,}}#.*)?$",
+        rf"^(?P<key>{key})(?P<value>.*?)(?P<comment>\s{{2,}}#.*)?$",
         lambda m: _aligned(m, value),
         text,
         count=1,

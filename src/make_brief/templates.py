@@ -21,6 +21,7 @@ import msgspec
 from .errors import BriefError, OutputError, TemplateError
 from .fs import is_dir
 from .loading import Document, convert, load_yaml
+from .model import Model
 from .resources import data_dir, templates_dir
 from .sandbox import escape_data, plain, raised_at  # noqa: F401  (escape_data, plain: public here)
 
@@ -33,25 +34,21 @@ Space = Annotated[float, msgspec.Meta(ge=0, le=200)]
 SectionName = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
 
 
-class _Model(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    pass
-
-
-class Margins(_Model):
+class Margins(Model, frozen=True):
     top: Space
     bottom: Space
     left: Space
     right: Space
 
 
-class Fonts(_Model):
+class Fonts(Model, frozen=True):
     regular: str
     bold: str
     italic: str
     bold_italic: str
 
 
-class Colors(_Model, kw_only=True):
+class Colors(Model, frozen=True, kw_only=True):
     text: Hex
     muted: Hex
     title: Hex
@@ -70,7 +67,7 @@ class Colors(_Model, kw_only=True):
     ask: Hex
 
 
-class Sizes(_Model):
+class Sizes(Model, frozen=True):
     title: Size
     h2: Size
     h3: Size
@@ -79,7 +76,7 @@ class Sizes(_Model):
     table: Size
 
 
-class Spacing(_Model):
+class Spacing(Model, frozen=True):
     paragraph: Space
     section: Space
     heading_after: Space
@@ -87,7 +84,7 @@ class Spacing(_Model):
     chart_row: Annotated[float, msgspec.Meta(ge=20, le=120)]
 
 
-class Labels(_Model):
+class Labels(Model, frozen=True):
     """Words the code puts into tables and the chart (plain text, not markup)."""
 
     region: str
@@ -106,13 +103,13 @@ class Labels(_Model):
     chart_ask: str
 
 
-class Metadata(_Model):
+class Metadata(Model, frozen=True):
     title: str
     subject: str
     keywords: str
 
 
-class Style(_Model, kw_only=True):
+class Style(Model, frozen=True, kw_only=True):
     name: str
     description: str = ""
     language: str
@@ -283,7 +280,7 @@ def _load(folders: tuple[Path, ...]) -> Template:
                 hint="write that file, or remove the name",
             )
     _check_locale(style, docs)
-    fonts = tuple(
+    regular, bold, italic, bold_italic = (
         _find_file(folders, docs, f"fonts.{key}", getattr(style.fonts, key), fonts=True) for key in FONT_KEYS
     )
     logo = _find_file(folders, docs, "logo", style.logo) if style.logo else None
@@ -291,7 +288,8 @@ def _load(folders: tuple[Path, ...]) -> Template:
         raise _style_error(docs, "logo", f"{style.logo!r} is not a PNG or JPEG image")
     from .sandbox import environment
 
-    return Template(style, folders, environment(folders), fonts, logo, docs)  # type: ignore[arg-type]
+    fonts = (regular, bold, italic, bold_italic)
+    return Template(style, folders, environment(folders), fonts, logo, docs)
 
 
 def _style_doc(path: Path) -> Document:
