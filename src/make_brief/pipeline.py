@@ -55,7 +55,9 @@ def make_pdf(
     pdf, pages = rendered.pdf, rendered.pages
     appendices = [(title, Path(path)) for title, path in brief.appendices]
     guide_files = _guide_appendices(offer) if template.style.guide_appendices else []
-    origins = {str(path): (offer.source, f"appendices.{i}") for i, (_, path) in enumerate(appendices)}
+    origins: dict[str, tuple[Path | str | None, str]] = {  # the file and field that named each appendix
+        str(path): (offer.source, f"appendices.{i}") for i, (_, path) in enumerate(appendices)
+    }
     for i, (_, path) in enumerate(guide_files):
         origins[str(path)] = (offer.guide.path, f"appendices.{i}.file")
     notes: tuple[str, ...] = ()
