@@ -1,6 +1,5 @@
 """``make-brief guides``: import, list, show and check guides. Thin: the work is in
-guide_import.py and guide_tools.py. This module adds its group to ``main`` when imported
-(cli.py imports it at its foot), so that either module may be imported first."""
+guide_import.py and guide_tools.py. The group is added to ``main`` in cli/__init__.py."""
 
 from __future__ import annotations
 
@@ -9,8 +8,9 @@ from pathlib import Path
 
 import click
 
-from .cli import EXIT_INPUT, _guarded, guides_option, main
-from .fs import exists
+from ..errors import EXIT_INPUT
+from ..fs import exists
+from .edge import guarded, guides_option
 
 GUIDES_EXAMPLES = """
 \b
@@ -46,18 +46,18 @@ def guides() -> None:
     help="The region the script was written for, where its numbers fit several.",
 )
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
-@_guarded
+@guarded
 def import_(source: Path, output: Path | None, script_region: str | None, force: bool) -> None:
     """Turn SOURCE, a guide in the markdown format, into guide data (YAML).
 
     Its mojibake is repaired and its text is otherwise kept as written. A guide that cannot be
     read is reported with its line, and nothing is written.
     """
-    from .errors import OutputError
-    from .guide import MAX_GUIDE_BYTES
-    from .guide_import import import_guide, to_yaml
-    from .loading import read_text
-    from .output import slug, write_atomic
+    from ..errors import OutputError
+    from ..guide import MAX_GUIDE_BYTES
+    from ..guide_import import import_guide, to_yaml
+    from ..loading import read_text
+    from ..output import slug, write_atomic
 
     imported = import_guide(
         read_text(source, what="guide", max_bytes=MAX_GUIDE_BYTES),
@@ -86,10 +86,10 @@ def import_(source: Path, output: Path | None, script_region: str | None, force:
 
 @guides.command("list")
 @guides_option
-@_guarded
+@guarded
 def list_(guide_dirs: tuple[Path, ...]) -> None:
     """List every guide: id, title, regions, currencies, as-of date and where it comes from."""
-    from .guide_tools import list_guides
+    from ..guide_tools import list_guides
 
     failed = False
     for item in list_guides(guide_dirs):
@@ -114,10 +114,10 @@ def list_(guide_dirs: tuple[Path, ...]) -> None:
 @guides.command("show")
 @click.argument("guide")
 @guides_option
-@_guarded
+@guarded
 def show(guide: str, guide_dirs: tuple[Path, ...]) -> None:
     """Show GUIDE (an id or a guide file) in plain text."""
-    from .guide_tools import describe, resolve
+    from ..guide_tools import describe, resolve
 
     found, where = resolve(guide, guide_dirs)
     click.echo("\n".join(describe(found, where)))
@@ -126,11 +126,11 @@ def show(guide: str, guide_dirs: tuple[Path, ...]) -> None:
 @guides.command("check", epilog=GUIDES_EXAMPLES)
 @click.argument("targets", nargs=-1)
 @guides_option
-@_guarded
+@guarded
 def check(targets: tuple[str, ...], guide_dirs: tuple[Path, ...]) -> None:
     """Check guides (ids, guide files or markdown guides; all guides when none is named) for what
     would mislead a candidate. Exits 1 when there are errors, 0 with warnings only."""
-    from .guide_tools import check_targets
+    from ..guide_tools import check_targets
 
     results = check_targets(targets, guide_dirs)
     errors = warnings = 0
@@ -150,6 +150,3 @@ def check(targets: tuple[str, ...], guide_dirs: tuple[Path, ...]) -> None:
     click.echo(f"{len(results)} guide{plural} checked: {errors} errors, {warnings} warnings")
     if errors:
         sys.exit(EXIT_INPUT)
-
-
-main.add_command(guides)

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from .cli import _guarded, mail_options, main
+from .edge import guarded, mail_options
 
 MAIL_EXAMPLES = """
 \b
@@ -21,23 +21,23 @@ Examples:
 """
 
 
-@main.command(epilog=MAIL_EXAMPLES, short_help="Mail the briefs recorded in a folder's manifests.")
+@click.command(epilog=MAIL_EXAMPLES, short_help="Mail the briefs recorded in a folder's manifests.")
 @click.argument("folder", type=click.Path(file_okay=False, exists=True, path_type=Path))
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @mail_options
-@_guarded
+@guarded
 def mail(folder: Path, **options: Any) -> None:
     """Mail each brief that the manifests in FOLDER record (manifest.csv, and each shard's
     manifest-<I>-of-<N>.csv), exactly once. Nothing is sent without --send."""
-    from .api import mail_briefs
-    from .cli_build import mail_settings, report_mail
+    from ..api import mail_briefs
+    from .run import mail_settings, report_mail
 
     echo = (lambda line: None) if options["quiet"] else click.echo
     run = mail_briefs(folder, mail_settings(options, required=True), echo)
     sys.exit(report_mail(run.postman, run.briefs, options["quiet"]))
 
 
-@main.group()
+@click.group()
 def journal() -> None:
     """The send journal: where it is, what it holds, and releasing a held message.
 
@@ -52,8 +52,8 @@ _path = click.option("--journal", "path", type=click.Path(dir_okay=False, path_t
 
 
 def _journal_path(sender: str | None, path: Path | None) -> Path:
-    from .journal import default_path
-    from .mail import address
+    from ..journal import default_path
+    from ..mail import address
 
     if path is not None:
         return path
@@ -65,7 +65,7 @@ def _journal_path(sender: str | None, path: Path | None) -> Path:
 @journal.command("path")
 @_sender
 @_path
-@_guarded
+@guarded
 def journal_path(sender: str | None, path: Path | None) -> None:
     """Print where the sender's journal is."""
     click.echo(str(_journal_path(sender, path)))
@@ -75,10 +75,10 @@ def journal_path(sender: str | None, path: Path | None) -> None:
 @click.argument("recipient", required=False)
 @_sender
 @_path
-@_guarded
+@guarded
 def journal_show(recipient: str | None, sender: str | None, path: Path | None) -> None:
     """List the messages in the journal (to RECIPIENT only, when given)."""
-    from .journal import Journal
+    from ..journal import Journal
 
     with Journal(_journal_path(sender, path), read_only=True) as found:
         for entry in found.entries(recipient.strip().lower() if recipient else None):
@@ -90,12 +90,12 @@ def journal_show(recipient: str | None, sender: str | None, path: Path | None) -
 @click.argument("recipient")
 @_sender
 @_path
-@_guarded
+@guarded
 def journal_release(recipient: str, sender: str | None, path: Path | None) -> None:
     """Release the messages to RECIPIENT that may or may not have arrived (a run cut off while
     sending): the next run sends them. Check with the recipient first."""
-    from .journal import Journal
-    from .mail import address, recipient_key
+    from ..journal import Journal
+    from ..mail import address, recipient_key
 
     key = recipient_key(address(recipient, "RECIPIENT"))
     with Journal(_journal_path(sender, path)) as found:

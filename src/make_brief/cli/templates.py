@@ -1,6 +1,5 @@
 """``make-brief templates``: list the bundled templates, or copy one to edit. Thin: the work is
-in templates.py. This module adds its group to ``main`` when imported (cli.py imports it at
-its foot), so that either module may be imported first."""
+in templates.py. The group is added to ``main`` in cli/__init__.py."""
 
 from __future__ import annotations
 
@@ -8,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .cli import _guarded, main
+from .edge import guarded
 
 TEMPLATES_EXAMPLES = """
 \b
@@ -31,10 +30,10 @@ def templates() -> None:
 
 
 @templates.command("list")
-@_guarded
+@guarded
 def list_templates() -> None:
     """List the bundled templates and what each is for."""
-    from .templates import bundled
+    from ..templates import bundled
 
     found = bundled()
     width = max(len(name) for name, _ in found)
@@ -52,13 +51,10 @@ def list_templates() -> None:
     metavar="NAME|DIR",
     help="The bundled template (or a template folder) to copy.",
 )
-@_guarded
+@guarded
 def export(dest: Path, source: str) -> None:
     """Copy a bundled template into the new folder DEST, to edit."""
-    from .templates import export_template
+    from ..templates import export_template
 
     files = export_template(source, dest)
     click.echo(f"wrote {dest} ({len(files)} files): edit it, then run `make-brief OFFER --template {dest}`")
-
-
-main.add_command(templates)
