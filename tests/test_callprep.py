@@ -21,7 +21,7 @@ from make_brief import callprep
 from make_brief.cli import main
 from make_brief.compute import compute
 from make_brief.errors import GuideError
-from make_brief.guide_import import import_guide
+from make_brief.importer import import_guide
 from make_brief.inputs import expand, load_item
 from make_brief.offer import load_offer
 from make_brief.pipeline import make_pdf

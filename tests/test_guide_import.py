@@ -10,9 +10,9 @@ from conftest import ROOT
 
 from make_brief.errors import GuideError
 from make_brief.guide import Guide
-from make_brief.guide_import import import_guide, to_yaml
+from make_brief.importer import import_guide, to_yaml
+from make_brief.importer.mojibake import repair
 from make_brief.loading import load_yaml, parse_yaml
-from make_brief.mojibake import repair
 from make_brief.places import aliases_for, currency_for_mark, locale_for
 
 FIXTURES = Path(__file__).parent / "fixtures"

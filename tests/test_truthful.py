@@ -16,7 +16,7 @@ from conftest import offer_data
 from make_brief.cli import main
 from make_brief.compute import compute
 from make_brief.facts import first_person, read_claims, sentences
-from make_brief.guide_import import import_guide
+from make_brief.importer import import_guide
 from make_brief.offer import load_offer
 from make_brief.pipeline import make_pdf
 

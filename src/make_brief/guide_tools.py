@@ -109,7 +109,7 @@ def check_yaml(path: Path, name: str, where: str) -> Checked:
 
 def check_markdown(path: Path, script_region: str | None = None) -> Checked:
     """A markdown guide checked as `guides import` would import it (nothing is written)."""
-    from .guide_import import import_guide
+    from .importer import import_guide
 
     checked = Checked(str(path), str(path))
     try:

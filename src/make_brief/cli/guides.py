@@ -1,5 +1,5 @@
 """``make-brief guides``: import, list, show and check guides. Thin: the work is in
-guide_import.py and guide_tools.py. The group is added to ``main`` in cli/__init__.py."""
+importer/ and guide_tools.py. The group is added to ``main`` in cli/__init__.py."""
 
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ def import_(source: Path, output: Path | None, script_region: str | None, force:
     """
     from ..errors import OutputError
     from ..guide import MAX_GUIDE_BYTES
-    from ..guide_import import import_guide, to_yaml
+    from ..importer import import_guide, to_yaml
     from ..loading import read_text
     from ..output import slug, write_atomic
 

@@ -21,10 +21,10 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from .errors import GuideError, shown
-from .guide_markdown import Block, Inline, unquote
-from .money import AmountError, parse_amount, symbol_matches
-from .places import CURRENCIES, MARKS, currency_for_mark
+from ..errors import GuideError, shown
+from ..money import AmountError, parse_amount, symbol_matches
+from ..places import CURRENCIES, MARKS, currency_for_mark
+from .markdown import Block, Inline, unquote
 
 _MULT = r"(?:Cr|cr|crores?|lakhs?|[KkMmL])"
 _MARK = "|".join(re.escape(m) for m in sorted({*MARKS, *CURRENCIES}, key=lambda m: (-len(m), m)))
@@ -55,7 +55,7 @@ def _parse(text: str, currency: str) -> int | float:
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
-    from .facts import sentence_spans
+    from ..facts import sentence_spans
 
     return sentence_spans(text)
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import msgspec
 
-from .errors import GuideError
+from ..errors import GuideError
 
 CONTAINERS = ("bullet_list_open", "ordered_list_open", "blockquote_open")
 

@@ -38,7 +38,7 @@ rule is plain:
 * **as_of**: the first "<Month> <year>" in the guide's prose ("In February 2026" → 2026-02);
 * **parent_company**: a company of the level mapping, other than the guide's own, whose RSUs
   the guide speaks of ("Twilio RSUs": Segment's stock is its parent's);
-* **the script's numbers, its region and the competing-offer claims**: see guide_script.py.
+* **the script's numbers, its region and the competing-offer claims**: see script.py.
 
 A lever or script sentence left without "Rests on" that speaks in the first person ("I ...",
 "My ...") rests on a fact of its own, unconfirmed until the candidate confirms it (facts.py),
@@ -54,11 +54,11 @@ from typing import Any
 
 import msgspec
 
-from .errors import GuideError, shown
-from .guide_markdown import Block, Inline, parse_blocks
-from .guide_script import lever_data, number, script_data
-from .money import AmountError, parse_amount
-from .places import CURRENCIES, aliases_for, currency_for_mark, find_place, locale_for
+from ..errors import GuideError, shown
+from ..money import AmountError, parse_amount
+from ..places import CURRENCIES, aliases_for, currency_for_mark, find_place, locale_for
+from .markdown import Block, Inline, parse_blocks
+from .script import lever_data, number, script_data
 
 # --- the guide -----------------------------------------------------------------------------
 
@@ -490,7 +490,7 @@ def _checked(data: dict[str, Any], lines: dict[str, int], file: str) -> list[tup
     """The imported guide's schema and rule checks: errors raise, warnings are returned."""
     import msgspec
 
-    from .guide import Guide, check_guide
+    from ..guide import Guide, check_guide
 
     try:
         guide = msgspec.convert(data, Guide, strict=True)

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import msgspec
 
-from .errors import GuideError, shown
+from ..errors import GuideError, shown
 
 if TYPE_CHECKING:
     from ftfy import TextFixerConfig
