@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -175,6 +176,9 @@ class Finding(msgspec.Struct, frozen=True):
     message: str
 
 
+Add = Callable[[str, str, str], None]  # (level, field, message)
+
+
 def check_guide(guide: Guide, warnings: bool = True) -> list[Finding]:
     """Everything in `guide` that would mislead a candidate, errors first (only errors when
     `warnings` is false: loading a guide for a brief needs no more, and formats no money)."""
@@ -183,6 +187,21 @@ def check_guide(guide: Guide, warnings: bool = True) -> list[Finding]:
     def add(level: str, field: str, message: str) -> None:
         found.append(Finding(level, field, message))
 
+    _check_regions(guide, add, warnings)
+    _check_script(guide, add)
+    for i, lever in enumerate(guide.levers):
+        if lever.requires not in (None, "competing_offer"):
+            add("error", f"levers.{i}.requires", "only 'competing_offer' is known")
+    _check_facts(guide, add, warnings)
+    _check_call_prep(guide, add)
+    _check_sources(guide, add)
+    found.sort(key=lambda f: f.level != "error")
+    return found if warnings else [f for f in found if f.level == "error"]
+
+
+def _check_regions(guide: Guide, add: Add, warnings: bool) -> None:
+    """Each region: its names once, an ISO currency that its place pays in, a locale, and bands
+    that are positive, wide and (a warning) a total roughly the sum of its parts."""
     if not guide.regions:
         add("error", "regions", "a guide needs at least one region")
     names: set[str] = set()
@@ -215,6 +234,10 @@ def check_guide(guide: Guide, warnings: bool = True) -> list[Finding]:
         valid = all(b.low <= b.high for b in bands)
         if warnings and valid and (message := _total_mismatch(region, guide.stock_years)):
             add("warning", f"{where}.total_comp", message)
+
+
+def _check_script(guide: Guide, add: Add) -> None:
+    """The script: its region, asks inside that region's bands, its placeholders."""
     script = guide.script
     asked = guide.region(script.region)
     if asked is None:
@@ -245,11 +268,9 @@ def check_guide(guide: Guide, warnings: bool = True) -> list[Finding]:
         for name in re.findall(r"\{([^{}]*)\}", text):
             if name not in PLACEHOLDERS:
                 add("error", field, f"unknown placeholder {{{name}}}")
-    for i, lever in enumerate(guide.levers):
-        if lever.requires not in (None, "competing_offer"):
-            add("error", f"levers.{i}.requires", "only 'competing_offer' is known")
-    _check_facts(guide, add, warnings)
-    _check_call_prep(guide, add)
+
+
+def _check_sources(guide: Guide, add: Add) -> None:
     if not guide.sources:
         add("warning", "sources", "the guide names no source for its figures")
     if guide.as_of is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", guide.as_of):
@@ -259,8 +280,6 @@ def check_guide(guide: Guide, warnings: bool = True) -> list[Finding]:
             add("error", f"sources.{i}.title", "a source needs a title")
         if source.url and not re.match(r"https?://", source.url):
             add("error", f"sources.{i}.url", "a source link must start with http:// or https://")
-    found.sort(key=lambda f: f.level != "error")
-    return found if warnings else [f for f in found if f.level == "error"]
 
 
 FACT_ID = re.compile(r"[a-z][a-z0-9_]{0,63}")
