@@ -484,14 +484,13 @@ def market_table(offer: Offer, figures: Figures, template: Template) -> Table:
     )
     moneys = [Money(r.currency, r.locale, marks) for r in guide.regions]
     money = Money(offer.currency, offer.region.locale, marks)
-    asks = figures.asks
     style = _column_styles(offer, figures, moneys, money)
 
     def band(m: Money, part: str, low: Decimal, high: Decimal) -> str:
         dash = "–" if style[part].compact else " – "  # a long band may wrap at the dash, not in a number
         return f"{style[part](m, low)}{dash}{style[part](m, high)}"
 
-    rows = []
+    rows: list[tuple[str, ...]] = []
     highlight = 0
     for i, (region, m) in enumerate(zip(guide.regions, moneys, strict=True)):
         rows.append(
@@ -506,29 +505,36 @@ def market_table(offer: Offer, figures: Figures, template: Template) -> Table:
         if region.name == offer.region.name:
             highlight = i
 
+    rows += _offer_and_ask_rows(offer, figures, labels, style, money)
+    n = len(guide.regions)
+    return Table(header, tuple(rows), frozenset({highlight}), frozenset({n, n + 1}))
+
+
+def _offer_and_ask_rows(
+    offer: Offer, figures: Figures, labels: Any, style: dict[str, Any], money: Money
+) -> list[tuple[str, ...]]:
+    """The market table's last two rows: your offer (with its position in each band) and your asks."""
+    asks = figures.asks
+
     def cell(amount: str, pos: Any) -> str:
         return fill(labels.offer_cell, {"amount": amount, "position": _pos(pos, labels)})
 
-    rows.append(
+    return [
         (
             labels.your_offer,
             cell(style["base"](money, offer.base), figures.base),
             cell(style["stock"](money, offer.stock), figures.stock),
             cell(f"{fmt_number(offer.bonus_pct)}%", figures.bonus),
             cell(style["total"](money, figures.offer_total), figures.total),
-        )
-    )
-    rows.append(
+        ),
         (
             labels.your_ask,
             style["base"](money, asks["base"].value),
             style["stock"](money, asks["stock"].value),
             f"{fmt_number(asks['bonus_pct'].value)}%",
             style["total"](money, figures.ask_total),
-        )
-    )
-    n = len(guide.regions)
-    return Table(header, tuple(rows), frozenset({highlight}), frozenset({n, n + 1}))
+        ),
+    ]
 
 
 class AmountStyle(msgspec.Struct, frozen=True):
