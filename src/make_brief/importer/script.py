@@ -157,34 +157,7 @@ def script_data(
     rest = [item for _, item in block.items[1:] if not (item.label and _SENTENCE_RESTS.match(item.label))]
     after = " ".join([after, *(item.text for item in rest)]).strip()
     found = find_claim(quote)
-    skip = found[0] if found else (len(quote), len(quote))
-    hits = sorted(
-        [(m.start(), m.end(), "money", m) for m in AMOUNT.finditer(quote)]
-        + [(m.start(), m.end(), "pct", m) for m in _PCT.finditer(quote)]
-    )
-    hits = [h for h in hits if not skip[0] <= h[0] < skip[1]]
-    asks: dict[str, str] = {}
-    spans: list[tuple[int, int, str]] = []
-    sentences = _sentences(quote)
-    for n, (start, end, kind, m) in enumerate(hits):
-        # the words that tell what an amount is are in its own sentence, up to its neighbours
-        first, last = next((a, b) for a, b in sentences if a <= start < b)
-        after_text = quote[end : min(last, hits[n + 1][0] if n + 1 < len(hits) else last)]
-        before_text = quote[max(first, hits[n - 1][1] if n else first) : start]
-        part = _ask_kind(kind, after_text, before_text)
-        if part is None or part in asks:
-            what = "appears twice" if part else "is not a base, stock or bonus ask"
-            raise GuideError(
-                f"the script's {m.group(0)!r} {what}",
-                file=file,
-                line=line,
-                hint="the brief cannot personalise it",
-            )
-        asks[part] = m.group(0) if kind == "money" else m.group("num")
-        spans.append((start, end, "{" + part + "}"))
-    for part in ("base", "stock", "bonus_pct"):
-        if part not in asks:
-            raise GuideError(f"the script names no {part.replace('_pct', '')} ask", file=file, line=line)
+    asks, spans = _asks(quote, found[0] if found else (len(quote), len(quote)), file, line)
     if vest := _YEARS.search(quote):
         spans.append((vest.start("n"), vest.end("n"), "{stock_years}"))
     if found:
@@ -222,6 +195,41 @@ def script_data(
     if found:
         script["claim"] = _claim_amount(found[1], currency, file, line)
     return script
+
+
+def _asks(
+    quote: str, skip: tuple[int, int], file: str, line: int
+) -> tuple[dict[str, str], list[tuple[int, int, str]]]:
+    """The script's asks (each amount as written, by part) and the spans they take in `quote`,
+    leaving out the competing-offer claim at `skip`; an amount that is no ask is an error."""
+    hits = sorted(
+        [(m.start(), m.end(), "money", m) for m in AMOUNT.finditer(quote)]
+        + [(m.start(), m.end(), "pct", m) for m in _PCT.finditer(quote)]
+    )
+    hits = [h for h in hits if not skip[0] <= h[0] < skip[1]]
+    asks: dict[str, str] = {}
+    spans: list[tuple[int, int, str]] = []
+    sentences = _sentences(quote)
+    for n, (start, end, kind, m) in enumerate(hits):
+        # the words that tell what an amount is are in its own sentence, up to its neighbours
+        first, last = next((a, b) for a, b in sentences if a <= start < b)
+        after_text = quote[end : min(last, hits[n + 1][0] if n + 1 < len(hits) else last)]
+        before_text = quote[max(first, hits[n - 1][1] if n else first) : start]
+        part = _ask_kind(kind, after_text, before_text)
+        if part is None or part in asks:
+            what = "appears twice" if part else "is not a base, stock or bonus ask"
+            raise GuideError(
+                f"the script's {m.group(0)!r} {what}",
+                file=file,
+                line=line,
+                hint="the brief cannot personalise it",
+            )
+        asks[part] = m.group(0) if kind == "money" else m.group("num")
+        spans.append((start, end, "{" + part + "}"))
+    for part in ("base", "stock", "bonus_pct"):
+        if part not in asks:
+            raise GuideError(f"the script names no {part.replace('_pct', '')} ask", file=file, line=line)
+    return asks, spans
 
 
 def _ask_kind(kind: str, after: str, before: str) -> str | None:
