@@ -13,6 +13,7 @@ import hashlib
 import io
 import itertools
 import re
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -865,61 +866,61 @@ def render(
         topPadding=0,
         bottomPadding=0,
     )
-    logo = _logo(template)
-
-    def draw_page(canvas: Canvas, doc: Any) -> None:
-        number = canvas.getPageNumber()
-        canvas.saveState()
-        width, height = size
-        canvas.setFont(st.font, st.small)
-        canvas.setFillColor(st.color["muted"])
-        canvas.setStrokeColor(st.color["rule"])
-        if brief.header and number > 1:
-            header = _fit(_page_text(brief.header, number)[0], st.font, st.small, width * 0.7, st.width)
-            st.draw(canvas, margins["left"], height - margins["top"] / 2, header, st.font, st.small)
-            canvas.line(
-                margins["left"],
-                height - margins["top"] / 2 - 4,
-                width - margins["right"],
-                height - margins["top"] / 2 - 4,
-            )
-        if brief.footer:
-            canvas.line(
-                margins["left"],
-                margins["bottom"] / 2 + 9,
-                width - margins["right"],
-                margins["bottom"] / 2 + 9,
-            )
-            _draw_footer(
-                canvas,
-                st,
-                _page_text(brief.footer, number),
-                margins["left"],
-                margins["bottom"] / 2,
-                width - margins["left"] - margins["right"],
-            )
-        if logo is not None and number == 1:
-            image, logo_w, logo_h = logo
-            x, y = width - margins["right"] - logo_w, height - margins["top"] - logo_h
-            canvas.drawImage(image, x, y, width=logo_w, height=logo_h, mask="auto")
-        canvas.restoreState()
-
+    draw_page = _page_drawer(brief, st, size, margins, _logo(template))
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=draw_page)])
     canvas_class = type(
         "BriefCanvas",
         (_Canvas,),
         {"count_font": (st.font, st.small, st.color["muted"]), "day": day or date.today()},
     )
-    try:  # a wording template's own markup is parsed here: a mistake in it is its error
-        doc.build(_flowables(brief, st, doc.width, doc.height), canvasmaker=canvas_class)
+    _build(doc, _flowables(brief, st, doc.width, doc.height), canvas_class, template)
+    return Rendered(buffer.getvalue(), doc.page, frozenset(st.missing))
+
+
+def _build(doc: BaseDocTemplate, story: list[Flowable], canvas_class: type, template: Template) -> None:
+    """Lay the story out: reportlab's layout errors and its complaints about a template's own
+    markup (parsed here) are the template's; anything else is a bug of ours (exit 70)."""
+    try:
+        doc.build(story, canvasmaker=canvas_class)
     except (LayoutError, ValueError) as exc:
         if isinstance(exc, ValueError) and not _is_markup_error(exc):
-            raise  # a bug of ours, not the template's: reported as one (exit 70)
+            raise
         detail = next((line for line in str(exc).splitlines() if line.strip()), "")[:200]
         raise TemplateError(
             f"the brief could not be laid out: {type(exc).__name__}: {detail}", file=template.folders[0]
         ) from None
-    return Rendered(buffer.getvalue(), doc.page, frozenset(st.missing))
+
+
+def _page_drawer(
+    brief: Brief, st: Styles, size: tuple[float, float], margins: dict[str, float], logo: Any
+) -> Callable[[Canvas, Any], None]:
+    """What every page gets: the running header (from page 2), the footer, the logo on page 1."""
+    width, height = size
+
+    def draw_page(canvas: Canvas, doc: Any) -> None:
+        number = canvas.getPageNumber()
+        canvas.saveState()
+        canvas.setFont(st.font, st.small)
+        canvas.setFillColor(st.color["muted"])
+        canvas.setStrokeColor(st.color["rule"])
+        if brief.header and number > 1:
+            header = _fit(_page_text(brief.header, number)[0], st.font, st.small, width * 0.7, st.width)
+            st.draw(canvas, margins["left"], height - margins["top"] / 2, header, st.font, st.small)
+            top = height - margins["top"] / 2 - 4
+            canvas.line(margins["left"], top, width - margins["right"], top)
+        if brief.footer:
+            bottom = margins["bottom"] / 2 + 9
+            canvas.line(margins["left"], bottom, width - margins["right"], bottom)
+            text = _page_text(brief.footer, number)
+            room = width - margins["left"] - margins["right"]
+            _draw_footer(canvas, st, text, margins["left"], margins["bottom"] / 2, room)
+        if logo is not None and number == 1:
+            image, logo_w, logo_h = logo
+            x, y = width - margins["right"] - logo_w, height - margins["top"] - logo_h
+            canvas.drawImage(image, x, y, width=logo_w, height=logo_h, mask="auto")
+        canvas.restoreState()
+
+    return draw_page
 
 
 def _is_markup_error(exc: ValueError) -> bool:
