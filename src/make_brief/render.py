@@ -626,95 +626,58 @@ def _chart(chart: Chart, st: Styles, width: float) -> Drawing:
     label_w = max(pdfmetrics.stringWidth(st.drawable(r.label), bold, small + 0.5) for r in chart.rows) + 14
     height = top + row_h * len(chart.rows)
     drawing = Drawing(width, height, initialFontName=st.font, initialFontSize=st.small)
-    muted, band_c, offer_c, ask_c = st.color["muted"], st.color["band"], st.color["offer"], st.color["ask"]
-    # legend
-    x = label_w
+    muted = st.color["muted"]
+    x = label_w  # the legend
     for text, paint, shape in (
-        (chart.legend[0], band_c, "bar"),
-        (chart.legend[1], offer_c, "diamond"),
-        (chart.legend[2], ask_c, "triangle"),
+        (chart.legend[0], st.color["band"], "bar"),
+        (chart.legend[1], st.color["offer"], "diamond"),
+        (chart.legend[2], st.color["ask"], "triangle"),
     ):
         _marker(drawing, shape, x + 5, height - 8, paint)
         drawing.add(
             String(x + 13, height - 11, st.drawable(text), fontName=font, fontSize=small, fillColor=muted)
         )
         x += 22 + pdfmetrics.stringWidth(text, font, small)
-    axis_w = width - label_w - 30
     for i, row in enumerate(chart.rows):
-        y = height - top - row_h * i - row_h / 2
-        drawing.add(
-            String(
-                0,
-                y - 3,
-                st.drawable(row.label),
-                fontName=bold,
-                fontSize=small + 0.5,
-                fillColor=st.color["text"],
-            )
-        )
-        values = [row.low, row.high, row.offer] + ([row.ask] if row.ask is not None else [])
-        lo, hi = min(values), max(values)
-        pad = (hi - lo) * Decimal("0.12") or Decimal(1)
-        lo, hi = lo - pad, hi + pad
-
-        def at(v: Decimal, lo: Decimal = lo, hi: Decimal = hi) -> float:
-            return label_w + float((v - lo) / (hi - lo)) * axis_w
-
-        drawing.add(Line(label_w, y, label_w + axis_w, y, strokeColor=st.color["rule"], strokeWidth=0.6))
-        drawing.add(
-            Rect(
-                at(row.low), y - 4, max(at(row.high) - at(row.low), 1), 8, fillColor=band_c, strokeColor=None
-            )
-        )
-        drawing.add(
-            String(
-                at(row.low),
-                y - 14,
-                row.low_text,
-                fontName=font,
-                fontSize=small - 0.5,
-                fillColor=muted,
-                textAnchor="middle",
-            )
-        )
-        drawing.add(
-            String(
-                at(row.high),
-                y - 14,
-                row.high_text,
-                fontName=font,
-                fontSize=small - 0.5,
-                fillColor=muted,
-                textAnchor="middle",
-            )
-        )
-        _marker(drawing, "diamond", at(row.offer), y, offer_c)
-        drawing.add(
-            String(
-                at(row.offer),
-                y + 8,
-                row.offer_text,
-                fontName=bold,
-                fontSize=small - 0.5,
-                fillColor=offer_c,
-                textAnchor="middle",
-            )
-        )
-        if row.ask is not None and row.ask != row.offer:
-            _marker(drawing, "triangle", at(row.ask), y, ask_c)
-            anchor_y = y + 8 if abs(at(row.ask) - at(row.offer)) > 40 else y - 22
-            drawing.add(
-                String(
-                    at(row.ask),
-                    anchor_y,
-                    row.ask_text,
-                    fontName=bold,
-                    fontSize=small - 0.5,
-                    fillColor=ask_c,
-                    textAnchor="middle",
-                )
-            )
+        _chart_row(drawing, row, st, height - top - row_h * i - row_h / 2, label_w, width - label_w - 30)
     return drawing
+
+
+def _chart_row(drawing: Drawing, row: Any, st: Styles, y: float, label_w: float, axis_w: float) -> None:
+    """One component of the chart at height `y`: its label, the band, its ends, the offer and
+    the ask (the ask's label below the line when it would collide with the offer's)."""
+    small, bold = st.small, st.bold
+
+    def label(x: float, y: float, text: str, font: str, color: Any) -> None:
+        drawing.add(
+            String(x, y, text, fontName=font, fontSize=small - 0.5, fillColor=color, textAnchor="middle")
+        )
+
+    drawing.add(
+        String(
+            0, y - 3, st.drawable(row.label), fontName=bold, fontSize=small + 0.5, fillColor=st.color["text"]
+        )
+    )
+    values = [row.low, row.high, row.offer] + ([row.ask] if row.ask is not None else [])
+    lo, hi = min(values), max(values)
+    pad = (hi - lo) * Decimal("0.12") or Decimal(1)
+    lo, hi = lo - pad, hi + pad
+
+    def at(v: Decimal) -> float:
+        return label_w + float((v - lo) / (hi - lo)) * axis_w
+
+    drawing.add(Line(label_w, y, label_w + axis_w, y, strokeColor=st.color["rule"], strokeWidth=0.6))
+    band = Rect(at(row.low), y - 4, max(at(row.high) - at(row.low), 1), 8, fillColor=st.color["band"])
+    band.strokeColor = None
+    drawing.add(band)
+    label(at(row.low), y - 14, row.low_text, st.font, st.color["muted"])
+    label(at(row.high), y - 14, row.high_text, st.font, st.color["muted"])
+    _marker(drawing, "diamond", at(row.offer), y, st.color["offer"])
+    label(at(row.offer), y + 8, row.offer_text, bold, st.color["offer"])
+    if row.ask is not None and row.ask != row.offer:
+        _marker(drawing, "triangle", at(row.ask), y, st.color["ask"])
+        anchor_y = y + 8 if abs(at(row.ask) - at(row.offer)) > 40 else y - 22
+        label(at(row.ask), anchor_y, row.ask_text, bold, st.color["ask"])
 
 
 def _bars(bars: Bars, st: Styles, width: float) -> Drawing:
@@ -731,7 +694,7 @@ def _bars(bars: Bars, st: Styles, width: float) -> Drawing:
     chart.x, chart.y, chart.width, chart.height = 8, 18, width - 16, height - 46
     chart.data = [tuple(float(v) for v in series.values) for series in bars.series]
     chart.categoryAxis.categoryNames = [st.drawable(c) for c in bars.categories]
-    chart.categoryAxis.labels.fontName, chart.categoryAxis.labels.fontSize = st.font + "-Bold", small
+    chart.categoryAxis.labels.fontName, chart.categoryAxis.labels.fontSize = st.bold, small
     chart.categoryAxis.strokeColor = st.color["rule"]
     chart.valueAxis.valueMin = 0
     chart.valueAxis.visible = 0  # every bar carries its amount
