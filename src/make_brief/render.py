@@ -113,36 +113,44 @@ def _register_fonts(template: Template) -> dict[str, str]:
 
 
 class Styles:
+    """The template's fonts, colours, spacing and paragraph styles, as reportlab takes them."""
+
     def __init__(self, template: Template) -> None:
         style = template.style
         faces = _register_fonts(template)
-        self.font = faces[""]
+        self.font, self.bold, self.italic = faces[""], faces["-Bold"], faces["-Italic"]
         self.color = {
             k: colors.HexColor(v) for k, v in msgspec.structs.asdict(style.colors).items() if v is not None
         }
-        size, lead = msgspec.structs.asdict(style.sizes), style.leading
+        self.size, self.lead = msgspec.structs.asdict(style.sizes), style.leading
         self.gap = msgspec.structs.asdict(style.spacing)
         self.bullet_mark = style.bullet
-        text = self.color["text"]
+        self._headings(template)
+        self._body()
+        self.small = self.size["small"]
+        face = pdfmetrics.getFont(self.font).face
+        self.covered = frozenset(face.charToGlyph)
+        self.missing: set[str] = set()
+        self.fallback: dict[str, str] = {}  # a character the font lacks -> the font that has it
 
-        def ps(name: str, fsize: float, **kw: Any) -> ParagraphStyle:
-            base = dict(
-                fontName=self.font,
-                bulletFontName=self.font,
-                fontSize=fsize,
-                leading=fsize * lead,
-                textColor=text,
-                alignment=TA_LEFT,
-            )
-            base.update(kw)
-            return ParagraphStyle(name, **base)
+    def _ps(self, name: str, fsize: float, **kw: Any) -> ParagraphStyle:
+        base = dict(
+            fontName=self.font,
+            bulletFontName=self.font,
+            fontSize=fsize,
+            leading=fsize * self.lead,
+            textColor=self.color["text"],
+            alignment=TA_LEFT,
+        )
+        base.update(kw)
+        return ParagraphStyle(name, **base)
 
-        bold = self.bold = faces["-Bold"]
-        band = self.color.get("title_background")
-        self.title = ps(
+    def _headings(self, template: Template) -> None:
+        size, band = self.size, self.color.get("title_background")
+        self.title = self._ps(
             "title",
             size["title"],
-            fontName=bold,
+            fontName=self.bold,
             textColor=self.color["title"],
             backColor=band,
             borderColor=band,
@@ -151,26 +159,29 @@ class Styles:
             spaceAfter=size["title"] * 0.35 + 2 if band else 2,
             leading=size["title"] * 1.2,
             # room for the logo at the top right of the first page
-            rightIndent=style.logo_width_mm * mm + 8 if template.logo else 0,
+            rightIndent=template.style.logo_width_mm * mm + 8 if template.logo else 0,
         )
-        self.heading = ps(
+        self.heading = self._ps(
             "heading",
             size["h2"],
-            fontName=bold,
+            fontName=self.bold,
             textColor=self.color["heading"],
             spaceBefore=self.gap["section"],
             spaceAfter=self.gap["heading_after"],
             keepWithNext=1,
         )
-        self.subheading = ps(
-            "subheading", size["h3"], fontName=bold, spaceBefore=8, spaceAfter=3, keepWithNext=1
+        self.subheading = self._ps(
+            "subheading", size["h3"], fontName=self.bold, spaceBefore=8, spaceAfter=3, keepWithNext=1
         )
+
+    def _body(self) -> None:
+        size, ps = self.size, self._ps
         self.para = ps("para", size["body"], spaceAfter=self.gap["paragraph"])
         self.bullet = ps("bullet", size["body"], leftIndent=12, bulletIndent=2, spaceAfter=2)
         self.quote = ps(
             "quote",
             size["body"] + 0.5,
-            fontName=faces["-Italic"],
+            fontName=self.italic,
             leftIndent=12,
             rightIndent=6,
             borderPadding=(6, 8, 6, 8),
@@ -182,26 +193,14 @@ class Styles:
             keepWithNext=1,  # a lever's quote and its verdict stay on one page
         )
         self.note = ps("note", size["small"], textColor=self.color["muted"], spaceAfter=self.gap["paragraph"])
-        self.cell = ps("cell", size["table"], leading=size["table"] * 1.3)
+        table = size["table"]
+        self.cell = ps("cell", table, leading=table * 1.3)
         self.cell_head = ps(
-            "cell_head",
-            size["table"],
-            fontName=bold,
-            textColor=self.color["on_accent"],
-            leading=size["table"] * 1.3,
+            "cell_head", table, fontName=self.bold, textColor=self.color["on_accent"], leading=table * 1.3
         )
         self.cell_label = ps(
-            "cell_label",
-            size["table"],
-            fontName=bold,
-            textColor=self.color["muted"],
-            leading=size["table"] * 1.3,
+            "cell_label", table, fontName=self.bold, textColor=self.color["muted"], leading=table * 1.3
         )
-        self.small = size["small"]
-        face = pdfmetrics.getFont(self.font).face
-        self.covered = frozenset(face.charToGlyph)
-        self.missing: set[str] = set()
-        self.fallback: dict[str, str] = {}  # a character the font lacks -> the font that has it
 
     def find_fallbacks(self, brief: Brief) -> None:
         """Register installed fonts (fontfind.py) for the characters of `brief` that the
