@@ -213,14 +213,7 @@ def _check_regions(guide: Guide, add: Add, warnings: bool) -> None:
             names.add(_norm(key))
         if not re.fullmatch(r"[A-Z]{3}", region.currency):
             add("error", f"{where}.currency", f"{region.currency!r} is not an ISO 4217 code")
-        for part in ("base", "stock", "bonus_pct", "total_comp"):
-            band: Band = getattr(region, part)
-            if band.low < 0 or band.high <= 0:
-                add("error", f"{where}.{part}", "a band must be positive")
-            elif band.low > band.high:
-                add("error", f"{where}.{part}", f"low {band.low} is above high {band.high}")
-            elif band.low == band.high and part != "bonus_pct":
-                add("error", f"{where}.{part}", "low equals high: the band has no width")
+        _check_bands(region, where, add)
         if not re.fullmatch(r"[a-z]{2,3}(_[A-Z][a-z]{3})?(_(?:[A-Z]{2}|\d{3}))?", region.locale):
             add("error", f"{where}.locale", f"{region.locale!r} is not a locale such as en_US")
         place = find_place(region.name)
@@ -234,6 +227,17 @@ def _check_regions(guide: Guide, add: Add, warnings: bool) -> None:
         valid = all(b.low <= b.high for b in bands)
         if warnings and valid and (message := _total_mismatch(region, guide.stock_years)):
             add("warning", f"{where}.total_comp", message)
+
+
+def _check_bands(region: Region, where: str, add: Add) -> None:
+    for part in ("base", "stock", "bonus_pct", "total_comp"):
+        band: Band = getattr(region, part)
+        if band.low < 0 or band.high <= 0:
+            add("error", f"{where}.{part}", "a band must be positive")
+        elif band.low > band.high:
+            add("error", f"{where}.{part}", f"low {band.low} is above high {band.high}")
+        elif band.low == band.high and part != "bonus_pct":
+            add("error", f"{where}.{part}", "low equals high: the band has no width")
 
 
 def _check_script(guide: Guide, add: Add) -> None:
@@ -285,9 +289,10 @@ def _check_sources(guide: Guide, add: Add) -> None:
 FACT_ID = re.compile(r"[a-z][a-z0-9_]{0,63}")
 
 
-def _check_facts(guide: Guide, add: Any, warnings: bool) -> None:
-    """The facts a guide declares, and what its levers and script sentences say they rest on."""
-    from .facts import COMPETING, read_claims, sentences
+def _declared_facts(guide: Guide, add: Add) -> set[str]:
+    """The ids of the facts `guide` declares, each checked: a plain id, not the built-in one,
+    declared once, with its question."""
+    from .facts import COMPETING
 
     declared: set[str] = set()
     for i, fact in enumerate(guide.facts):
@@ -300,7 +305,14 @@ def _check_facts(guide: Guide, add: Any, warnings: bool) -> None:
         if not fact.question.strip():
             add("error", f"facts.{i}.question", "a fact needs the question that confirms it")
         declared.add(fact.id)
-    known = declared | {COMPETING}
+    return declared
+
+
+def _check_facts(guide: Guide, add: Any, warnings: bool) -> None:
+    """The facts a guide declares, and what its levers and script sentences say they rest on."""
+    from .facts import COMPETING, read_claims, sentences
+
+    known = _declared_facts(guide, add) | {COMPETING}
     rests = [(f"levers.{i}.rests_on", lv.rests_on or []) for i, lv in enumerate(guide.levers)]
     rests += [(f"script.sentences.{i}.rests_on", s.rests_on) for i, s in enumerate(guide.script.sentences)]
     for field, ids in rests:

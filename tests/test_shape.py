@@ -1,0 +1,87 @@
+"""The code's shape, as the README and issue 16 state it: no function over 60 lines, no import
+cycle between the package's modules (imports at module level), every module in the README's
+module map. These read the source; nothing is run."""
+
+from __future__ import annotations
+
+import ast
+from itertools import pairwise
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "src" / "make_brief"
+README = PACKAGE.parent.parent / "README.md"
+MAX_LINES = 60
+
+
+def modules() -> dict[str, ast.Module]:
+    found = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        name = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts).removesuffix(".__init__")
+        found[name] = ast.parse(path.read_text(encoding="utf-8"))
+    return found
+
+
+def test_no_function_is_over_60_lines():
+    long = [
+        f"{name}.{node.name} ({node.end_lineno - node.lineno + 1} lines)"
+        for name, tree in modules().items()
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        and node.end_lineno - node.lineno + 1 > MAX_LINES
+    ]
+    assert long == []
+
+
+def _imported(name: str, tree: ast.Module, known: set[str]) -> set[str]:
+    """The package's modules that `name` imports when it is imported (module level only)."""
+    base = name if _is_package(name) else name.rsplit(".", 1)[0]
+    out = set()
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.level:
+            parts = base.split(".")
+            parent = ".".join(parts[: len(parts) - node.level + 1])
+            target = f"{parent}.{node.module}" if node.module else parent
+            for alias in node.names:
+                candidate = f"{target}.{alias.name}"
+                out.add(candidate if candidate in known else target)
+        elif isinstance(node, ast.Import):
+            out |= {a.name for a in node.names if a.name.startswith("make_brief")}
+    return {m for m in out if m in known and m != name}
+
+
+def _is_package(name: str) -> bool:
+    return (PACKAGE.parent / Path(*name.split(".")) / "__init__.py").is_file()
+
+
+def test_no_import_cycle():
+    trees = modules()
+    known = set(trees)
+    graph = {name: _imported(name, tree, known) for name, tree in trees.items()}
+    cycles = []
+
+    def visit(node: str, path: list[str]) -> None:
+        if node in path:
+            cycle = path[path.index(node) :]
+            # a package importing its own submodules (cli -> cli.edge) is not a cycle back
+            if not all(b.startswith(a + ".") or a.startswith(b + ".") for a, b in pairwise(cycle)):
+                cycles.append(" -> ".join([*cycle, node]))
+            return
+        for nxt in graph[node]:
+            visit(nxt, [*path, node])
+
+    for name in graph:
+        visit(name, [])
+    assert cycles == []
+
+
+def test_the_readme_module_map_names_every_module():
+    text = README.read_text(encoding="utf-8").split("## Development", 1)[1]
+    missing = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        rel = path.relative_to(PACKAGE)
+        if path.name in ("__init__.py", "__main__.py"):
+            continue
+        shown = f"`{rel}`" if len(rel.parts) == 1 else f"`{rel.parent}/`"
+        if shown not in text and f"`{path.name}`" not in text:
+            missing.append(str(rel))
+    assert missing == []
