@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from conftest import EXAMPLES, offer_data
 
-from make_brief.linecache import DISABLE_ENV, LINES, LineCache, UnkeyableError, freeze
+from make_brief.errors import UnkeyableError
+from make_brief.linecache import DISABLE_ENV, LINES, LineCache, freeze
 from make_brief.offer import load_offer
 from make_brief.pipeline import make_pdf
 

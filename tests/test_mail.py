@@ -13,7 +13,8 @@ from click.testing import CliRunner
 from conftest import offer_data
 
 from make_brief.cli import main
-from make_brief.journal import Journal, JournalError
+from make_brief.errors import JournalError
+from make_brief.journal import Journal
 from make_brief.mail import (
     DEFAULT_MAX_ATTACHMENT,
     Letter,

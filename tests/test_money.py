@@ -2,7 +2,8 @@ from decimal import Decimal
 
 import pytest
 
-from make_brief.money import AmountError, fmt_money, fmt_money_short, parse_amount, round_to
+from make_brief.errors import AmountError
+from make_brief.money import fmt_money, fmt_money_short, parse_amount, round_to
 
 
 @pytest.mark.parametrize(

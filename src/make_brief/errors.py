@@ -90,6 +90,38 @@ class InternalErrorLine(str):
         )
 
 
+class JournalError(BriefError):
+    """The send journal cannot be read or written."""
+
+
+class MailError(BriefError):
+    """A mail setting, address or template that cannot be used, or a message that cannot go."""
+
+
+# --- signals between the library's own parts, never shown as they are ------------------------
+
+
+class AmountError(ValueError):
+    """A value that is not an amount; the message says what to write instead (made into an
+    InputError naming the field by whoever read the value)."""
+
+
+class RefusedError(Exception):
+    """The SMTP server refused this one message (others may go)."""
+
+
+class UnconfirmedError(Exception):
+    """The connection was lost during or after DATA: the message may have arrived."""
+
+
+class ServerError(Exception):
+    """The SMTP server cannot be reached, refused the login, or failed: no message can go now."""
+
+
+class UnkeyableError(Exception):
+    """A value that cannot be part of a line-cache key by value."""
+
+
 def shown(text: str, limit: int = 60, quote: bool = True) -> str:
     """`text` as an error message shows it: cut to `limit` characters, quoted like repr()."""
     cut = text if len(text) <= limit else text[:limit] + "…"

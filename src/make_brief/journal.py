@@ -32,7 +32,9 @@ from pathlib import Path
 
 import msgspec
 
-from .errors import BriefError
+from .errors import (
+    JournalError,
+)
 from .fs import shown
 
 _SCHEMA = """
@@ -53,10 +55,6 @@ CREATE TABLE IF NOT EXISTS messages (
 CREATE INDEX IF NOT EXISTS by_guide ON messages (recipient, guide);
 CREATE UNIQUE INDEX IF NOT EXISTS one_claim ON messages (recipient, guide) WHERE state = 'sending';
 """
-
-
-class JournalError(BriefError):
-    """The journal cannot be read or written."""
 
 
 class Entry(msgspec.Struct, frozen=True):

@@ -29,14 +29,12 @@ import weakref
 from collections import OrderedDict
 from typing import Any
 
+from .errors import UnkeyableError
+
 MAX_ENTRIES = 1500
 DISABLE_ENV = "MAKE_BRIEF_NO_LINE_CACHE"  # set (to anything) to turn the cache off, e.g. to compare
 
 _SCALARS = (str, int, float, bool, type(None), bytes)
-
-
-class UnkeyableError(Exception):
-    """A value that cannot be part of a key by value."""
 
 
 def freeze(value: Any) -> Any:

@@ -23,7 +23,10 @@ from typing import Any
 
 import msgspec
 
-from .errors import BriefError
+from .errors import (
+    BriefError,
+    MailError,
+)
 
 PASSWORD_ENV = "MAKE_BRIEF_SMTP_PASSWORD"
 TOKEN_ENV = "MAKE_BRIEF_SMTP_TOKEN"
@@ -32,10 +35,6 @@ SECURITY = ("starttls", "tls", "none")
 PORTS = {"starttls": 587, "tls": 465, "none": 25}
 DEFAULT_MAX_ATTACHMENT = 10_000_000  # 10 MB
 MAX_LINE = 998  # RFC 5322 2.1.1: the longest a line of a message may be
-
-
-class MailError(BriefError):
-    """A mail setting, address or template that cannot be used, or a message that cannot go."""
 
 
 # --- settings ---------------------------------------------------------------------------------

@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
+from .errors import AmountError
+
 _MULTIPLIERS = {
     "": 1,
     "k": 1_000,
@@ -35,10 +37,6 @@ _AMOUNT = re.compile(
     (?P<post>[^\d\s]*)\s*$""",
     re.X | re.I,
 )
-
-
-class AmountError(ValueError):
-    """A value that is not an amount; the message says what to write instead."""
 
 
 def parse_amount(value: object, currency: str) -> Decimal:

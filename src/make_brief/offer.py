@@ -18,12 +18,12 @@ from pathlib import Path
 
 import msgspec
 
-from .errors import InputError
+from .errors import AmountError, InputError
 from .fx import Rate
 from .guide import Band, Guide, Region, find_guide, load_guide
 from .loading import Document, confined, convert, load_yaml
 from .model import Model
-from .money import AmountError, parse_amount
+from .money import parse_amount
 from .vesting import MAX_CLIFF_MONTHS, Pay, schedule
 
 AmountIn = int | float | str

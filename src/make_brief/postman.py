@@ -23,7 +23,7 @@ from pathlib import Path
 import msgspec
 
 from .batch import Outcome
-from .errors import BriefError
+from .errors import BriefError, RefusedError, ServerError, UnconfirmedError
 from .inputs import name_input
 from .journal import Journal
 from .mail import (
@@ -39,18 +39,6 @@ from .mail import (
 )
 
 TIMEOUT = 60
-
-
-class RefusedError(Exception):
-    """The server refused this one message (others may go)."""
-
-
-class UnconfirmedError(Exception):
-    """The connection was lost during or after DATA: the message may have arrived."""
-
-
-class ServerError(Exception):
-    """The server cannot be reached, refused the login, or failed: no message can go now."""
 
 
 class Pace:

@@ -54,8 +54,8 @@ from typing import Any
 
 import msgspec
 
-from ..errors import GuideError, shown
-from ..money import AmountError, parse_amount
+from ..errors import AmountError, GuideError, shown
+from ..money import parse_amount
 from ..places import CURRENCIES, aliases_for, currency_for_mark, find_place, locale_for
 from .markdown import Block, Inline, parse_blocks
 from .script import lever_data, number, script_data

@@ -21,8 +21,8 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from ..errors import GuideError, shown
-from ..money import AmountError, parse_amount, symbol_matches
+from ..errors import AmountError, GuideError, shown
+from ..money import parse_amount, symbol_matches
 from ..places import CURRENCIES, MARKS, currency_for_mark
 from .markdown import Block, Inline, unquote
 
