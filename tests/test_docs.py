@@ -1,4 +1,5 @@
-"""The README's copy of `make-brief --help` is the command's own output.
+"""The README's copies of `make-brief --help` and of every subcommand's `--help` are the
+command's own output.
 
 Refresh it with:  python tests/test_docs.py --update
 """
@@ -22,15 +23,45 @@ def current_help() -> str:
     return f"```\n$ make-brief --help\n{output}```\n"
 
 
+SUBCOMMANDS = re.compile(r"(<!-- subcommands:start -->\n)(.*?)(<!-- subcommands:end -->)", re.S)
+
+
+def command_paths(group=main, path=()):
+    """Every command below `group`, as its words: ("build",), ("guides", "import"), ..."""
+    import click
+
+    for name in sorted(group.commands):
+        command = group.commands[name]
+        yield (*path, name)
+        if isinstance(command, click.Group):
+            yield from command_paths(command, (*path, name))
+
+
+def subcommands_help() -> str:
+    parts = []
+    for words in command_paths():
+        output = (
+            CliRunner().invoke(main, [*words, "--help"], prog_name="make-brief", terminal_width=100).stdout
+        )
+        parts.append(f"```\n$ make-brief {' '.join(words)} --help\n{output}```\n")
+    return "\n".join(parts)
+
+
 def test_readme_help_is_current():
-    match = BLOCK.search(README.read_text(encoding="utf-8"))
+    text = README.read_text(encoding="utf-8")
+    match = BLOCK.search(text)
     assert match, "README.md lost its help markers"
     assert match.group(2) == current_help(), "run: python tests/test_docs.py --update"
+    every = SUBCOMMANDS.search(text)
+    assert every, "README.md lost its subcommands markers"
+    assert every.group(2) == subcommands_help(), "run: python tests/test_docs.py --update"
 
 
 if __name__ == "__main__" and "--update" in sys.argv:
     text = README.read_text(encoding="utf-8")
-    README.write_text(BLOCK.sub(lambda m: m.group(1) + current_help() + m.group(3), text), encoding="utf-8")
+    text = BLOCK.sub(lambda m: m.group(1) + current_help() + m.group(3), text)
+    text = SUBCOMMANDS.sub(lambda m: m.group(1) + subcommands_help() + m.group(3), text)
+    README.write_text(text, encoding="utf-8")
 
 
 def test_the_readme_python_api_example_runs_as_written(tmp_path):
