@@ -158,17 +158,11 @@ def _folders(template: Template) -> list[Path]:
 def render_counter(template: Template, context: dict[str, Any]) -> tuple[str, str]:
     """(subject, body) from counter.j2: its first line is ``Subject: ...``, then the body."""
     import jinja2
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    from .sandbox import environment
 
     folders = _folders(template)
-    env = ImmutableSandboxedEnvironment(
-        loader=jinja2.FileSystemLoader([str(f) for f in folders]),
-        autoescape=False,  # plain text: nothing is markup
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    env = environment(folders, plain_text=True)
     source = next(f / FILE for f in folders if (f / FILE).is_file())
     try:
         text = env.get_template(FILE).render(context)

@@ -311,22 +311,13 @@ class Wording:
     """The subject and body templates, rendered in Jinja's sandbox as plain text."""
 
     def __init__(self, folder: Path | None = None) -> None:
-        import jinja2
-        from jinja2.sandbox import ImmutableSandboxedEnvironment
-
         from .resources import templates_dir
+        from .sandbox import environment
 
         if folder is not None and not folder.is_dir():
             raise MailError("no such folder", file=folder, hint="--mail-templates names a folder")
-        folders = [str(f) for f in (folder, templates_dir() / "email") if f is not None]
-        self.env = ImmutableSandboxedEnvironment(
-            loader=jinja2.FileSystemLoader(folders),
-            autoescape=False,  # plain text: nothing is markup, so nothing needs escaping
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-        )
+        folders = [f for f in (folder, templates_dir() / "email") if f is not None]
+        self.env = environment(folders, plain_text=True)  # plain text: nothing is markup
         self.render(SAMPLE)  # a broken template stops the run before any brief is made
 
     def render(self, context: dict[str, Any]) -> tuple[str, str]:

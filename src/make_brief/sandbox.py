@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -44,19 +45,22 @@ def plain(markup: str) -> str:
     return html.unescape(re.sub(r"<[^>]*>", "", markup))
 
 
-def environment(folders: tuple[Path, ...]) -> Any:
-    """The sandboxed Jinja environment that renders the templates of `folders`, first first."""
+def environment(folders: Sequence[Path | str], *, plain_text: bool = False) -> Any:
+    """The one sandboxed Jinja environment of make-brief, rendering the templates of `folders`,
+    first first. For the brief's wording every value is escaped for paragraph markup; for plain
+    text (e-mail) nothing is markup, so nothing is escaped, and block tags leave no blank lines."""
     import jinja2
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-    return ImmutableSandboxedEnvironment(
-        loader=jinja2.FileSystemLoader([str(f) for f in folders]),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        finalize=escape_data,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    common: dict[str, Any] = {
+        "loader": jinja2.FileSystemLoader([str(f) for f in folders]),
+        "undefined": jinja2.StrictUndefined,
+        "lstrip_blocks": True,
+        "keep_trailing_newline": True,
+    }
+    if plain_text:
+        return ImmutableSandboxedEnvironment(autoescape=False, trim_blocks=True, **common)
+    return ImmutableSandboxedEnvironment(autoescape=True, finalize=escape_data, **common)
 
 
 def raised_at(exc: BaseException) -> tuple[str | None, int | None]:
