@@ -22,7 +22,7 @@ from .errors import GuideError
 from .fs import is_dir
 from .loading import Document, convert, load_yaml
 from .model import Model
-from .places import find_place
+from .places import find_place, place_key
 from .resources import data_dir
 
 MAX_GUIDE_BYTES = 2_000_000
@@ -151,9 +151,9 @@ class Guide(Model, frozen=True):
 
     def region(self, name: str) -> Region | None:
         """The region called `name` or one of its aliases, ignoring case and spacing."""
-        wanted = _norm(name)
+        wanted = place_key(name)
         for region in self.regions:
-            if wanted in {_norm(region.name), *map(_norm, region.aliases)}:
+            if wanted in {place_key(region.name), *map(place_key, region.aliases)}:
                 return region
         return None
 
@@ -162,10 +162,6 @@ class Guide(Model, frozen=True):
         region = self.region(self.script.region)
         assert region is not None, "check_guide guarantees the script region exists"
         return region
-
-
-def _norm(text: str) -> str:
-    return " ".join(text.casefold().replace(".", " ").split())
 
 
 class Finding(msgspec.Struct, frozen=True):
@@ -208,9 +204,9 @@ def _check_regions(guide: Guide, add: Add, warnings: bool) -> None:
     for i, region in enumerate(guide.regions):
         where = f"regions.{i}"
         for key in {region.name, *region.aliases}:
-            if _norm(key) in names:
+            if place_key(key) in names:
                 add("error", where, f"region name or alias {key!r} is used twice")
-            names.add(_norm(key))
+            names.add(place_key(key))
         if not re.fullmatch(r"[A-Z]{3}", region.currency):
             add("error", f"{where}.currency", f"{region.currency!r} is not an ISO 4217 code")
         _check_bands(region, where, add)

@@ -98,16 +98,18 @@ MARKS = {
 CURRENCIES = frozenset(CURRENCY_LOCALES)
 
 
-def _key(name: str) -> str:
+def place_key(name: str) -> str:
+    """A place or region name as make-brief compares them: case, dots and spacing ignored
+    ("N.Y.C." is "n y c", "San  Francisco" is "san francisco")."""
     return " ".join(name.casefold().replace(".", " ").split())
 
 
-_BY_NAME = {_key(n): p for p in PLACES for n in (p.name, *p.aliases)}
+_BY_NAME = {place_key(n): p for p in PLACES for n in (p.name, *p.aliases)}
 
 
 def find_place(name: str) -> Place | None:
     """The well-known place called `name` or one of its aliases, ignoring case."""
-    return _BY_NAME.get(_key(name))
+    return _BY_NAME.get(place_key(name))
 
 
 def aliases_for(name: str) -> list[str]:
@@ -115,7 +117,7 @@ def aliases_for(name: str) -> list[str]:
     place = find_place(name)
     if place is None:
         return []
-    return [n for n in (place.name, *place.aliases) if _key(n) != _key(name)]
+    return [n for n in (place.name, *place.aliases) if place_key(n) != place_key(name)]
 
 
 def locale_for(name: str, currency: str) -> str:
