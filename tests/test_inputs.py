@@ -172,7 +172,19 @@ def test_unreadable_inputs_are_items_that_failed(tmp_path):
 def test_a_row_with_more_cells_than_columns(tmp_path):
     table = write_csv(tmp_path, [HEADER, f"Ann,,{GUIDE},SF,200000,150000,15,extra"])
     (item,) = expand([table])
-    assert item.error == f"{table}:row 2: 8 cells, but the header names 7 columns"
+    assert item.error == (
+        f"{table}:row 2: 8 cells, but the header names 7 columns (a decimal comma such as 15,5 in"
+        " a comma-separated table? write 15.5, quote the cell, or save the table with ; between cells)"
+    )
+
+
+def test_a_quoted_decimal_comma_in_a_number_field_is_read(tmp_path, read_pdf):
+    from make_brief.inputs import load_item
+
+    comma = write_csv(tmp_path, [HEADER, f'Ann,,{GUIDE},SF,200000,150000,"15,5"'], name="comma.csv")
+    point = write_csv(tmp_path, [HEADER, f"Ann,,{GUIDE},SF,200000,150000,15.5"], name="point.csv")
+    (a,), (b,) = expand([comma]), expand([point])
+    assert load_item(a).bonus_pct == load_item(b).bonus_pct == Decimal("15.5")
 
 
 def test_a_long_table_is_read_lazily(tmp_path):

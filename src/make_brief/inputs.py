@@ -159,7 +159,12 @@ def _table(path: Path) -> Iterator[_Row]:
                 elif any(cell.strip() for cell in cells):
                     if len(cells) > len(header):
                         rows += 1
-                        yield failed(f"{len(cells)} cells, but the header names {len(header)} columns", row)
+                        yield failed(
+                            f"{len(cells)} cells, but the header names {len(header)} columns"
+                            " (a decimal comma such as 15,5 in a comma-separated table? write 15.5,"
+                            " quote the cell, or save the table with ; between cells)",
+                            row,
+                        )
                         continue
                     kept = tuple(
                         (name, _decimal(name, cell.strip(), delimiter))
@@ -337,6 +342,8 @@ def _typed(column: str, text: str) -> Any:
     if not _numeric(column):
         return text
     number = text[:-1].strip() if text.endswith("%") and column.endswith("_pct") else text
+    if re.fullmatch(r"-?\d+,\d{1,2}", number):  # a decimal comma, as spreadsheets write "15,5"
+        number = number.replace(",", ".")
     for kind in (int, float):
         try:
             return kind(number)
