@@ -178,7 +178,7 @@ def test_a_row_with_more_cells_than_columns(tmp_path):
     )
 
 
-def test_a_quoted_decimal_comma_in_a_number_field_is_read(tmp_path, read_pdf):
+def test_a_quoted_decimal_comma_in_a_number_field_is_read(tmp_path):
     from make_brief.inputs import load_item
 
     comma = write_csv(tmp_path, [HEADER, f'Ann,,{GUIDE},SF,200000,150000,"15,5"'], name="comma.csv")
