@@ -32,8 +32,9 @@ def default_name(candidate: str, guide_id: str) -> str:
     return f"{slug(candidate)}-{slug(guide_id, 'guide')}.pdf"
 
 
-def write_atomic(path: Path, data: bytes) -> Path:
-    """Write `data` to `path` so that `path` is either the old file or the whole new one."""
+def write_atomic(path: Path, data: bytes, permissions: int = 0o644) -> Path:
+    """Write `data` to `path` so that `path` is either the old file or the whole new one, with
+    `permissions` (0o600 for a file only its owner may read: it never exists wider)."""
     if "\0" in str(path):
         raise OutputError("is not a file name (it holds a NUL character)", file=path)
     folder = path.parent
@@ -64,7 +65,7 @@ def write_atomic(path: Path, data: bytes) -> Path:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, permissions)
         os.replace(tmp, path)
     except BaseException as exc:
         try:

@@ -112,18 +112,7 @@ def _compact(path: Path) -> list[list[str]]:
 
 
 def _replace(path: Path, text: str) -> None:
-    import tempfile
+    """passwords.csv, whole or not at all, readable by its owner only (the one atomic writer)."""
+    from .output import write_atomic
 
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")  # 0600
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    write_atomic(path, text.encode("utf-8"), permissions=0o600)
