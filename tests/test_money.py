@@ -107,3 +107,19 @@ def test_currencies_sharing_a_sign_get_distinct_marks():
     # one currency alone keeps its local mark; different signs need nothing
     assert distinct_marks([("USD", "en_US")]) == {}
     assert distinct_marks([("USD", "en_US"), ("GBP", "en_GB")]) == {}
+
+
+def test_one_table_of_marks_says_what_each_mark_may_stand_for():
+    """places.MARKS is the one table: parsing accepts a mark for each currency it lists, and a
+    mark on its own means the first (a bare "$" is USD unless the offer's currency says)."""
+    from make_brief.money import symbol_matches
+    from make_brief.places import MARKS, currency_for_mark
+
+    for mark, codes in MARKS.items():
+        assert currency_for_mark(mark) == codes[0], mark
+        for code in codes:
+            assert symbol_matches(mark, code), (mark, code)
+    assert parse_amount("NZ$150K", "NZD") == 150_000
+    with pytest.raises(AmountError, match=r"written in NZ\$ \(NZD\), but the amount is in AUD"):
+        parse_amount("NZ$150K", "AUD")
+    assert parse_amount("$150K", "HKD") == 150_000 and parse_amount("SFr 150K", "CHF") == 150_000

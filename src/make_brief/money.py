@@ -81,15 +81,18 @@ def _parse_text(text: str, currency: str) -> Decimal:
 @lru_cache(maxsize=64)
 def symbol_matches(mark: str, currency: str) -> bool:
     """Whether `mark` ("$", "US$", "£", "USD", "Rs") names `currency`."""
+    from .places import marks_of
+
     mark = mark.strip().rstrip(".")
-    if mark.upper() == currency.upper() or mark in _EXTRA_SYMBOLS.get(currency.upper(), ()):
+    known = marks_of(currency)
+    if mark.upper() == currency.upper() or mark in known:
         return True  # the common marks, known without loading babel's locale data
     from babel.numbers import get_currency_symbol
 
     symbols = {currency.upper()}
     for locale in ("en", "en_US", "en_GB", "en_IN", "de_CH", "ja_JP", "fr_FR"):
         symbols.add(get_currency_symbol(currency, locale=locale).rstrip("."))
-    symbols |= _EXTRA_SYMBOLS.get(currency.upper(), set())
+    symbols |= known
     return mark in symbols or mark.upper() in {s.upper() for s in symbols}
 
 
@@ -99,23 +102,6 @@ def _named(mark: str) -> str:
 
     code = currency_for_mark(mark)
     return f"{mark} ({code})" if code and code != mark.upper() else mark
-
-
-# A bare "$" is any dollar: the offer's currency decides which (a contradicting mark such as
-# US$ for CAD is refused).
-_EXTRA_SYMBOLS = {
-    "USD": {"$", "US$"},
-    "CAD": {"$", "C$", "CA$", "Can$"},
-    "AUD": {"$", "A$", "AU$"},
-    "SGD": {"$", "S$"},
-    "NZD": {"$", "NZ$"},
-    "HKD": {"$", "HK$"},
-    "INR": {"Rs", "₹"},
-    "CHF": {"Fr", "SFr"},
-    "JPY": {"¥", "￥", "円"},
-    "EUR": {"€"},
-    "GBP": {"£"},
-}
 
 
 def round_to(amount: Decimal, step: int) -> Decimal:

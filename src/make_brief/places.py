@@ -75,26 +75,47 @@ CURRENCY_LOCALES = {
     "NZD": "en_NZ",
 }
 
-# What a mark means when the place does not decide it: "$" is USD unless the region pays in
-# another dollar. Three-letter codes stand for themselves.
-MARKS = {
-    "$": "USD",
-    "US$": "USD",
-    "£": "GBP",
-    "€": "EUR",
-    "₹": "INR",
-    "Rs": "INR",
-    "Rs.": "INR",
-    "¥": "JPY",
-    "￥": "JPY",
-    "CHF": "CHF",
-    "Fr.": "CHF",
-    "S$": "SGD",
-    "C$": "CAD",
-    "CA$": "CAD",
-    "A$": "AUD",
-    "AU$": "AUD",
+# The one table of currency marks: each mark make-brief knows, and the currencies it may stand
+# for. The first is what it means when neither the place nor the offer decides: "$" is USD
+# unless the region (or the offer) pays in another dollar. Three-letter codes stand for
+# themselves. money.symbol_matches reads which marks an amount in a currency may carry from it
+# (without loading babel's data for these), currency_for_mark what a mark means, and the guide
+# importer which marks to look for.
+MARKS: dict[str, tuple[str, ...]] = {
+    "$": ("USD", "CAD", "AUD", "SGD", "NZD", "HKD"),
+    "US$": ("USD",),
+    "C$": ("CAD",),
+    "CA$": ("CAD",),
+    "Can$": ("CAD",),
+    "A$": ("AUD",),
+    "AU$": ("AUD",),
+    "S$": ("SGD",),
+    "NZ$": ("NZD",),
+    "HK$": ("HKD",),
+    "£": ("GBP",),
+    "€": ("EUR",),
+    "₹": ("INR",),
+    "Rs": ("INR",),
+    "Rs.": ("INR",),
+    "¥": ("JPY",),
+    "￥": ("JPY",),
+    "円": ("JPY",),
+    "CHF": ("CHF",),
+    "Fr": ("CHF",),
+    "Fr.": ("CHF",),
+    "SFr": ("CHF",),
 }
+
+
+def marks_of(currency: str) -> frozenset[str]:
+    """The marks of MARKS that may stand for `currency` ("$", "US$" for USD)."""
+    return _MARKS_OF.get(currency.upper(), frozenset())
+
+
+_MARKS_OF: dict[str, frozenset[str]] = {}
+for _mark, _codes in MARKS.items():
+    for _code in _codes:
+        _MARKS_OF[_code] = _MARKS_OF.get(_code, frozenset()) | {_mark}
 CURRENCIES = frozenset(CURRENCY_LOCALES)
 
 
@@ -142,4 +163,4 @@ def currency_for_mark(mark: str, place_name: str | None = None) -> str | None:
             return place.currency
     if mark.upper() in CURRENCIES:
         return mark.upper()
-    return MARKS.get(mark)
+    return MARKS[mark][0] if mark in MARKS else None
