@@ -85,3 +85,50 @@ def test_the_readme_module_map_names_every_module():
         if shown not in text and f"`{path.name}`" not in text:
             missing.append(str(rel))
     assert missing == []
+
+
+# The calls that put a file in place or write one by name; only the one atomic writer may.
+_MODULE_WRITERS = {
+    ("os", "replace"),
+    ("os", "rename"),
+    ("os", "link"),
+    ("tempfile", "mkstemp"),
+    ("tempfile", "mkdtemp"),
+    ("tempfile", "NamedTemporaryFile"),
+}
+_PATH_WRITERS = {"write_bytes", "write_text", "rename", "hardlink_to", "symlink_to"}
+
+
+def _writes(node: ast.Call) -> str | None:
+    func = node.func
+    if isinstance(func, ast.Attribute):
+        owner = func.value.id if isinstance(func.value, ast.Name) else ""
+        if (owner, func.attr) in _MODULE_WRITERS or func.attr in _PATH_WRITERS:
+            return f"{owner}.{func.attr}" if owner else func.attr
+        return None
+    return None
+
+
+def _opens_to_write(node: ast.Call) -> str | None:
+    """open() or os.fdopen() for writing; appending a row to a log (passwords.csv, as each
+    locked brief is written, under a lock) puts no file in place, so it is not counted."""
+    func = node.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    if name not in ("open", "fdopen"):
+        return None
+    modes = [a.value for a in node.args[1:2] if isinstance(a, ast.Constant)]
+    modes += [k.value.value for k in node.keywords if k.arg == "mode" and isinstance(k.value, ast.Constant)]
+    return f"{name} for writing" if any(isinstance(m, str) and set(m) & set("wx+") for m in modes) else None
+
+
+def test_files_are_written_only_by_the_one_atomic_writer():
+    """output.py is the one atomic writer: no other module renames, links or creates a file
+    (and `open` is called nowhere for writing outside it)."""
+    found = [
+        f"{name}:{node.lineno} {what}"
+        for name, tree in modules().items()
+        if name != "make_brief.output"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and (what := _writes(node) or _opens_to_write(node))
+    ]
+    assert found == []

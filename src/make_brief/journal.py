@@ -20,10 +20,8 @@ brief to the same person; the second one holds.
 
 from __future__ import annotations
 
-import os
 import re
 import sqlite3
-import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
@@ -238,25 +236,14 @@ class Journal:
 def _create(path: Path) -> None:
     """A new journal appears whole, never as the empty file SQLite starts with: another run
     starting at the same moment must not take it for one that was cut short. It is made under
-    a temporary name and linked into place; when another run linked its own first, that one is
-    used."""
+    a temporary name by the one atomic writer (output.Pending) and linked into place; when
+    another run linked its own first, that one is used."""
+    from .output import Pending
+
     if path.exists():
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, new = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".new")
-    os.close(fd)
-    try:
-        with closing(sqlite3.connect(new)) as db:
+    with Pending(path, 0o600, what="the send journal", error=JournalError) as new:
+        new.close()  # SQLite writes the file by its name
+        with closing(sqlite3.connect(new.part)) as db:
             db.executescript(_SCHEMA)
-        try:
-            os.link(new, path)
-        except FileExistsError:
-            pass
-        except OSError:  # a file system without hard links
-            if not path.exists():
-                os.replace(new, path)
-    finally:
-        try:
-            os.unlink(new)
-        except FileNotFoundError:
-            pass
+        new.commit(replace=False)

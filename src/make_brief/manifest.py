@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import os
 import re
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -54,15 +52,12 @@ class Manifest:
     """Rows written to a hidden file that becomes `name` in `folder` on close()."""
 
     def __init__(self, folder: Path, name: str = MANIFEST) -> None:
+        from .output import Pending
+
         self.path = folder / name
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            _remove_leftovers(folder, name)
-            fd, self.part = tempfile.mkstemp(dir=folder, prefix=f".{name}.{os.getpid()}.", suffix=".part")
-        except OSError as exc:
-            raise OutputError(f"cannot write here: {exc.strerror}", file=folder) from None
+        self.pending = Pending(self.path, what="the manifest")  # the one atomic writer (output.py)
         # a folder name that is not UTF-8 keeps its bytes (surrogateescape), read back the same way
-        self.handle = open(fd, "w", encoding="utf-8", errors=_BYTES, newline="")  # noqa: SIM115
+        self.handle = self.pending.open("w", encoding="utf-8", errors=_BYTES, newline="")
         self.writer = csv.writer(self.handle, lineterminator="\r\n")
         self.writer.writerow(COLUMNS)
         self.written: set[str] = set()  # the briefs (file names) this manifest lists
@@ -82,20 +77,10 @@ class Manifest:
             return self.path
         try:
             self._keep_earlier()
-            self.handle.flush()
-            os.fsync(self.handle.fileno())
-            self.handle.close()
-            os.chmod(self.part, 0o644)
-            os.replace(self.part, self.path)
-        except OSError as exc:
-            if not self.handle.closed:
-                try:
-                    self.handle.close()
-                except OSError:
-                    pass
-            _unlink(self.part)
+        except OSError as exc:  # the rows did not fit (a full disk)
+            self.pending.discard()
             raise OutputError(f"cannot write the manifest: {exc.strerror}", file=self.path) from None
-        return self.path
+        return self.pending.commit()
 
     def _keep_earlier(self) -> None:
         """Another batch wrote into this folder before: keep its rows for the briefs still on
@@ -119,7 +104,10 @@ class Manifest:
 
 
 def row_of(outcome: Any) -> dict[str, str]:
-    built = outcome.built if outcome.ok else None
+    """The manifest row of a pipeline.Outcome; its error column is the error's one line."""
+    from .errors import describe
+
+    built = outcome.brief if outcome.ok else None
     row = {
         "input": outcome.item.label,
         "output": str(outcome.path or ""),
@@ -128,8 +116,8 @@ def row_of(outcome: Any) -> dict[str, str]:
         "recipient": outcome.recipient,
         "mail": outcome.mail,
         "locked": "yes" if outcome.locked else "",
-        "warnings": " | ".join(outcome.built.warnings) if outcome.built is not None else "",
-        "error": outcome.error or "",
+        "warnings": " | ".join(outcome.warnings),
+        "error": describe(outcome.error, outcome.item.label) if outcome.error is not None else "",
     }
     if built is not None:
         row.update(
@@ -171,22 +159,3 @@ def _inert(cell: str) -> str:
 
 def _live(cell: str) -> str:
     return cell[1:] if cell[:1] == "'" and cell[1:2] in ("=", "+", "-", "@", "\t", "\r", "'") else cell
-
-
-def _remove_leftovers(folder: Path, name: str) -> None:
-    """Remove the .part files of manifests whose writers no longer run (killed outright)."""
-    from .output import _running
-
-    for leftover in folder.glob(f".{name}.*.part"):
-        pid = leftover.name[len(name) + 2 :].split(".", 1)[0]
-        if pid.isdigit() and not _running(int(pid)):
-            _unlink(str(leftover))
-        elif not pid.isdigit():  # the old naming had no pid: a run of an earlier version
-            _unlink(str(leftover))
-
-
-def _unlink(path: str) -> None:
-    try:
-        os.unlink(path)
-    except OSError:
-        pass

@@ -10,8 +10,6 @@ for fonts, make-brief's bundled data/fonts/).
 from __future__ import annotations
 
 import re
-import shutil
-import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -379,19 +377,7 @@ def export_template(name: str, dest: Path) -> list[Path]:
                 files[path.relative_to(folder)] = path
     # the counter-offer e-mail's wording (counter.py) falls back on the bundled one
     files.setdefault(Path("email", "counter.j2"), templates_dir() / "email" / "counter.j2")
-    try:
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
-        try:
-            for relative, source in sorted(files.items()):
-                (staging / relative).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(source, staging / relative)
-            if dest.exists():
-                dest.rmdir()
-            staging.rename(dest)
-        finally:
-            if staging.exists():
-                shutil.rmtree(staging)
-    except OSError as exc:
-        raise OutputError(f"cannot write the template: {exc.strerror or exc}", file=dest) from None
+    from .output import write_folder
+
+    write_folder(dest, files, what="the template")
     return [dest / relative for relative in sorted(files)]
