@@ -10,12 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from make_brief.batch import IN_FLIGHT_PER_JOB, MANIFEST, Batch, Built, Manifest, Settings
-from make_brief.errors import InputError, InternalErrorLine
+from make_brief.batch import IN_FLIGHT_PER_JOB, MANIFEST, Batch, Manifest, Settings
+from make_brief.errors import InputError, InternalError, OutputError, WorkerError, describe
 from make_brief.inputs import Item
+from make_brief.pipeline import Brief
 
 
-def fake_work(item: Item, settings: Settings) -> Built:
+def fake_work(item: Item, settings: Settings) -> Brief:
     """Stands for load + make_pdf: 'bad…' is a bad offer, 'boom' a bug, 'crash' kills its worker."""
     name = dict(item.cells or ())["candidate.name"]
     if name.startswith("bad"):
@@ -25,7 +26,7 @@ def fake_work(item: Item, settings: Settings) -> Built:
     if name == "crash":
         os._exit(3)
     pdf = f"%PDF-fake {name} {item.index} {settings.page_size}".encode()
-    return Built(
+    return Brief(
         name=f"{name.lower()}-g.pdf",
         pdf=pdf,
         pages=1,
@@ -59,12 +60,18 @@ def test_every_good_item_is_written_in_order_under_its_own_name(tmp_path, jobs):
     assert (tmp_path / "ann-g-2.pdf").read_bytes() == b"%PDF-fake Ann 2 letter"
     good = [o for o in outcomes if o.ok]
     assert all(o.sha256 == hashlib.sha256(o.path.read_bytes()).hexdigest() for o in good)
-    assert outcomes[1].error == "people.csv:row 3: offer.base: not an amount"
-    assert outcomes[4].error == (
+    # the error object reaches the batch whole, from a worker process too: class and fields
+    error = outcomes[1].error
+    assert isinstance(error, InputError)
+    assert (error.file, error.field, error.message) == ("people.csv:row 3", "offer.base", "not an amount")
+    assert describe(error, "people.csv:row 3") == "people.csv:row 3: offer.base: not an amount"
+    bug = outcomes[4].error
+    assert isinstance(bug, InternalError)  # a bug: the run exits 70
+    assert (bug.label, bug.kind, bug.text) == ("people.csv:row 6", "ZeroDivisionError", "division by zero")
+    assert describe(bug, "people.csv:row 6", many=True) == (
         "internal error: people.csv:row 6: ZeroDivisionError: division by zero"
         " (set MAKE_BRIEF_DEBUG=1 for the traceback)"
     )
-    assert isinstance(outcomes[4].error, InternalErrorLine)  # a bug: the run exits 70
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "ann-g-2.pdf",
         "ann-g-3.pdf",
@@ -81,25 +88,25 @@ def test_a_rerun_gives_the_same_names_and_overwrites(tmp_path):
 
 
 def test_inputs_that_failed_before_any_work_keep_their_place(tmp_path):
-    broken = Item(1, "gone.csv", Path("gone.csv"), error="gone.csv: cannot read the table")
+    failed = InputError("cannot read the table", file="gone.csv")
+    broken = Item(1, "gone.csv", Path("gone.csv"), error=failed)
     given = [
         items("Ann")[0],
         broken,
         Item(2, "people.csv:row 4", Path("people.csv"), (("candidate.name", "Bo"),)),
     ]
     outcomes = list(Batch(tmp_path, jobs=2, work=fake_work).run(given))
-    assert [(o.ok, o.error) for o in outcomes] == [
-        (True, None),
-        (False, "gone.csv: cannot read the table"),
-        (True, None),
-    ]
+    assert [(o.ok, o.error) for o in outcomes] == [(True, None), (False, failed), (True, None)]
+    assert describe(failed, "gone.csv", many=True) == "gone.csv: cannot read the table"
 
 
 def test_a_worker_that_dies_fails_only_its_own_item(tmp_path):
     names = ["Ann", "Bob", "crash", "Cy", "Di", "Ed", "Flo", "Gus"]
     outcomes = list(Batch(tmp_path, jobs=2, work=fake_work).run(items(*names)))
     assert [o.ok for o in outcomes] == [name != "crash" for name in names]
-    assert outcomes[2].error == "people.csv:row 4: the worker making this brief stopped unexpectedly"
+    assert isinstance(outcomes[2].error, WorkerError)
+    line = describe(outcomes[2].error, "people.csv:row 4", many=True)
+    assert line == "people.csv:row 4: the worker making this brief stopped unexpectedly"
     assert len(list(tmp_path.glob("*.pdf"))) == 7
 
 
@@ -124,7 +131,11 @@ def test_an_unwritable_brief_is_that_item_failing(tmp_path):
     outcomes = list(Batch(tmp_path, work=fake_work).run(items("Ann", "Bob", "Cy")))
     assert [o.ok for o in outcomes] == [True, False, True]
     # the error names the file it is about; a batch's report puts the input's name before it
-    assert outcomes[1].error == f"{tmp_path / 'bob-g.pdf'}: is a folder; give a file name"
+    error = outcomes[1].error
+    assert isinstance(error, OutputError) and error.file == str(tmp_path / "bob-g.pdf")
+    assert str(outcomes[1].error) == f"{tmp_path / 'bob-g.pdf'}: is a folder; give a file name"
+    line = describe(outcomes[1].error, "people.csv:row 3", many=True)
+    assert line == f"people.csv:row 3: {tmp_path / 'bob-g.pdf'}: is a folder; give a file name"
 
 
 def test_the_manifest_lists_every_item_and_never_a_formula(tmp_path):

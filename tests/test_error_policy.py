@@ -4,11 +4,14 @@ MAKE_BRIEF_DEBUG=1 its traceback."""
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
 from conftest import offer_data
 
 from make_brief import render
 from make_brief.cli import main
+from make_brief.errors import GuideError, HeldError, InputError, InternalError, OutputError
 
 
 @pytest.fixture
@@ -79,3 +82,55 @@ def test_a_templates_own_markup_mistake_is_still_its_error(runner, in_tmp, write
     result = runner.invoke(main, [str(write_offer(offer_data())), "--template", "mine", "-o", "b.pdf"])
     assert result.exit_code == 1
     assert result.stderr.startswith("error: ")
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        InputError("not an amount", file="people.csv:row 3", field="offer.base", hint="write 210000"),
+        GuideError("unknown region", file="g.yaml", field="regions.2.name", line=14),
+        OutputError("is a folder; give a file name", file="out/a.pdf"),
+        HeldError("held back by --strict, not written: old rate", file="a.yaml"),
+    ],
+)
+def test_an_error_crosses_a_process_whole(error):
+    """A worker's error reaches the batch as the object it was: class, file, field, line, hint."""
+    back = pickle.loads(pickle.dumps(error))
+    assert type(back) is type(error)
+    assert (back.message, back.file, back.field, back.line, back.hint) == (
+        error.message,
+        error.file,
+        error.field,
+        error.line,
+        error.hint,
+    )
+    assert str(back) == str(error)
+
+
+def test_a_bug_crosses_a_process_whole():
+    bug = InternalError.of("a.yaml", KeyError("x"))
+    back = pickle.loads(pickle.dumps(bug))
+    assert (back.label, back.kind, back.text) == ("a.yaml", "KeyError", "'x'")
+    assert str(back) == "internal error: a.yaml: KeyError: 'x' (set MAKE_BRIEF_DEBUG=1 for the traceback)"
+
+
+def test_the_manifest_and_the_command_line_print_the_same_line(tmp_path, write_offer):
+    """The error is formatted once (errors.describe), for the command line and the manifest."""
+    import csv
+
+    from click.testing import CliRunner
+
+    from make_brief.cli import main
+
+    good = write_offer(offer_data(), "good.yaml")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("guide: nope\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, [str(good), str(bad), "-o", f"{out}/"])
+    assert result.exit_code == 1
+    with (out / "manifest.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    failed = [r for r in rows if r["status"] == "failed"]
+    assert [r["input"] for r in failed] == [str(bad)]
+    assert f"error: {failed[0]['error']}" in result.stderr.splitlines()
+    assert failed[0]["error"] == f"{bad}: candidate: missing required field"

@@ -134,7 +134,9 @@ def test_a_bad_header_fails_the_table_once(tmp_path, header, message):
     table = write_csv(tmp_path, [header, "a,b,c", "d,e,f"])
     items = list(expand([table]))
     assert len(items) == 1 and items[0].error is not None
-    assert items[0].error.startswith(f"{table}: ") and message in items[0].error, items[0].error
+    error = items[0].error
+    assert isinstance(error, InputError) and error.file == str(table)
+    assert str(error).startswith(f"{table}: ") and message in str(error), error
 
 
 def test_column_rules():
@@ -161,7 +163,7 @@ def test_unreadable_inputs_are_items_that_failed(tmp_path):
     latin = tmp_path / "latin.csv"
     latin.write_bytes((HEADER + "\nJos\xe9,,x,SF,1,1,1\n").encode("latin-1"))
     items = list(expand([empty, tmp_path / "gone.csv", latin, tmp_path / "gone.yaml"]))
-    assert [i.error for i in items] == [
+    assert [str(i.error) if i.error else None for i in items] == [
         f"{empty}: no offer files (.yaml, .yml, .csv) in this folder",
         f"{tmp_path / 'gone.csv'}: cannot read the table: no such file (check the path)",
         f"{latin}: is not UTF-8 text (save it as 'CSV UTF-8')",
@@ -172,7 +174,8 @@ def test_unreadable_inputs_are_items_that_failed(tmp_path):
 def test_a_row_with_more_cells_than_columns(tmp_path):
     table = write_csv(tmp_path, [HEADER, f"Ann,,{GUIDE},SF,200000,150000,15,extra"])
     (item,) = expand([table])
-    assert item.error == (
+    assert isinstance(item.error, InputError) and item.error.file == f"{table}:row 2"
+    assert str(item.error) == (
         f"{table}:row 2: 8 cells, but the header names 7 columns (a decimal comma such as 15,5 in"
         " a comma-separated table? write 15.5, quote the cell, or save the table with ; between cells)"
     )

@@ -453,7 +453,8 @@ def test_first_person_and_sentences():
 
 
 def test_the_bundled_guides_annotate_every_claim():
-    from make_brief.guide import available, load_guide
+    from make_brief.catalogue import available
+    from make_brief.guide import load_guide
 
     for guide_id, path in available().items():
         claims = read_claims(load_guide(path))

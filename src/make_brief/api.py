@@ -9,8 +9,9 @@
 * :func:`mail_briefs`: the briefs the manifests of a folder record → mailed exactly once.
 
 Errors of the user's input are :class:`~make_brief.errors.BriefError` (one line each); in a
-batch they are outcomes, not exceptions. A bug of ours in one item is an outcome whose error is
-an :class:`~make_brief.errors.InternalErrorLine`.
+batch they are outcomes (``outcome.error``, the error object with its file, field and line),
+not exceptions. A bug of ours in one item is an outcome whose error is an
+:class:`~make_brief.errors.InternalError`. ``errors.describe`` makes the one line of either.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ from typing import Any
 
 import msgspec
 
-from .errors import BriefError, InternalErrorLine, OutputError
-from .pipeline import Result
+from .errors import BriefError, InternalError, OutputError, describe
+from .pipeline import Outcome
 from .pipeline import build_brief as _build_brief
 
 __all__ = ["BatchRun", "MailRun", "make_brief", "make_briefs", "mail_briefs"]
@@ -37,9 +38,10 @@ def make_brief(
     template: str | Path | None = None,
     page_size: str | None = None,
     guide_dirs: Iterable[str | Path] = (),
-) -> Result:
+) -> Outcome:
     """Make the brief of the offer file `offer` and write it to `output` (default:
-    ``output/<candidate>-<guide>.pdf``); a BriefError, with one clear line, when it cannot."""
+    ``output/<candidate>-<guide>.pdf``); what became of it (``.path``, ``.brief.pages``,
+    ``.warnings``), or a BriefError, with one clear line, when it cannot."""
     return _build_brief(
         Path(offer),
         Path(output) if output is not None else None,
@@ -50,12 +52,14 @@ def make_brief(
 
 
 class BatchRun(msgspec.Struct):
-    """What became of a batch: each outcome (batch.Outcome), the lines worth reporting, and
+    """What became of a batch: each outcome (pipeline.Outcome), the lines worth reporting, and
     where the manifest is (None when it could not be written)."""
 
-    outcomes: list[Any]
+    outcomes: list[Outcome]
     made: int = 0
-    failures: list[str] = msgspec.field(default_factory=list)  # one line per item that failed
+    # one per item that failed, or whose counter draft could not be written: (its input's
+    # label, the error object); errors.describe makes its line at the edge
+    failures: list[tuple[str, BriefError | InternalError]] = msgspec.field(default_factory=list)
     warnings: list[str] = msgspec.field(default_factory=list)
     problems: list[str] = msgspec.field(default_factory=list)  # the run's own: manifest, passwords
     notes: list[str] = msgspec.field(default_factory=list)
@@ -66,10 +70,14 @@ class BatchRun(msgspec.Struct):
     @property
     def internal(self) -> bool:
         """Whether any item met a bug of ours."""
-        return any(isinstance(line, InternalErrorLine) for line in self.failures)
+        return any(isinstance(error, InternalError) for _, error in self.failures)
+
+    def failure_lines(self, many: bool) -> list[str]:
+        """Each failure's one line (errors.describe); in a batch each starts with its input."""
+        return [describe(error, label, many) for label, error in self.failures]
 
 
-Progress = Callable[[Any, list[str]], None]  # (the outcome, the lines it printed: path, mail)
+Progress = Callable[[Outcome, list[str]], None]  # (the outcome, the lines it printed: path, mail)
 
 
 def make_briefs(
@@ -140,24 +148,18 @@ def count_items(inputs: Iterable[str | Path], shard: tuple[int, int] | None = No
     return sum(1 for _ in _share(expand(tuple(Path(p) for p in inputs)), shard))
 
 
-def _record(run: BatchRun, outcome: Any, many: bool, counter: Path | None, output: Any) -> list[str]:
+def _record(run: BatchRun, outcome: Outcome, many: bool, counter: Path | None, output: Any) -> list[str]:
     """Add `outcome` to `run`; the lines it prints (its path, its counter draft, its mail)."""
-    from .inputs import name_input
-
     run.outcomes.append(outcome)
     lines: list[str] = []
-    if outcome.ok and outcome.built is not None:
+    if outcome.ok and outcome.brief is not None:
         run.made += 1
-        run.warnings += [f"{outcome.item.label}: {w}" for w in outcome.built.warnings]
+        run.warnings += [f"{outcome.item.label}: {w}" for w in outcome.brief.warnings]
         lines.append(str(outcome.path))
-        if counter is not None and outcome.built.counter is not None:
+        if counter is not None and outcome.brief.counter is not None:
             lines += _write_counter(counter, outcome, output is not None, run.failures)
-    else:  # in a batch every line names its input; one offer's error names its own file
-        error = outcome.error or ""
-        if isinstance(error, InternalErrorLine):  # a bug: its line names its input already
-            run.failures.append(error)
-        else:
-            run.failures.append(name_input(outcome.item.label, error) if many else error)
+    elif outcome.error is not None:  # in a batch every line names its input; one offer's its file
+        run.failures.append((outcome.item.label, outcome.error))
     if run.postman is not None and (line := run.postman.handle(outcome)):
         lines.append(line)
     return lines
@@ -195,18 +197,18 @@ def _close_passwords(passwords: Any, run: BatchRun) -> None:
         run.notes.append(f"the passwords of the locked briefs are in {path} (readable by you only)")
 
 
-def _write_counter(folder: Path, outcome: Any, named: bool, failures: list[str]) -> list[str]:
+def _write_counter(folder: Path, outcome: Outcome, named: bool, failures: list[Any]) -> list[str]:
     """Write the counter-offer e-mail of `outcome` as <name>-<guide>-counter.eml (the brief's
     default name, or its distinct name in a batch); its path, or a failure line."""
     from .counter import counter_name
-    from .inputs import name_input
     from .output import write_atomic
 
-    pdf_name = outcome.built.name if named else outcome.path.name
+    assert outcome.brief is not None and outcome.brief.counter is not None and outcome.path is not None
+    pdf_name = outcome.brief.name if named else outcome.path.name
     try:
-        return [str(write_atomic(folder / counter_name(pdf_name), outcome.built.counter))]
+        return [str(write_atomic(folder / counter_name(pdf_name), outcome.brief.counter))]
     except BriefError as exc:
-        failures.append(name_input(outcome.item.label, str(exc)))
+        failures.append((outcome.item.label, exc))
         return []
 
 

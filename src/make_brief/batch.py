@@ -1,7 +1,7 @@
 """Many briefs in one run: the one pipeline, item by item, in parallel worker processes.
 
 Each item (an offer file or a table row, see inputs.py) is made by a per-item function,
-`make_item` by default: load and validate the offer, then `pipeline.make_pdf`. Workers send
+`make_item` by default: load and validate the offer, then `pipeline.make`. Workers send
 back the PDF bytes; the parent writes each brief as soon as it is ready, in input order, under
 a name no other brief of the batch has, so that the same inputs always give the same files. At
 most a few items per worker are in flight, so memory stays flat however long the batch is.
@@ -20,17 +20,14 @@ import hashlib
 import os
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
-from datetime import date
 from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import msgspec
-
-from .errors import BriefError, InternalErrorLine
-from .fx import Rate
-from .inputs import Item, error_line, load_item
+from .errors import BriefError, Failure, HeldError, InternalError, WorkerError
+from .inputs import Item, load_item
 from .manifest import MANIFEST, Manifest  # noqa: F401  (the batch's manifest, as before)
+from .pipeline import DEFAULTS, Brief, Outcome, Settings
 
 if TYPE_CHECKING:  # worker processes are imported only for a batch: one brief needs none
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -40,108 +37,32 @@ if TYPE_CHECKING:  # worker processes are imported only for a batch: one brief n
 IN_FLIGHT_PER_JOB = 3
 
 
-class Settings(msgspec.Struct, frozen=True):
-    """What every item of a batch is made with."""
-
-    template: str | Path | None = None
-    page_size: str | None = None
-    guide_dirs: tuple[Path, ...] = ()
-    day: date | None = None  # one date for the whole batch, even across midnight
-    rates: tuple[Rate, ...] = ()  # exchange rates shared by the batch (--fx); an offer's own win
-    counter: bool = False  # also draft each candidate's counter-offer e-mail (counter.py)
-    lock: bool = False  # --lock: each brief encrypted (AES-256), its password in passwords.csv
+Work = Callable[[Item, Settings], Brief]
 
 
-DEFAULTS = Settings()
+def make_item(item: Item, settings: Settings) -> Brief:
+    """The per-item work: load and validate the offer, then the make stage (in a worker)."""
+    from .pipeline import make
+
+    return make(load_item(item, settings.guide_dirs, settings.rates), settings)
 
 
-class Built(msgspec.Struct, frozen=True):
-    """A brief made by a worker, and what the rest of the batch needs to know of its offer."""
-
-    name: str  # its default file name: <candidate>-<guide>.pdf
-    pdf: bytes
-    pages: int
-    candidate: str
-    email: str | None
-    guide: str
-    role: str = ""
-    company: str = ""
-    region: str = ""
-    warnings: tuple[str, ...] = ()
-    content: str = ""  # what the brief says (pipeline.content_key): the journal's key
-    counter: bytes | None = None  # the counter-offer e-mail (.eml), when asked for and possible
-    password: str = ""  # a locked brief's: for passwords.csv only, never a message or the manifest
+Attempt = tuple[Brief | None, Failure | None]
 
 
-Work = Callable[[Item, Settings], Built]
-
-
-def make_item(item: Item, settings: Settings) -> Built:
-    """The per-item work: load and validate the offer, make its PDF (runs in a worker)."""
-    from .output import default_name
-    from .pipeline import content_key, make_pdf
-
-    offer = load_item(item, settings.guide_dirs, settings.rates)
-    made = make_pdf(offer, settings.template, settings.page_size, settings.day, lock=settings.lock)
-    content = content_key(offer, settings.template, settings.page_size)
-    counter, problem = None, None
-    if settings.counter:
-        from .counter import draft_counter
-        from .pipeline import today
-
-        counter, problem = draft_counter(offer, settings.template, settings.day or today())
-    return Built(
-        name=default_name(offer.name, offer.guide.id),
-        pdf=made.pdf,
-        pages=made.pages,
-        candidate=offer.name,
-        email=offer.email,
-        guide=offer.guide.id,
-        role=offer.guide.role,
-        company=offer.guide.company,
-        region=offer.region.name,
-        warnings=tuple(made.warnings) + ((problem,) if problem else ()),
-        content=content,
-        counter=counter,
-        password=made.password,
-    )
-
-
-class Outcome(msgspec.Struct):
-    """What became of one item: its brief and where it was written, or its one-line error."""
-
-    item: Item
-    built: Built | None = None
-    error: str | None = None
-    path: Path | None = None
-    sha256: str = ""
-    mail: str = ""  # what the mail step did with it ("sent", "no e-mail", ...)
-    recipient: str = ""
-    locked: bool = False
-    size: int = 0
-    held: bool = False  # made with a warning and not written (--strict)
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
-
-    @property
-    def status(self) -> str:
-        return "ok" if self.ok else "held" if self.held else "failed"
-
-
-def attempt(work: Work, item: Item, settings: Settings) -> tuple[Built | None, str | None]:
-    """`work` on `item`, with any error as its one line (runs in a worker)."""
+def attempt(work: Work, item: Item, settings: Settings) -> Attempt:
+    """`work` on `item`, with any error as the error object (runs in a worker; BriefError and
+    InternalError both reach the batch whole)."""
     if item.error is not None:
         return None, item.error
     try:
         return work(item, settings), None
     except BriefError as exc:
-        return None, error_line(item.label, exc)
+        return None, exc
     except Exception as exc:  # a bug of ours must not stop the batch, nor pass for the user's error
         if os.environ.get("MAKE_BRIEF_DEBUG"):
             raise
-        return None, InternalErrorLine.of(item.label, exc)
+        return None, InternalError.of(item.label, exc)
 
 
 def default_jobs() -> int:
@@ -177,30 +98,30 @@ class Batch:
         self.taken: set[str] = set()
 
     def run(self, items: Iterable[Item]) -> Generator[Outcome, None, None]:
-        for item, (built, error) in self._results(iter(items)):
-            outcome = Outcome(item, built, error)
-            if built is not None and self.strict and built.warnings:
+        for item, (brief, error) in self._results(iter(items)):
+            outcome = Outcome(item, brief, error)
+            if brief is not None and self.strict and brief.warnings:
                 outcome.held = True
-                said = "; ".join(built.warnings)
-                outcome.error = f"{item.label}: held back by --strict, not written: {said}"
-            elif built is not None:
-                self._write(outcome, built)
+                said = "; ".join(brief.warnings)
+                outcome.error = HeldError(f"held back by --strict, not written: {said}", file=item.label)
+            elif brief is not None:
+                self._write(outcome, brief)
             yield outcome
 
-    def _write(self, outcome: Outcome, built: Built) -> None:
+    def _write(self, outcome: Outcome, brief: Brief) -> None:
         from .output import write_atomic
 
-        path = self.output or self.out_dir / self._distinct(built.name)
+        path = self.output or self.out_dir / self._distinct(brief.name)
         try:
-            if built.password and self.passwords is not None:  # first: no brief without its password
-                self.passwords.add(path, built.candidate, built.password)
-            write_atomic(path, built.pdf)
+            if brief.password and self.passwords is not None:  # first: no brief without its password
+                self.passwords.add(path, brief.candidate, brief.password)
+            write_atomic(path, brief.pdf)
         except BriefError as exc:
-            outcome.error = error_line(outcome.item.label, exc)
+            outcome.error = exc
             return
         outcome.path = path
-        outcome.sha256 = hashlib.sha256(built.pdf).hexdigest()
-        outcome.locked = bool(built.password)
+        outcome.sha256 = hashlib.sha256(brief.pdf).hexdigest()
+        outcome.size = len(brief.pdf)
 
     def _distinct(self, name: str) -> str:
         """`name`, or `name` with -2, -3, ... when another brief of this batch has it already."""
@@ -214,7 +135,7 @@ class Batch:
 
     # --- parallel work, in input order ------------------------------------------------------
 
-    def _results(self, items: Iterator[Item]) -> Iterator[tuple[Item, tuple[Built | None, str | None]]]:
+    def _results(self, items: Iterator[Item]) -> Iterator[tuple[Item, Attempt]]:
         head = list(islice(items, 2))
         source = chain(head, items)
         if self.jobs == 1 or len(head) < 2:  # no worker processes for one brief
@@ -223,7 +144,7 @@ class Batch:
         else:
             yield from self._parallel(source)
 
-    def _parallel(self, source: Iterator[Item]) -> Iterator[tuple[Item, tuple[Built | None, str | None]]]:
+    def _parallel(self, source: Iterator[Item]) -> Iterator[tuple[Item, Attempt]]:
         from concurrent.futures.process import BrokenProcessPool
 
         pool = _pool(self.jobs, self._warm())
@@ -251,7 +172,10 @@ class Batch:
                     try:
                         result = self._submit(pool, suspect).result()
                     except BrokenProcessPool:
-                        result = (None, f"{suspect.label}: the worker making this brief stopped unexpectedly")
+                        stopped = WorkerError(
+                            "the worker making this brief stopped unexpectedly", file=suspect.label
+                        )
+                        result = (None, stopped)
                         pool = _replace(pool, self.jobs, self._warm())
                     yield suspect, result
         finally:

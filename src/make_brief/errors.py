@@ -49,12 +49,28 @@ class BriefError(Exception):
         text = " ".join(text.split())  # one line, whatever the inputs held
         return _UNPRINTABLE.sub(lambda m: ascii(m.group())[1:-1], text)
 
+    def __reduce__(self) -> tuple:
+        """Pickled with its fields and class, so that an error met in a worker process reaches
+        the batch whole (file, field, line and hint), not as its formatted line."""
+        return (_rebuild, (type(self), self.message, self.file, self.field, self.line, self.hint))
+
     def at(self, file: str | Path) -> BriefError:
         """The same error, naming `file` when it named none yet."""
         if self.file is None:
             self.file = str(file)
             self.args = (self.format(),)
         return self
+
+
+def _rebuild(
+    kind: type[BriefError],
+    message: str,
+    file: str | None,
+    field: str | None,
+    line: int | None,
+    hint: str | None,
+) -> BriefError:
+    return kind(message, file=file, field=field, line=line, hint=hint)
 
 
 class InputError(BriefError):
@@ -77,15 +93,31 @@ class SettingError(BriefError):
     """An environment variable or setting of the run that cannot be used."""
 
 
-class InternalErrorLine(str):
-    """The one line of a bug of ours met while making one brief of a batch: the batch goes on,
-    prints it as it is (not as the user's error) and exits 70 (see cli.EXIT_INTERNAL)."""
+class HeldError(BriefError):
+    """A brief that was made with a warning and held back by --strict: not written, not sent."""
+
+
+class WorkerError(BriefError):
+    """The worker process making a brief stopped (killed, out of memory): the brief is not made."""
+
+
+class InternalError(Exception):
+    """A bug of ours met while making one brief of a batch: the batch goes on, prints its one
+    line (not as the user's error) and exits 70 (EXIT_INTERNAL). Made in the worker from the
+    exception, it carries the input's label, the exception's type and its first line."""
+
+    def __init__(self, label: str, kind: str, text: str) -> None:
+        self.label, self.kind, self.text = label, kind, text
+        super().__init__(label, kind, text)
 
     @classmethod
-    def of(cls, label: str, exc: BaseException) -> InternalErrorLine:
+    def of(cls, label: str, exc: BaseException) -> InternalError:
         first = str(exc).splitlines()[0][:200] if str(exc) else ""
-        return cls(
-            f"internal error: {label}: {type(exc).__name__}: {first}"
+        return cls(label, type(exc).__name__, first)
+
+    def __str__(self) -> str:
+        return (
+            f"internal error: {self.label}: {self.kind}: {self.text}"
             " (set MAKE_BRIEF_DEBUG=1 for the traceback)"
         )
 
@@ -120,6 +152,30 @@ class ServerError(Exception):
 
 class UnkeyableError(Exception):
     """A value that cannot be part of a line-cache key by value."""
+
+
+# --- the one place an error becomes the line the user reads ----------------------------------
+
+
+Failure = BriefError | InternalError  # what an outcome of a batch carries when it failed
+
+
+def name_input(label: str, message: str) -> str:
+    """`message`, starting with the input it is about (an appendix's error names the appendix)."""
+    return message if message.startswith(label) else f"{label}: {message}"
+
+
+def describe(error: Failure, label: str, many: bool = False) -> str:
+    """The one line of `error`, met while making the brief of input `label`. A bug's line is
+    its own. An error in the input that names no file gets the input's name; one that names its
+    own file (the offer, its guide, a template) or is about the run (output folder, a setting)
+    stands as it is. In a batch (`many`) every line starts with its input."""
+    if isinstance(error, InternalError):
+        return str(error)
+    text = str(error)
+    if isinstance(error, InputError) and error.file is None:
+        text = name_input(label, text)
+    return name_input(label, text) if many else text
 
 
 def shown(text: str, limit: int = 60, quote: bool = True) -> str:

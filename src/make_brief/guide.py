@@ -8,7 +8,6 @@ region that is not in the table, ...).
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable
 from decimal import Decimal
@@ -18,12 +17,9 @@ from typing import Any
 
 import msgspec
 
-from .errors import GuideError
-from .fs import is_dir
 from .loading import Document, convert, load_yaml
 from .model import Model
 from .places import find_place, place_key
-from .resources import data_dir
 
 MAX_GUIDE_BYTES = 2_000_000
 PLACEHOLDERS = frozenset({"base", "stock", "stock_years", "bonus_pct", "competing"})
@@ -369,50 +365,7 @@ def _templates(guide: Guide) -> list[tuple[str, str]]:
     return out
 
 
-# --- finding and loading -------------------------------------------------------------------
-
-
-BUNDLED = "bundled"
-
-
-def guide_folders(extra: tuple[Path, ...] = ()) -> list[tuple[Path, str]]:
-    """Folders searched for guides and where each comes from, highest priority first:
-    --guides, $MAKE_BRIEF_GUIDES, then the bundled guides."""
-    env = [Path(p) for p in os.environ.get("MAKE_BRIEF_GUIDES", "").split(os.pathsep) if p]
-    return [
-        *((p, "--guides") for p in extra),
-        *((p, "MAKE_BRIEF_GUIDES") for p in env),
-        (data_dir() / "guides", BUNDLED),
-    ]
-
-
-def guide_dirs(extra: tuple[Path, ...] = ()) -> list[Path]:
-    """Folders searched for guides, highest priority first: --guides, $MAKE_BRIEF_GUIDES, bundled."""
-    return [folder for folder, _ in guide_folders(extra)]
-
-
-def all_guides(extra: tuple[Path, ...] = ()) -> dict[str, list[tuple[Path, str]]]:
-    """Every guide id with each file that has it and where that file comes from; the first wins."""
-    found: dict[str, list[tuple[Path, str]]] = {}
-    for folder, origin in guide_folders(extra):
-        if is_dir(folder):
-            for path in sorted(folder.glob("*.yaml")):
-                found.setdefault(path.stem, []).append((path, origin))
-    return found
-
-
-def available(extra: tuple[Path, ...] = ()) -> dict[str, Path]:
-    """Every guide id and the file that wins for it."""
-    return {guide_id: files[0][0] for guide_id, files in all_guides(extra).items()}
-
-
-def find_guide(guide_id: str, extra: tuple[Path, ...] = ()) -> Path:
-    """The file of guide `guide_id`, or a GuideError listing the known ones."""
-    guides = available(extra)
-    if guide_id in guides:
-        return guides[guide_id]
-    known = ", ".join(sorted(guides)) or "none"
-    raise GuideError(f"unknown guide {guide_id!r}", hint=f"known guides: {known}")
+# --- loading -------------------------------------------------------------------------------
 
 
 def load_guide(path: Path) -> Guide:

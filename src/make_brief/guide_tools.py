@@ -1,5 +1,6 @@
-"""What the ``make-brief guides`` commands do, without click: find guides and where each comes
-from, check them (YAML guides and markdown sources alike), and describe one in plain text."""
+"""What the ``make-brief guides`` commands do, without click, beyond finding and listing guides
+(catalogue.py): check them (YAML guides and markdown sources alike), and describe one in plain
+text."""
 
 from __future__ import annotations
 
@@ -8,15 +9,14 @@ from pathlib import Path
 
 import msgspec
 
-from .errors import BriefError, GuideError
+from .catalogue import BUNDLED, all_guides, list_guides
+from .errors import BriefError
 from .fs import exists, is_file
 from .guide import (
-    BUNDLED,
     MAX_GUIDE_BYTES,
     Finding,
     Guide,
     Region,
-    all_guides,
     check_files,
     check_guide,
     read_guide,
@@ -24,35 +24,6 @@ from .guide import (
 from .loading import read_text
 
 MARKDOWN = (".md", ".markdown", ".txt")
-
-
-class Listed(msgspec.Struct, frozen=True):
-    """One guide as `guides list` shows it."""
-
-    id: str
-    path: Path
-    origin: str  # "bundled", "--guides" or "MAKE_BRIEF_GUIDES"
-    overrides: tuple[str, ...]  # where the files it hides come from
-    guide: Guide | None
-    error: str | None = None
-
-    @property
-    def where(self) -> str:
-        return BUNDLED if self.origin == BUNDLED else f"{self.path.parent} ({self.origin})"
-
-
-def list_guides(extra: tuple[Path, ...] = ()) -> list[Listed]:
-    """Every guide id, the file that wins for it, and what it overrides."""
-    out = []
-    for guide_id, files in sorted(all_guides(extra).items()):
-        path, origin = files[0]
-        hidden = tuple(o if o == BUNDLED else f"{p.parent} ({o})" for p, o in files[1:])
-        try:
-            guide, error = read_guide(path)[0], None
-        except BriefError as exc:
-            guide, error = None, str(exc)
-        out.append(Listed(guide_id, path, origin, hidden, guide, error))
-    return out
 
 
 class Checked(msgspec.Struct):
@@ -121,19 +92,6 @@ def check_markdown(path: Path, script_region: str | None = None) -> Checked:
     for line, message in imported.notes:
         checked.findings.append((Finding("warning", "", message), line))
     return checked
-
-
-def resolve(target: str, extra: tuple[Path, ...] = ()) -> tuple[Guide, str]:
-    """The guide named by id or path, and where it comes from."""
-    known = all_guides(extra)
-    path = Path(target)
-    if target in known and not is_file(path):
-        path, origin = known[target][0]
-        return read_guide(path)[0], BUNDLED if origin == BUNDLED else f"{path} ({origin})"
-    if is_file(path):
-        return read_guide(path)[0], str(path)
-    names = ", ".join(sorted(known)) or "none"
-    raise GuideError(f"unknown guide {target!r}", hint=f"known guides: {names}")
 
 
 def describe(guide: Guide, where: str) -> list[str]:

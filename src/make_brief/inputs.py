@@ -40,7 +40,7 @@ class Item(msgspec.Struct, frozen=True):
     label: str  # what messages call it: "offers/a.yaml", "candidates.csv:row 7"
     path: Path  # the offer file, or the table
     cells: tuple[tuple[str, str], ...] | None = None
-    error: str | None = None
+    error: BriefError | None = None  # the input failed before any work (a folder, a table row)
     key: str = ""  # who it is, the same on every machine and in any order: the shard's split
 
     @property
@@ -92,7 +92,7 @@ def count_items(paths: Iterable[Path]) -> int:
     return sum(1 for _ in expand(paths))
 
 
-def _files(path: Path) -> Iterator[tuple[Path, str | None]]:
+def _files(path: Path) -> Iterator[tuple[Path, BriefError | None]]:
     """The files of an input: itself, or a folder's offer files and tables, by name."""
     if not is_dir(path):
         yield path, None
@@ -105,10 +105,10 @@ def _files(path: Path) -> Iterator[tuple[Path, str | None]]:
             if p.suffix.lower() in suffixes and not p.name.startswith(".") and p.is_file()
         )
     except OSError as exc:
-        yield path, f"{path}: cannot list the folder: {exc.strerror}"
+        yield path, InputError(f"cannot list the folder: {exc.strerror}", file=path)
         return
     if not files:
-        yield path, f"{path}: no offer files (.yaml, .yml, .csv) in this folder"
+        yield path, InputError("no offer files (.yaml, .yml, .csv) in this folder", file=path)
     for file in files:
         yield file, None
 
@@ -127,13 +127,13 @@ def _key(path: Path) -> Path:
 # --- tables -----------------------------------------------------------------------------------
 
 
-_Row = tuple[str, "tuple[tuple[str, str], ...] | None", "str | None"]  # label, cells, error
+_Row = tuple[str, "tuple[tuple[str, str], ...] | None", "BriefError | None"]  # label, cells, error
 
 
 def _table(path: Path) -> Iterator[_Row]:
     def failed(message: str, row: int | None = None) -> _Row:
         where = f"{path}:row {row}" if row else str(path)
-        return where, None, f"{where}: {message}"
+        return where, None, InputError(message, file=where)
 
     try:
         handle = open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115 (closed below)
@@ -303,25 +303,10 @@ def load_item(item: Item, guide_dirs: tuple[Path, ...] = (), rates: tuple[Any, .
     from .offer import load_offer, offer_from_document, with_rates
 
     if item.error is not None:
-        raise InputError(item.error)
+        raise item.error
     if item.cells is None:
         return with_rates(load_offer(item.path, guide_dirs), rates)
     return with_rates(offer_from_document(row_document(item), guide_dirs), rates)
-
-
-def name_input(label: str, message: str) -> str:
-    """`message`, starting with the input it is about (an appendix's error names the appendix)."""
-    return message if message.startswith(label) else f"{label}: {message}"
-
-
-def error_line(label: str, exc: BriefError) -> str:
-    """The one line of `exc`, met while making the brief of input `label`: an error in the
-    input that names no file gets the input's name; an error that names its own file (the
-    offer, its guide, a template) or is about the run (output folder, a setting) stands as it
-    is. A batch names the input on every line (`name_input`)."""
-    if isinstance(exc, InputError) and exc.file is None:
-        return name_input(label, str(exc))
-    return str(exc)
 
 
 # --- a row as an offer document ---------------------------------------------------------------

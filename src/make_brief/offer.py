@@ -18,9 +18,10 @@ from pathlib import Path
 
 import msgspec
 
+from .catalogue import find_guide
 from .errors import AmountError, InputError
 from .fx import Rate
-from .guide import Band, Guide, Region, find_guide, load_guide
+from .guide import Band, Guide, Region, load_guide
 from .loading import Document, confined, convert, load_yaml
 from .model import Model
 from .money import parse_amount

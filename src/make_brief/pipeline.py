@@ -1,35 +1,118 @@
-"""build_brief(): the one entry point that the command line, batches and e-mail all use.
+"""The one pipeline, and its records: one per stage of a brief.
 
 offer file → load + validate → compute → compose → render → merge appendices → write (atomic)
+
+- `make(offer, settings)` is the make stage (compute → compose → render → merge); its record is
+  a `Brief`. (render's own record, render.Rendered, stays inside this module's make_pdf.)
+- Writing (and mailing) is the last stage; its record is an `Outcome`: the input, its Brief,
+  where it went, or its error as an object. `build_brief` writes one offer file's brief;
+  batch.Batch writes many, each made in a worker by `make`.
 """
 
 from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from .clock import today  # noqa: F401  (pipeline.today: the brief's day, as before)
+from .clock import today
+from .errors import Failure
+from .fx import Rate
 from .offer import Offer, load_offer
+
+if TYPE_CHECKING:
+    from .inputs import Item
 
 DEFAULT_OUTPUT = Path("output")
 
 
-class Made(msgspec.Struct, frozen=True):
+class Settings(msgspec.Struct, frozen=True):
+    """What every brief of a run is made with."""
+
+    template: str | Path | None = None
+    page_size: str | None = None
+    guide_dirs: tuple[Path, ...] = ()
+    day: date | None = None  # one date for the whole batch, even across midnight
+    rates: tuple[Rate, ...] = ()  # exchange rates shared by the batch (--fx); an offer's own win
+    counter: bool = False  # also draft each candidate's counter-offer e-mail (counter.py)
+    lock: bool = False  # --lock: each brief encrypted (AES-256), its password in passwords.csv
+
+
+DEFAULTS = Settings()
+
+
+class Brief(msgspec.Struct, frozen=True):
+    """The make stage's record: the brief made for one offer (its PDF, with appendices merged),
+    and what the rest of the run needs to know of its offer. Made in a worker of a batch."""
+
+    name: str  # its default file name: <candidate>-<guide>.pdf
     pdf: bytes
     pages: int
+    candidate: str
+    email: str | None = None
+    guide: str = ""
+    role: str = ""
+    company: str = ""
+    region: str = ""
     warnings: tuple[str, ...] = ()
-    password: str = ""  # set when the brief is locked
+    content: str = ""  # what the brief says (content_key): the journal's key
+    counter: bytes | None = None  # the counter-offer e-mail (.eml), when asked for and possible
+    password: str = ""  # a locked brief's: for passwords.csv only, never a message or the manifest
 
 
-class Result(msgspec.Struct, frozen=True):
-    offer: Offer
-    path: Path
-    pages: int
-    size: int
-    warnings: tuple[str, ...] = ()
+class Outcome(msgspec.Struct):
+    """The write (and mail) stage's record: what became of one input. Its brief and where it
+    was written, or its error as the error object (errors.describe makes its line, once, for
+    the command line and the manifest)."""
+
+    item: Item
+    brief: Brief | None = None
+    error: Failure | None = None
+    path: Path | None = None
+    sha256: str = ""
+    size: int = 0  # the bytes written
+    mail: str = ""  # what the mail step did with it ("sent", "no e-mail", ...)
+    recipient: str = ""
+    held: bool = False  # made with a warning and not written (--strict)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    @property
+    def status(self) -> str:
+        return "ok" if self.ok else "held" if self.held else "failed"
+
+    @property
+    def locked(self) -> bool:
+        return self.path is not None and self.brief is not None and bool(self.brief.password)
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        return self.brief.warnings if self.brief is not None else ()
+
+    @property
+    def pages(self) -> int:
+        return self.brief.pages if self.brief is not None else 0
+
+
+def make(offer: Offer, settings: Settings = DEFAULTS) -> Brief:
+    """The make stage: the brief of a loaded offer (make_pdf), with its content key and, when
+    `settings.counter` asks, its counter-offer draft (whose problem is one more warning)."""
+    brief = make_pdf(offer, settings.template, settings.page_size, settings.day, lock=settings.lock)
+    counter, problem = None, None
+    if settings.counter:
+        from .counter import draft_counter
+
+        counter, problem = draft_counter(offer, settings.template, settings.day or today())
+    return msgspec.structs.replace(
+        brief,
+        content=content_key(offer, settings.template, settings.page_size),
+        counter=counter,
+        warnings=brief.warnings + ((problem,) if problem else ()),
+    )
 
 
 def make_pdf(
@@ -38,9 +121,10 @@ def make_pdf(
     page_size: str | None = None,
     day: date | None = None,
     lock: bool = False,
-) -> Made:
-    """The brief for `offer` as PDF bytes, with its appendices merged; locked with AES-256
-    when `lock` is set (by the offer's password, else one made up, returned with it)."""
+) -> Brief:
+    """The brief for `offer`, its PDF with its appendices merged; locked with AES-256 when
+    `lock` is set (by the offer's password, else one made up, kept in `password`). Its content
+    key and counter draft are make()'s."""
     from .compose import compose
     from .compute import compute
     from .render import render
@@ -77,12 +161,30 @@ def make_pdf(
 
     warnings = _stale_rates(figures, day) + prep_warnings(offer) + _missing_warnings(rendered.missing) + notes
     if not lock:
-        return Made(pdf, pages, warnings)
+        return _brief(offer, pdf, pages, warnings)
     from .merge import lock as locked
     from .passwords import generate
 
     password = offer.pdf_password or generate()
-    return Made(locked(pdf, password), pages, warnings, password)
+    return _brief(offer, locked(pdf, password), pages, warnings, password)
+
+
+def _brief(offer: Offer, pdf: bytes, pages: int, warnings: tuple[str, ...], password: str = "") -> Brief:
+    from .output import default_name
+
+    return Brief(
+        name=default_name(offer.name, offer.guide.id),
+        pdf=pdf,
+        pages=pages,
+        candidate=offer.name,
+        email=offer.email,
+        guide=offer.guide.id,
+        role=offer.guide.role,
+        company=offer.guide.company,
+        region=offer.region.name,
+        warnings=warnings,
+        password=password,
+    )
 
 
 def content_key(offer: Offer, template_name: str | Path | None = None, page_size: str | None = None) -> str:
@@ -196,14 +298,18 @@ def build_brief(
     page_size: str | None = None,
     guide_dirs: tuple[Path, ...] = (),
     rates: tuple[Any, ...] = (),
-) -> Result:
-    """Make the brief for the offer file at `offer_path` and write it; return where and what.
-    `rates` are exchange rates (fx.Rate) for the pairs of currencies the offer states none for."""
+) -> Outcome:
+    """Make the brief for the offer file at `offer_path` and write it; what became of it (an
+    error is raised, not returned: there is only the one brief). `rates` are exchange rates
+    (fx.Rate) for the pairs of currencies the offer states none for."""
+    import hashlib
+
+    from .inputs import Item
     from .offer import with_rates
-    from .output import default_name, write_atomic
+    from .output import write_atomic
 
     offer = with_rates(load_offer(offer_path, guide_dirs), rates)
-    made = make_pdf(offer, template, page_size)
-    path = output or out_dir / default_name(offer.name, offer.guide.id)
-    write_atomic(path, made.pdf)
-    return Result(offer=offer, path=path, pages=made.pages, size=len(made.pdf), warnings=made.warnings)
+    brief = make(offer, Settings(template, page_size, guide_dirs))
+    path = write_atomic(output or out_dir / brief.name, brief.pdf)
+    item = Item(0, str(offer_path), offer_path)
+    return Outcome(item, brief, path=path, sha256=hashlib.sha256(brief.pdf).hexdigest(), size=len(brief.pdf))

@@ -22,9 +22,7 @@ from pathlib import Path
 
 import msgspec
 
-from .batch import Outcome
-from .errors import BriefError, RefusedError, ServerError, UnconfirmedError
-from .inputs import name_input
+from .errors import BriefError, RefusedError, ServerError, UnconfirmedError, name_input
 from .journal import Journal
 from .mail import (
     Letter,
@@ -37,6 +35,7 @@ from .mail import (
     recipient_key,
     size_text,
 )
+from .pipeline import Outcome
 
 TIMEOUT = 60
 
@@ -259,7 +258,7 @@ class Parcel(msgspec.Struct):
 
 
 def parcel_of(outcome: Outcome) -> Parcel | None:
-    built = outcome.built
+    built = outcome.brief
     if not outcome.ok or built is None or outcome.path is None:
         return None
     return Parcel(

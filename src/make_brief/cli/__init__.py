@@ -131,8 +131,9 @@ def build(offers: tuple[Path, ...], **options: Any) -> None:
 def validate(offers: tuple[Path, ...], guide_dirs: tuple[Path, ...], fx: Path | None) -> None:
     """Check each OFFER (an offer file, a folder of them, or a CSV table) without making a brief."""
     from ..callprep import warnings
+    from ..errors import describe
     from ..fx import read_rates
-    from ..inputs import expand, load_item, name_input
+    from ..inputs import expand, load_item
 
     rates = read_rates(fx) if fx else ()
     failures = 0
@@ -141,7 +142,7 @@ def validate(offers: tuple[Path, ...], guide_dirs: tuple[Path, ...], fx: Path | 
             offer = load_item(item, guide_dirs, rates)
         except BriefError as exc:
             failures += 1
-            click.echo(f"error: {name_input(item.label, str(exc))}", err=True)
+            click.echo(f"error: {describe(exc, item.label, many=True)}", err=True)
             continue
         guide = offer.guide
         click.echo(f"ok: {item.label}: {offer.name}, {guide.role} at {guide.company}, {offer.region.name}")
@@ -171,9 +172,10 @@ def validate(offers: tuple[Path, ...], guide_dirs: tuple[Path, ...], fx: Path | 
 @guarded
 def init(path: Path, guide_id: str, guide_dirs: tuple[Path, ...], force: bool) -> None:
     """Write a commented example offer file to PATH (default: offer.yaml)."""
+    from ..catalogue import find_guide
     from ..errors import OutputError
     from ..fs import exists
-    from ..guide import find_guide, load_guide
+    from ..guide import load_guide
     from ..output import write_atomic
     from ..resources import data_dir
     from ..sample import sample_offer

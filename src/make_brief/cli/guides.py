@@ -89,7 +89,7 @@ def import_(source: Path, output: Path | None, script_region: str | None, force:
 @guarded
 def list_(guide_dirs: tuple[Path, ...]) -> None:
     """List every guide: id, title, regions, currencies, as-of date and where it comes from."""
-    from ..guide_tools import list_guides
+    from ..catalogue import list_guides
 
     failed = False
     for item in list_guides(guide_dirs):
@@ -117,7 +117,8 @@ def list_(guide_dirs: tuple[Path, ...]) -> None:
 @guarded
 def show(guide: str, guide_dirs: tuple[Path, ...]) -> None:
     """Show GUIDE (an id or a guide file) in plain text."""
-    from ..guide_tools import describe, resolve
+    from ..catalogue import resolve
+    from ..guide_tools import describe
 
     found, where = resolve(guide, guide_dirs)
     click.echo("\n".join(describe(found, where)))

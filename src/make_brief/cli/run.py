@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from ..errors import EXIT_INTERNAL, InternalErrorLine
+from ..errors import EXIT_INTERNAL, InternalError
 
 MAIL_OPTIONS = (
     "smtp_host",
@@ -86,15 +86,25 @@ def run_build(offers: tuple[Path, ...], options: dict[str, Any]) -> int:
     for note in [] if quiet else run.notes:
         click.echo(f"note: {note}", err=True)
     unwritten = folder if many and run.manifest is None else None
-    return _report(
-        many, run.made, run.failures, run.warnings, run.postman, run.manifest, quiet, run.problems, unwritten
+    failures = _printed(run, many)
+    status = _report(
+        many, run.made, failures, run.warnings, run.postman, run.manifest, quiet, run.problems, unwritten
     )
+    return EXIT_INTERNAL if run.internal else status
+
+
+def _printed(run: Any, many: bool) -> list[str]:
+    """Each failure's line as printed: "error: …", or a bug's own "internal error: …"."""
+    return [
+        line if isinstance(error, InternalError) else f"error: {line}"
+        for line, (_, error) in zip(run.failure_lines(many), run.failures, strict=True)
+    ]
 
 
 def _report(
     many: bool,
     made: int,
-    failures: list[str],
+    failures: list[str],  # their lines as printed: "error: ...", or a bug's "internal error: ..."
     warnings: list[str],
     postman: Any,
     manifest: Path | None,
@@ -104,12 +114,14 @@ def _report(
 ) -> int:
     for line in [] if quiet else warnings:  # -q: errors only
         click.echo(f"warning: {line}", err=True)
-    problems = failures + (postman.problems if postman else []) + (unlisted or [])
+    problems = (postman.problems if postman else []) + (unlisted or [])
     if postman is not None and not quiet:
         for note in postman.notes:
             click.echo(f"note: {note}", err=True)
+    for line in failures:
+        click.echo(line, err=True)
     for problem in problems:
-        click.echo(problem if isinstance(problem, InternalErrorLine) else f"error: {problem}", err=True)
+        click.echo(f"error: {problem}", err=True)
     if postman is not None:
         for line in postman.held:
             click.echo(f"held: {line}", err=True)
@@ -123,9 +135,7 @@ def _report(
         click.echo(f"{len(failures)} of {total} briefs failed; {made} made{where}", err=True)
     elif many and not quiet and total:
         click.echo(f"{made} of {total} briefs made{where}", err=True)
-    if any(isinstance(problem, InternalErrorLine) for problem in problems):
-        return EXIT_INTERNAL  # a bug of ours, in any item
-    return 1 if problems or (postman is not None and postman.held) else 0
+    return 1 if failures or problems or (postman is not None and postman.held) else 0
 
 
 def _targets(output: str | None, out_dir: Path | None, many: bool) -> tuple[Path, Path | None]:
