@@ -112,8 +112,8 @@ def test_currencies_sharing_a_sign_get_distinct_marks():
 def test_one_table_of_marks_says_what_each_mark_may_stand_for():
     """places.MARKS is the one table: parsing accepts a mark for each currency it lists, and a
     mark on its own means the first (a bare "$" is USD unless the offer's currency says)."""
-    from make_brief.money import symbol_matches
-    from make_brief.places import MARKS, currency_for_mark
+    from make_brief.money import currency_for_mark, symbol_matches
+    from make_brief.places import MARKS
 
     for mark, codes in MARKS.items():
         assert currency_for_mark(mark) == codes[0], mark

@@ -453,8 +453,7 @@ def test_first_person_and_sentences():
 
 
 def test_the_bundled_guides_annotate_every_claim():
-    from make_brief.catalogue import available
-    from make_brief.guide import load_guide
+    from make_brief.catalogue import available, load_guide
 
     for guide_id, path in available().items():
         claims = read_claims(load_guide(path))

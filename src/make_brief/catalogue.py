@@ -1,17 +1,20 @@
 """The catalogue of guides, in one place: where guides are looked for (--guides,
 $MAKE_BRIEF_GUIDES, the bundled ones), which file wins for each id, finding one by id or path,
-and listing them all with what each overrides."""
+loading it (checked by guide_rules), and listing them all with what each overrides."""
 
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from pathlib import Path
 
 import msgspec
 
 from .errors import BriefError, GuideError
 from .fs import is_dir, is_file
-from .guide import Guide, read_guide
+from .guide import MAX_GUIDE_BYTES, Guide
+from .guide_rules import check_guide
+from .loading import Document, convert, load_yaml
 from .resources import data_dir
 
 BUNDLED = "bundled"
@@ -97,3 +100,38 @@ def resolve(target: str, extra: tuple[Path, ...] = ()) -> tuple[Guide, str]:
         return read_guide(path)[0], str(path)
     names = ", ".join(sorted(known)) or "none"
     raise GuideError(f"unknown guide {target!r}", hint=f"known guides: {names}")
+
+
+# --- loading -------------------------------------------------------------------------------
+
+
+def load_guide(path: Path) -> Guide:
+    """The validated guide in `path` (cached per process while the file is unchanged)."""
+    stat = path.stat()
+    return _load_cached(path.resolve(), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=32)
+def _load_cached(path: Path, _mtime: int, _size: int) -> Guide:
+    doc = load_yaml(path, what="guide", max_bytes=MAX_GUIDE_BYTES)
+    return guide_from_document(doc, path.stem)
+
+
+def read_guide(path: Path) -> tuple[Guide, Document]:
+    """The guide in `path`, checked against the schema only (see check_guide for the rules)."""
+    doc = load_yaml(path, what="guide", max_bytes=MAX_GUIDE_BYTES)
+    return guide_struct(doc, path.stem), doc
+
+
+def guide_struct(doc: Document, guide_id: str) -> Guide:
+    guide = convert(doc, Guide)
+    return msgspec.structs.replace(guide, id=guide_id, path=str(doc.path))
+
+
+def guide_from_document(doc: Document, guide_id: str) -> Guide:
+    guide = guide_struct(doc, guide_id)
+    errors = [f for f in check_guide(guide, warnings=False) if f.level == "error"]
+    if errors:
+        first = errors[0]
+        raise doc.error(first.field, first.message, hint="run `make-brief guides check`")
+    return guide

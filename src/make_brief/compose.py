@@ -241,9 +241,10 @@ def _first_only(offer: Offer) -> bool:
 def band_caveat(offer: Offer) -> str | None:
     """A short caveat when the guide's total-comp band for the offer's region is not roughly
     the sum of its own parts (what `guides check` warns about), else None."""
-    from .guide import TOTAL_TOLERANCE, _total_mismatch
+    from .guide import TOTAL_TOLERANCE
+    from .guide_rules import total_mismatch
 
-    if _total_mismatch(offer.region, offer.guide.stock_years) is None:
+    if total_mismatch(offer.region, offer.guide.stock_years) is None:
         return None
     return (
         f"approximate, as the guide's {offer.region.name} total-comp band is more than"

@@ -149,7 +149,7 @@ def _day(fail: Fail, value: object) -> date:
 def read_rates(path: Path) -> tuple[Rate, ...]:
     """The rates of a CSV table with the columns from, to, rate, date and source (optional)."""
     from .loading import read_text
-    from .offer import is_currency
+    from .places import is_currency
 
     text = read_text(path, what="rates table", max_bytes=256_000)
     reader = csv.reader(text.splitlines())

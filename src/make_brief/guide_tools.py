@@ -9,18 +9,11 @@ from pathlib import Path
 
 import msgspec
 
-from .catalogue import BUNDLED, all_guides, list_guides
+from .catalogue import BUNDLED, all_guides, list_guides, read_guide
 from .errors import BriefError
 from .fs import exists, is_file
-from .guide import (
-    MAX_GUIDE_BYTES,
-    Finding,
-    Guide,
-    Region,
-    check_files,
-    check_guide,
-    read_guide,
-)
+from .guide import MAX_GUIDE_BYTES, Guide, Region
+from .guide_rules import Finding, check_files, check_guide
 from .loading import read_text
 
 MARKDOWN = (".md", ".markdown", ".txt")

@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
 from .errors import AmountError
+from .places import CURRENCIES, MARKS, find_place, marks_of
 
 _MULTIPLIERS = {
     "": 1,
@@ -81,8 +82,6 @@ def _parse_text(text: str, currency: str) -> Decimal:
 @lru_cache(maxsize=64)
 def symbol_matches(mark: str, currency: str) -> bool:
     """Whether `mark` ("$", "US$", "£", "USD", "Rs") names `currency`."""
-    from .places import marks_of
-
     mark = mark.strip().rstrip(".")
     known = marks_of(currency)
     if mark.upper() == currency.upper() or mark in known:
@@ -98,8 +97,6 @@ def symbol_matches(mark: str, currency: str) -> bool:
 
 def _named(mark: str) -> str:
     """`mark` with the currency it stands for: "US$ (USD)"; the mark alone if unknown."""
-    from .places import currency_for_mark
-
     code = currency_for_mark(mark)
     return f"{mark} ({code})" if code and code != mark.upper() else mark
 
@@ -207,3 +204,18 @@ def _compact_divisor(amount: Decimal, locale: str) -> int | None:
                 return None
             return magnitude // (10 ** (pattern.count("0") - 1))
     return None
+
+
+def currency_for_mark(mark: str, place_name: str | None = None) -> str | None:
+    """The currency that `mark` ("$", "₹", "CHF") means for amounts of the place `place_name`."""
+    from babel.numbers import get_currency_symbol
+
+    mark = mark.strip()
+    place = find_place(place_name) if place_name else None
+    if place is not None:
+        own = get_currency_symbol(place.currency, locale=place.locale)  # "$" in Singapore is SGD
+        if symbol_matches(mark, place.currency) or mark == own:
+            return place.currency
+    if mark.upper() in CURRENCIES:
+        return mark.upper()
+    return MARKS[mark][0] if mark in MARKS else None

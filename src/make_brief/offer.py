@@ -18,13 +18,14 @@ from pathlib import Path
 
 import msgspec
 
-from .catalogue import find_guide
+from .catalogue import find_guide, load_guide
 from .errors import AmountError, InputError
 from .fx import Rate
-from .guide import Band, Guide, Region, load_guide
+from .guide import Band, Guide, Region
 from .loading import Document, confined, convert, load_yaml
 from .model import Model
 from .money import parse_amount
+from .places import is_currency
 from .vesting import MAX_CLIFF_MONTHS, Pay, schedule
 
 AmountIn = int | float | str
@@ -417,18 +418,6 @@ def _day(doc: Document, field: str, value: str | None) -> date | None:
         raise doc.error(
             field, f"{text!r} is not a date", 'write it as YYYY-MM-DD, such as "2026-12-05"'
         ) from None
-
-
-def is_currency(code: str) -> bool:
-    """Whether `code` is an ISO 4217 code (CLDR's list, via babel). The codes of the bundled
-    places are known without loading babel, which `validate` then never imports."""
-    from .places import CURRENCIES
-
-    if code in CURRENCIES:
-        return True
-    from babel.numbers import list_currencies
-
-    return re.fullmatch(r"[A-Z]{3}", code) is not None and code in list_currencies()
 
 
 def _amount(

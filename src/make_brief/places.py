@@ -20,6 +20,8 @@ A region that is not in the table keeps no aliases and gets its currency's local
 
 from __future__ import annotations
 
+import re
+
 import msgspec
 
 
@@ -149,18 +151,11 @@ def locale_for(name: str, currency: str) -> str:
     return CURRENCY_LOCALES.get(currency, "en")
 
 
-def currency_for_mark(mark: str, place_name: str | None = None) -> str | None:
-    """The currency that `mark` ("$", "₹", "CHF") means for amounts of the place `place_name`."""
-    from babel.numbers import get_currency_symbol
+def is_currency(code: str) -> bool:
+    """Whether `code` is an ISO 4217 code (CLDR's list, via babel). The codes of the bundled
+    places are known without loading babel, which `validate` then never imports."""
+    if code in CURRENCIES:
+        return True
+    from babel.numbers import list_currencies
 
-    from .money import symbol_matches
-
-    mark = mark.strip()
-    place = find_place(place_name) if place_name else None
-    if place is not None:
-        own = get_currency_symbol(place.currency, locale=place.locale)  # "$" in Singapore is SGD
-        if symbol_matches(mark, place.currency) or mark == own:
-            return place.currency
-    if mark.upper() in CURRENCIES:
-        return mark.upper()
-    return MARKS[mark][0] if mark in MARKS else None
+    return re.fullmatch(r"[A-Z]{3}", code) is not None and code in list_currencies()

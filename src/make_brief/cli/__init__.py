@@ -172,10 +172,9 @@ def validate(offers: tuple[Path, ...], guide_dirs: tuple[Path, ...], fx: Path | 
 @guarded
 def init(path: Path, guide_id: str, guide_dirs: tuple[Path, ...], force: bool) -> None:
     """Write a commented example offer file to PATH (default: offer.yaml)."""
-    from ..catalogue import find_guide
+    from ..catalogue import find_guide, load_guide
     from ..errors import OutputError
     from ..fs import exists
-    from ..guide import load_guide
     from ..output import write_atomic
     from ..resources import data_dir
     from ..sample import sample_offer

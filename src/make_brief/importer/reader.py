@@ -55,8 +55,8 @@ from typing import Any
 import msgspec
 
 from ..errors import AmountError, GuideError, shown
-from ..money import parse_amount
-from ..places import CURRENCIES, aliases_for, currency_for_mark, find_place, locale_for
+from ..money import currency_for_mark, parse_amount
+from ..places import CURRENCIES, aliases_for, find_place, locale_for
 from .markdown import Block, Inline, parse_blocks
 from .script import lever_data, number, script_data
 
@@ -490,7 +490,8 @@ def _checked(data: dict[str, Any], lines: dict[str, int], file: str) -> list[tup
     """The imported guide's schema and rule checks: errors raise, warnings are returned."""
     import msgspec
 
-    from ..guide import Guide, check_guide
+    from ..guide import Guide
+    from ..guide_rules import check_guide
 
     try:
         guide = msgspec.convert(data, Guide, strict=True)

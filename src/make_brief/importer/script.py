@@ -22,8 +22,8 @@ from decimal import Decimal
 from typing import Any
 
 from ..errors import AmountError, GuideError, shown
-from ..money import parse_amount, symbol_matches
-from ..places import CURRENCIES, MARKS, currency_for_mark
+from ..money import currency_for_mark, parse_amount, symbol_matches
+from ..places import CURRENCIES, MARKS
 from .markdown import Block, Inline, unquote
 
 _MULT = r"(?:Cr|cr|crores?|lakhs?|[KkMmL])"
