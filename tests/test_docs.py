@@ -73,12 +73,19 @@ def test_the_readme_python_api_example_runs_as_written(tmp_path):
     text = README.read_text(encoding="utf-8")
     code = re.search(r"<!-- api:start -->\s*```python\n(.*?)```\s*<!-- api:end -->", text, re.S).group(1)
     shutil.copytree(README.parent / "examples", tmp_path / "examples")
-    done = subprocess.run(
-        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=300
+    (tmp_path / "example.py").write_text(code, encoding="utf-8")
+    done = subprocess.run(  # as a file, as a user runs it: worker processes import it
+        [sys.executable, "example.py"], cwd=tmp_path, capture_output=True, text=True, timeout=300
     )
     assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    missing = "examples/no-such-offer.yaml"
+    assert done.stdout.splitlines()[1:] == [
+        "output/batch/jane-doe-segment-engineering-manager.pdf",
+        "1 made, 1 failed; manifest: output/batch/manifest.csv",
+        f"InputError {missing} - no such offer file",
+        f"{missing}: no such offer file (check the path)",
+    ]
     lines = done.stdout.splitlines()
     assert lines[0].startswith("output/jane.pdf ") and " pages " in lines[0]
-    assert lines[1] == "output/batch/jane-doe-segment-engineering-manager.pdf"
-    assert lines[2] == "1 made, 0 failed; manifest: output/batch/manifest.csv"
     assert (tmp_path / "output" / "jane.pdf").read_bytes().startswith(b"%PDF-")

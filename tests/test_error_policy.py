@@ -134,3 +134,34 @@ def test_the_manifest_and_the_command_line_print_the_same_line(tmp_path, write_o
     assert [r["input"] for r in failed] == [str(bad)]
     assert f"error: {failed[0]['error']}" in result.stderr.splitlines()
     assert failed[0]["error"] == f"{bad}: candidate: missing required field"
+
+
+def test_a_script_without_a_main_guard_is_told_why_its_workers_stopped(tmp_path):
+    """Workers import the calling script; one that calls make_briefs unguarded stops them all.
+    Each item's line says what to do instead of only that its worker stopped."""
+    import shutil
+    import subprocess
+    import sys
+
+    from conftest import EXAMPLES
+
+    shutil.copytree(EXAMPLES, tmp_path / "examples")
+    shutil.copy(EXAMPLES / "offer.yaml", tmp_path / "examples" / "second.yaml")
+    (tmp_path / "unguarded.py").write_text(
+        "from make_brief.api import make_briefs\n"
+        "run = make_briefs(['examples/offer.yaml', 'examples/second.yaml'], 'out', jobs=2)\n"
+        "print(*run.failure_lines(), sep='\\n')\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, "unguarded.py"], cwd=tmp_path, capture_output=True, text=True, timeout=300
+    )
+    lines = done.stdout.splitlines()
+    hint = (
+        "(if unguarded.py calls make-brief's batch, call it under"
+        ' `if __name__ == "__main__":`, as worker processes import the script)'
+    )
+    assert lines == [
+        f"examples/{name}.yaml: the worker making this brief stopped unexpectedly {hint}"
+        for name in ("offer", "second")
+    ]

@@ -72,8 +72,9 @@ class BatchRun(msgspec.Struct):
         """Whether any item met a bug of ours."""
         return any(isinstance(error, InternalError) for _, error in self.failures)
 
-    def failure_lines(self, many: bool) -> list[str]:
-        """Each failure's one line (errors.describe); in a batch each starts with its input."""
+    def failure_lines(self, many: bool = True) -> list[str]:
+        """Each failure's one line (errors.describe), each starting with its input unless
+        `many` is false (one offer file, whose errors name it already)."""
         return [describe(error, label, many) for label, error in self.failures]
 
 
@@ -102,7 +103,11 @@ def make_briefs(
     """Make the brief of every offer in `inputs` (files, folders, CSV tables) into `folder`,
     with a manifest; `mail` (mail.settings(...)) mails or writes each as it is made; `counter`
     writes each candidate's counter-offer draft there. `progress(outcome, lines)` is called for
-    every outcome, in input order. `output` names the one file of a single brief."""
+    every outcome, in input order. `output` names the one file of a single brief.
+
+    More than one offer is made in worker processes, which import the calling script: call
+    this under ``if __name__ == "__main__":`` (else each worker runs the script again and
+    stops, and each item's error says so)."""
     from .batch import Batch, Manifest, Settings, default_jobs
     from .inputs import expand
     from .manifest import shard_name

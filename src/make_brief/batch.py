@@ -172,10 +172,7 @@ class Batch:
                     try:
                         result = self._submit(pool, suspect).result()
                     except BrokenProcessPool:
-                        stopped = WorkerError(
-                            "the worker making this brief stopped unexpectedly", file=suspect.label
-                        )
-                        result = (None, stopped)
+                        result = (None, _stopped(suspect))
                         pool = _replace(pool, self.jobs, self._warm())
                     yield suspect, result
         finally:
@@ -198,6 +195,24 @@ class Batch:
         except BrokenProcessPool as exc:  # found broken now: handled when this item's turn comes
             done.set_exception(exc)
             return done
+
+
+def _stopped(item: Item) -> WorkerError:
+    """The error of an item whose worker died. When make-brief runs inside someone's own
+    script, the usual cause is a script that is not guarded by ``if __name__ == "__main__"``:
+    each worker imports it, runs the batch again and stops, so the line says so."""
+    import sys
+
+    main = sys.modules.get("__main__")
+    script = getattr(main, "__file__", None)
+    ours = script is None or Path(script).name in ("make-brief", "__main__.py", "make-brief.exe")
+    hint = (
+        None
+        if ours
+        else f"if {Path(str(script)).name} calls make-brief's batch, call it under"
+        ' `if __name__ == "__main__":`, as worker processes import the script'
+    )
+    return WorkerError("the worker making this brief stopped unexpectedly", file=item.label, hint=hint)
 
 
 def _pool(jobs: int, warm: Settings | None = None) -> ProcessPoolExecutor:
