@@ -283,3 +283,24 @@ def test_a_batch_names_the_input_before_an_error_about_something_else(tmp_path):
     )
     assert lines[1] == f"1 of 2 briefs failed; 1 made (listed in {out / 'manifest.csv'})"
     assert (out / f"ann-lee-{GUIDE}.pdf").is_file()
+
+
+def test_a_batch_run_keeps_its_outcomes_but_not_their_pdfs(tmp_path, write_offer):
+    """run.outcomes grows with the batch: each keeps its record, not its PDF bytes (on disk at
+    outcome.path), so memory stays flat; the progress callback still sees the bytes."""
+    from make_brief.api import make_briefs
+
+    offers = [write_offer(offer_data(candidate={"name": f"P{i}"}), f"p{i}.yaml") for i in range(3)]
+    seen = []
+    run = make_briefs(offers, tmp_path / "out", jobs=1, progress=lambda o, _: seen.append(len(o.brief.pdf)))
+    assert run.made == 3 and all(size > 10_000 for size in seen)
+    for outcome, size in zip(run.outcomes, seen, strict=True):
+        assert outcome.brief is not None and outcome.brief.pdf == b"" and outcome.brief.counter is None
+        assert outcome.size == size == outcome.path.stat().st_size
+        assert outcome.pages == len(read_pages(outcome.path))
+
+
+def read_pages(path: Path) -> list:
+    from pypdf import PdfReader
+
+    return list(PdfReader(path).pages)

@@ -52,8 +52,9 @@ def make_brief(
 
 
 class BatchRun(msgspec.Struct):
-    """What became of a batch: each outcome (pipeline.Outcome), the lines worth reporting, and
-    where the manifest is (None when it could not be written)."""
+    """What became of a batch: each outcome (pipeline.Outcome; its brief without its PDF bytes,
+    which are in the file at outcome.path, and which the progress callback still sees), the
+    lines worth reporting, and where the manifest is (None when it could not be written)."""
 
     outcomes: list[Outcome]
     made: int = 0
@@ -141,9 +142,17 @@ def make_briefs(
                 manifest.add(outcome)
             if progress is not None:
                 progress(outcome, lines)
+            _let_go(outcome)
         run.manifest = _close(manifest, folder, run.problems) if manifest is not None else None
         _close_passwords(passwords, run)
     return run
+
+
+def _let_go(outcome: Outcome) -> None:
+    """Keep the outcome, not its PDF: once written, mailed and reported, a brief's bytes are on
+    disk (outcome.path), so a batch of 10,000 does not hold 10,000 PDFs in memory."""
+    if outcome.brief is not None:
+        outcome.brief = msgspec.structs.replace(outcome.brief, pdf=b"", counter=None)
 
 
 def count_items(inputs: Iterable[str | Path], shard: tuple[int, int] | None = None) -> int:
