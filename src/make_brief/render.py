@@ -50,6 +50,7 @@ from .document import Bars, Block, Brief, Chart
 from .document import Table as TableModel
 from .errors import TemplateError
 from .linecache import LINES
+from .pdfpack import pack
 from .templates import FONT_KEYS, Template, plain
 
 PAGE_SIZES = {"a4": A4, "letter": LETTER}
@@ -852,7 +853,7 @@ def render(
         {"count_font": (st.font, st.small, st.color["muted"]), "day": day or date.today()},
     )
     _build(doc, _flowables(brief, st, doc.width, doc.height), canvas_class, template)
-    return Rendered(buffer.getvalue(), doc.page, frozenset(st.missing))
+    return Rendered(pack(buffer.getvalue()), doc.page, frozenset(st.missing))
 
 
 def _build(doc: BaseDocTemplate, story: list[Flowable], canvas_class: type, template: Template) -> None:
