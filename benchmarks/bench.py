@@ -205,13 +205,14 @@ def warm(repeat: int, tmp: Path) -> None:
     record("warm brief, one process, another name each", ms["brief"], "ms", ref, floor, None, note=note)
     record("  the same without the line cache", ms["uncached"], "ms", ref, floor, None)
     record("  its paragraphs' line breaking alone, uncached", ms["paragraphs"], "ms", ref, floor, None)
-    record("  its merge alone (pypdf)", ms["merge"], "ms", ref, floor, None)
+    record("  its merge alone (spliced; pypdf copies an appendix once)", ms["merge"], "ms", ref, floor, None)
     record("warm Typst brief, the same way", ms["typst"], "ms", ref, floor, None, note="(the peer)")
 
 
 def merging(offer: object) -> Callable[[], object]:
     """The merge step of the example brief alone: its rendered pages and its two appendices
-    (the offer letter and the guide's own) made into one PDF by pypdf."""
+    (the offer letter and the guide's own) made into one PDF: spliced into the brief's own
+    objects (pdfpack.py), the appendices' pages serialised by pypdf once per process."""
     from floor import example_brief
 
     from make_brief.merge import merge
