@@ -94,7 +94,8 @@ def parse(pdf: bytes) -> Parsed | None:
     pages, outlines = _number(b"Pages", bodies[root - 1]), _number(b"Outlines", bodies[root - 1])
     if pages is None or not 0 < pages <= len(bodies) or (outlines or 0) > len(bodies):
         return None
-    header = pdf[: pdf.index(b"\n", pdf.index(b"\n") + 1) + 1]
+    second = pdf.find(b"\n", pdf.find(b"\n") + 1)  # the version, then reportlab's binary comment
+    header = pdf[: second + 1] if second > 0 else b"%PDF-1.5\n"
     header = b"%PDF-1.5" + header[len(b"%PDF-1.4") :] if header[:8] < b"%PDF-1.5" else header
     return Parsed(header, bodies, _trailer(root, text), pages, outlines)
 
