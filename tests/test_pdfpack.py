@@ -56,7 +56,7 @@ def test_what_is_not_one_plain_revision_is_left_as_it_is():
     writer.write(out)
     packed = pdfpack.pack(out.getvalue())  # one revision, a plain table: packed too
     assert len(PdfReader(io.BytesIO(packed), strict=True).pages) == 1
-    assert pdfpack.pack(packed) == packed and pdfpack.parse(packed) is None  # an xref stream
+    assert pdfpack.pack(packed) == packed  # read back and written again: the same
     updated = out.getvalue() + b"1 0 obj\n<< >>\nendobj\nxref\n0 1\n0000000000 65535 f \ntrailer\n<< >>\n"
     updated += b"startxref\n%d\n%%%%EOF\n" % len(out.getvalue())
     assert pdfpack.pack(updated) == updated  # an incremental update
@@ -91,3 +91,15 @@ def test_a_merged_brief_is_the_same_made_again_in_a_fresh_process(tmp_path):
     here_again = make_pdf(load_offer(offer)).pdf
     fresh = subprocess.run([sys.executable, "-c", script, str(offer)], capture_output=True, check=True)
     assert here == here_again == fresh.stdout
+
+
+def test_a_packed_brief_is_spliced_whenever_it_is_merged(tmp_path):
+    pdf, brief = _plain_brief(tmp_path)
+    parsed = pdfpack.parse(pdf)
+    copy = bytes(bytearray(pdf))  # not the object render returned: read, not remembered
+    assert parsed is not None and pdfpack.parse(copy) == parsed
+    _plain_brief(tmp_path)  # another brief packed since
+    merged, _, _ = merge(copy, brief, [("Letter", EXAMPLES / "offer-letter.pdf")])
+    reader = PdfReader(io.BytesIO(merged), strict=True)
+    assert reader.metadata["/Producer"] == "make-brief (reportlab)"  # not pypdf's merge
+    assert reader.trailer["/ID"] == PdfReader(io.BytesIO(pdf)).trailer["/ID"]

@@ -30,6 +30,14 @@ _ID = re.compile(rb"/ID\s*\[\s*(<[0-9a-fA-F]*>)\s*(<[0-9a-fA-F]*>)\s*\]")
 _OBJ = re.compile(rb"(\d+)\s+0\s+obj\b")
 _PAGES = re.compile(rb"\A<<\s*/Count (\d+) /Kids \[([\d R]*)\] /Type /Pages\s*>>\Z")
 _OUTLINES = re.compile(rb"\A<<\s*/Count (\d+) /First (\d+) 0 R /Last (\d+) 0 R /Type /Outlines\s*>>\Z")
+_XREF = re.compile(  # the xref stream `_write` writes: its number, size, trailer entries, length
+    rb"(\d+) 0 obj\n<< /Type /XRef /Size (\d+) /W \[1 4 2\] (.*?) /Filter /FlateDecode"
+    rb" /Length (\d+) >>\nstream\n",
+    re.S,
+)
+_OBJSTM = re.compile(
+    rb"<< /Type /ObjStm /N (\d+) /First (\d+) /Filter /FlateDecode /Length (\d+) >>\nstream\n"
+)
 LEVEL = 9  # the packed objects are small: the best compression costs nothing measurable
 
 
@@ -77,17 +85,20 @@ def objects_of(pdf: bytes) -> Parsed | None:
 
 
 def parse(pdf: bytes) -> Parsed | None:
-    """The objects of a PDF laid out as reportlab writes it; None for any other."""
+    """The objects of a PDF laid out as reportlab writes it, or as `pack` writes it; None for
+    any other."""
     tail = _TAIL.search(pdf, max(0, len(pdf) - 64))
     if tail is None or not pdf.startswith(b"%PDF-1.") or pdf.count(b"startxref") != 1:
         return None
     start = int(tail.group(1))
     table = _TABLE.match(pdf, start)
     trailer_at = pdf.find(b"trailer", start)
-    if table is None or trailer_at < 0:
-        return None
-    bodies = _bodies(pdf, start, _ENTRY.findall(pdf, table.end(), trailer_at), int(table.group(1)))
-    text = pdf[trailer_at : tail.start()]
+    if table is not None and trailer_at >= 0:
+        entries = _ENTRY.findall(pdf, table.end(), trailer_at)
+        bodies = _bodies(pdf, start, entries, int(table.group(1)))
+        text = pdf[trailer_at : tail.start()]
+    else:
+        bodies, text = _packed_bodies(pdf, start)
     root = _number(b"Root", text)
     if bodies is None or root is None or not 0 < root <= len(bodies):
         return None
@@ -117,6 +128,50 @@ def _bodies(
             return None
         bodies.append(chunk[opened.end() - offset : -len(b"endobj")].strip())
     return bodies
+
+
+def _packed_bodies(pdf: bytes, start: int) -> tuple[list[bytes] | None, bytes]:
+    """Each object's body of a PDF as `_write` lays it out (its streams, then one object
+    stream, then its xref stream at `start`), in number order from 1, and its trailer's
+    entries; None for another layout."""
+    xref = _XREF.match(pdf, start)
+    if xref is None:
+        return None, b""
+    own = int(xref.group(1))  # the xref stream's number; the object stream's is the one before
+    rows = zlib.decompress(pdf[xref.end() : xref.end() + int(xref.group(4))])
+    where = [struct.unpack_from(">BIH", rows, 7 * n) for n in range(len(rows) // 7)]
+    if len(where) != own + 1 or where[own - 1][0] != 1 or any(w[0] == 0 for w in where[1:]):
+        return None, b""
+    offsets = [field if kind == 1 else 0 for kind, field, _ in where[1 : own - 1]]
+    tops = sorted({*offsets, where[own - 1][1], start} - {0})
+    following = dict(zip(tops, tops[1:], strict=False))
+    inside = _members(pdf, where[own - 1][1])
+    bodies = []
+    for number, offset in enumerate(offsets, start=1):
+        if not offset:
+            if number not in inside:
+                return None, b""
+            bodies.append(inside[number])
+            continue
+        opened = _OBJ.match(pdf, offset)
+        chunk = pdf[offset : following.get(offset, offset)].rstrip()
+        if opened is None or int(opened.group(1)) != number or not chunk.endswith(b"endobj"):
+            return None, b""
+        bodies.append(chunk[opened.end() - offset : -len(b"endobj")].strip())
+    return bodies, xref.group(3)
+
+
+def _members(pdf: bytes, offset: int) -> dict[int, bytes]:
+    """The objects of the object stream at `offset`, by number."""
+    head = _OBJSTM.search(pdf, offset, offset + 200)
+    if head is None:
+        return {}
+    data = zlib.decompress(pdf[head.end() : head.end() + int(head.group(3))])
+    first = int(head.group(2))
+    pairs = data[:first].split()
+    numbers, offsets = [int(n) for n in pairs[::2]], [int(o) for o in pairs[1::2]]
+    ends = [*offsets[1:], len(data) - first]
+    return {n: data[first + a : first + b].strip() for n, a, b in zip(numbers, offsets, ends, strict=True)}
 
 
 def _number(key: bytes, text: bytes) -> int | None:
