@@ -157,9 +157,9 @@ def _part(path: Path, reader: Any, after: int, parent: int) -> tuple[pdfpack.Par
     # is reused once a reader is let go
     opened = next((key for key, (kept, _) in _OPENED.items() if kept is reader), None)
     key = (opened, after, parent)
-    if opened is not None and key in _PARTS:
-        _PARTS.move_to_end(key)
-        return _PARTS[key]
+    kept = _PARTS.get(key) if opened is not None else None
+    if kept is not None:
+        return kept
     writer = PdfWriter()
     while len(writer._objects) < after:  # numbers up to `after` are the brief's
         writer._add_object(NullObject())
@@ -183,7 +183,7 @@ def _part(path: Path, reader: Any, after: int, parent: int) -> tuple[pdfpack.Par
     found = (pdfpack.Part(bodies, numbers), tuple(said))
     if opened is not None:
         _PARTS[key] = found
-        while len(_PARTS) > KEEP_OPENED * 2:
+        while len(_PARTS) > KEEP_OPENED * 2:  # the oldest made go first
             _PARTS.popitem(last=False)
     return found
 

@@ -68,19 +68,21 @@ def pack(pdf: bytes) -> bytes:
     if found is None:
         return pdf
     packed = _write(found.header, dict(enumerate(found.bodies, start=1)), found.trailer)
-    _LAST[:] = [packed, found]
+    global _LAST
+    _LAST = (packed, found)  # one tuple, replaced whole: a thread reads a pair that belongs together
     return packed
 
 
 # The last PDF packed, and its objects: the brief that merge.py then receives, by identity.
-_LAST: list = []
+_LAST: tuple[bytes, Parsed] | None = None
 
 
 def objects_of(pdf: bytes) -> Parsed | None:
-    """The objects of `pdf`: the packed brief's own, kept when it was packed, or those of a
-    PDF as reportlab writes it; None for any other (pypdf reads it then)."""
-    if _LAST and _LAST[0] is pdf:
-        return _LAST[1]
+    """The objects of `pdf`: the packed brief's own, kept when it was packed, or those read
+    back from it (as `pack` or reportlab writes them); None for any other PDF."""
+    last = _LAST
+    if last is not None and last[0] is pdf:
+        return last[1]
     return parse(pdf)
 
 
