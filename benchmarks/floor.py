@@ -1,8 +1,10 @@
 """The floor: the example brief's same text and tables drawn with reportlab's raw canvas at
 fixed positions, with the same embedded font. No layout engine, no wrapping logic beyond a
 fixed character count, no outline: the least work that still produces the same content.
-Its appendices (the offer letter, the guide's own) are appended with pypdf as they are: no
-checks, no outline, no clean-up, each file opened once per process.
+Its appendices (the offer letter, the guide's own) are appended as make-brief now appends
+them, the least work known: spliced into the canvas's own objects (make_brief.pdfpack), each
+appendix's pages serialised by pypdf once per process; no checks, no clean-up, one outline
+entry (the splice hangs the appendices' entries after it).
 
     python benchmarks/floor.py out.pdf                         # the floor PDF of examples/offer.yaml
     python benchmarks/floor.py --cold OFFER.yaml OUT.pdf       # one floor brief, in a new process
@@ -38,6 +40,8 @@ def floor_pdf(brief: Brief, font: str) -> bytes:
     width, height = A4
     left, top, bottom, size = 56, height - 56, 56, 9
     y = top
+    canvas.bookmarkPage("brief")
+    canvas.addOutlineEntry("Brief", "brief", level=0)
 
     def line(text: str, x: float = left, face: str = font, fsize: float = size) -> None:
         nonlocal y
@@ -112,22 +116,29 @@ def floor_fonts(template: Any) -> str:
     return _FONTS[template.fonts]
 
 
-_READERS: dict[str, Any] = {}
+_PARTS: dict[tuple, Any] = {}
 
 
 def floor_merge(pdf: bytes, appendices: list[str]) -> bytes:
-    """`pdf` followed by the pages of each appendix, by pypdf, each appendix read once."""
-    from pypdf import PdfReader, PdfWriter
+    """`pdf` followed by the pages of each appendix, spliced, each appendix read and its pages
+    serialised once per process (and brief length)."""
+    from pypdf import PdfReader
 
-    writer = PdfWriter()
-    writer.append(PdfReader(io.BytesIO(pdf)))
+    from make_brief import pdfpack
+    from make_brief.merge import _part
+
+    doc = pdfpack.parse(pdf)
+    assert doc is not None
+    parts, after = [], len(doc.bodies)
     for path in appendices:
-        if path not in _READERS:
-            _READERS[path] = PdfReader(path)
-        writer.append(_READERS[path])
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+        key = (path, after, doc.pages)
+        if key not in _PARTS:
+            _PARTS[key] = _part(Path(path), PdfReader(path), after, doc.pages)[0]
+        parts.append((Path(path).stem, _PARTS[key]))
+        after = max(_PARTS[key].bodies)
+    merged = pdfpack.splice(doc, parts)
+    assert merged is not None
+    return merged
 
 
 def floor_brief(offer_path: Path) -> bytes:
@@ -159,7 +170,8 @@ def floor_batch(source: Path, out_dir: Path, jobs: int) -> int:
     files = sorted(str(p) for p in source.iterdir() if p.suffix == ".yaml")
     out_dir.mkdir(parents=True, exist_ok=True)
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["floor", "make_brief.compose", "make_brief.offer", "pypdf"])
+    preload = ["floor", "make_brief.compose", "make_brief.offer", "make_brief.merge", "pypdf"]
+    context.set_forkserver_preload(preload)
     with ProcessPoolExecutor(jobs, mp_context=context) as pool:
         for name, pdf in pool.map(_item, files, chunksize=1):
             (out_dir / name).write_bytes(pdf)

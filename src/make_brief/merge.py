@@ -23,6 +23,7 @@ from typing import Any
 
 import msgspec
 
+from . import pdfpack
 from .document import Brief
 from .errors import InputError, SettingError
 from .loading import read_bounded
@@ -79,6 +80,9 @@ def merge(
     from pypdf import PdfReader, PdfWriter
 
     limits = limits or Limits.from_env()
+    spliced = _spliced(brief_pdf, appendices, limits)
+    if spliced is not None:
+        return spliced
     writer = PdfWriter()
     writer.append(PdfReader(io.BytesIO(brief_pdf)), import_outline=True)
     notes = []
@@ -109,6 +113,79 @@ def merge(
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue(), len(writer.pages), tuple(notes)
+
+
+def _spliced(
+    brief_pdf: bytes, appendices: list[tuple[str, Path]], limits: Limits
+) -> tuple[bytes, int, tuple[str, ...]] | None:
+    """The merge of a brief as reportlab wrote it, without reading it back: each appendix's
+    pages serialised by pypdf to follow the brief's objects (once per process for a kept
+    appendix), spliced into its page tree and outline (pdfpack.py). None for another PDF.
+
+    Unlike the pypdf merge below, the brief's objects and metadata (its dates, its /ID) are
+    kept as reportlab made them, and the result is packed as the brief alone is."""
+    doc = pdfpack.objects_of(brief_pdf)
+    if doc is None or doc.outlines is None:
+        return None
+    parts, notes = [], []
+    pages = doc.bodies[doc.pages - 1].count(b" 0 R")
+    after = len(doc.bodies)
+    for title, path in appendices:
+        reader, said_opening = _opened(path, limits)
+        part, said = _part(path, reader, after, doc.pages)
+        parts.append((title, part))
+        after, pages = max(part.bodies), pages + len(part.pages)
+        said = (*said_opening, *said)
+        if said:
+            notes.append(f"{path}: the appendix is damaged and was repaired as far as possible ({said[0]})")
+    merged = pdfpack.splice(doc, parts)
+    return None if merged is None else (merged, pages, tuple(notes))
+
+
+_PARTS: OrderedDict[tuple, tuple[pdfpack.Part, tuple[str, ...]]] = OrderedDict()
+
+
+def _part(path: Path, reader: Any, after: int, parent: int) -> tuple[pdfpack.Part, tuple[str, ...]]:
+    """The pages of `reader`, stripped of active content, serialised with the object numbers
+    that follow `after` and `parent` as their page tree; and what pypdf said on the way. Kept
+    for an appendix kept open: in a batch, the same guide appendix follows briefs of the same
+    length, so pypdf copies its pages once per worker rather than once per brief."""
+    from pypdf import PdfWriter
+    from pypdf.generic import IndirectObject, NameObject, NullObject
+
+    # the file's key in _OPENED (its path, size, time and inode), not the reader's id: an id
+    # is reused once a reader is let go
+    opened = next((key for key, (kept, _) in _OPENED.items() if kept is reader), None)
+    key = (opened, after, parent)
+    kept = _PARTS.get(key) if opened is not None else None
+    if kept is not None:
+        return kept
+    writer = PdfWriter()
+    while len(writer._objects) < after:  # numbers up to `after` are the brief's
+        writer._add_object(NullObject())
+    with _pypdf_said() as said:
+        try:
+            writer.append(reader, import_outline=False)
+            pages = list(writer.pages)
+            _strip_pages(pages)
+        except Exception as exc:  # pypdf raises many kinds on damaged files
+            raise _unreadable(path, exc) from None
+    bodies = {}
+    for page in pages:
+        page[NameObject("/Parent")] = IndirectObject(parent, 0, writer)
+    for number in range(after + 1, len(writer._objects) + 1):
+        obj = writer._objects[number - 1]
+        if obj is not None:
+            out = io.BytesIO()
+            obj.write_to_stream(out)
+            bodies[number] = out.getvalue()
+    numbers = tuple(page.indirect_reference.idnum for page in pages)  # type: ignore[union-attr]
+    found = (pdfpack.Part(bodies, numbers), tuple(said))
+    if opened is not None:
+        _PARTS[key] = found
+        while len(_PARTS) > KEEP_OPENED * 2:  # the oldest made go first
+            _PARTS.popitem(last=False)
+    return found
 
 
 _OPENED: OrderedDict[tuple, tuple[Any, tuple[str, ...]]] = OrderedDict()

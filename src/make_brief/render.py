@@ -50,6 +50,7 @@ from .document import Bars, Block, Brief, Chart
 from .document import Table as TableModel
 from .errors import TemplateError
 from .linecache import LINES
+from .pdfpack import pack
 from .templates import FONT_KEYS, Template, plain
 
 PAGE_SIZES = {"a4": A4, "letter": LETTER}
@@ -57,6 +58,10 @@ PAGE_SIZES = {"a4": A4, "letter": LETTER}
 # Streams as binary Flate only: reportlab's default also wraps them in ASCII85, a text
 # encoding that adds a quarter to every compressed stream and that no reader needs.
 rl_config.useA85 = 0
+# reportlab.graphics checks each attribute of each shape as it is set (a help "when
+# developing", its own comment says): a third of the two charts' time, for values this
+# module sets from a validated template. The check is read at each assignment.
+rl_config.shapeChecking = 0
 
 
 class Rendered(msgspec.Struct, frozen=True):
@@ -128,8 +133,7 @@ class Styles:
         self._headings(template)
         self._body()
         self.small = self.size["small"]
-        face = pdfmetrics.getFont(self.font).face
-        self.covered = frozenset(face.charToGlyph)
+        self.covered = _covered(self.font)
         self.missing: set[str] = set()
         self.fallback: dict[str, str] = {}  # a character the font lacks -> the font that has it
 
@@ -205,8 +209,9 @@ class Styles:
     def find_fallbacks(self, brief: Brief) -> None:
         """Register installed fonts (fontfind.py) for the characters of `brief` that the
         template's font lacks: paragraphs, table cells and the page header then draw them."""
-        text = msgspec.json.encode(brief).decode("utf-8")
-        lacking = {ch for ch in text if ord(ch) not in self.covered and not ch.isspace()} - _INVISIBLE
+        # the distinct characters first: the brief's text is some 20,000 of them, 100 distinct
+        text = set(msgspec.json.encode(brief).decode("utf-8"))
+        lacking = {ch for ch in text if ch not in self.covered and not ch.isspace()} - _INVISIBLE
         if not lacking:
             return
         from .fontfind import fallbacks
@@ -217,7 +222,9 @@ class Styles:
 
     def drawable(self, text: str) -> str:
         """`text` without the characters the font cannot draw; those are noted in `missing`."""
-        lacking = {ch for ch in text if ord(ch) not in self.covered and ch not in "\n\t"}
+        if self.covered.issuperset(text):  # nearly always: one pass in C
+            return text
+        lacking = {ch for ch in text if ch not in self.covered and ch not in "\n\t"}
         if not lacking:
             return text
         self.missing |= lacking - _INVISIBLE
@@ -226,7 +233,7 @@ class Styles:
     def markup(self, text: str) -> str:
         """Paragraph markup `text` with each run of characters that a fallback font draws set
         in that font (outside tags and entities); what no font draws is left out, noted."""
-        if not self.fallback or all(ord(ch) in self.covered for ch in text):
+        if not self.fallback or self.covered.issuperset(text):
             return self.drawable(text)
         out = []
         for piece in _MARKUP.split(text):
@@ -242,7 +249,7 @@ class Styles:
         no font draws is left out and noted in `missing`."""
         found: list[tuple[str | None, str]] = []
         for ch in text:
-            if ord(ch) in self.covered or ch in "\n\t":
+            if ch in self.covered or ch in "\n\t":
                 font = None
             elif ch in self.fallback:
                 font = self.fallback[ch]
@@ -269,6 +276,16 @@ class Styles:
 
 
 _MARKUP = re.compile(r"(<[^>]*>|&[#\w]+;)")
+_COVERED: dict[str, frozenset[str]] = {}
+
+
+def _covered(font: str) -> frozenset[str]:
+    """The characters `font` has a glyph for, made once per process: a face maps some 3,000."""
+    if font not in _COVERED:
+        _COVERED[font] = frozenset(map(chr, pdfmetrics.getFont(font).face.charToGlyph))
+    return _COVERED[font]
+
+
 _FALLBACKS: dict[str, str] = {}
 
 
@@ -836,7 +853,7 @@ def render(
         {"count_font": (st.font, st.small, st.color["muted"]), "day": day or date.today()},
     )
     _build(doc, _flowables(brief, st, doc.width, doc.height), canvas_class, template)
-    return Rendered(buffer.getvalue(), doc.page, frozenset(st.missing))
+    return Rendered(pack(buffer.getvalue()), doc.page, frozenset(st.missing))
 
 
 def _build(doc: BaseDocTemplate, story: list[Flowable], canvas_class: type, template: Template) -> None:

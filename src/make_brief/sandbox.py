@@ -52,8 +52,9 @@ def environment(folders: Sequence[Path | str], *, plain_text: bool = False) -> A
     import jinja2
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+    paths = [str(f) for f in folders]
     common: dict[str, Any] = {
-        "loader": jinja2.FileSystemLoader([str(f) for f in folders]),
+        "loader": jinja2.FileSystemLoader(paths) if plain_text else _precompiled_loader(paths),
         "undefined": jinja2.StrictUndefined,
         "lstrip_blocks": True,
         "keep_trailing_newline": True,
@@ -61,6 +62,25 @@ def environment(folders: Sequence[Path | str], *, plain_text: bool = False) -> A
     if plain_text:
         return ImmutableSandboxedEnvironment(autoescape=False, trim_blocks=True, **common)
     return ImmutableSandboxedEnvironment(autoescape=True, finalize=escape_data, **common)
+
+
+def _precompiled_loader(paths: list[str]) -> Any:
+    """Jinja's file loader, taking a template's Python from precompiled.py when it has it for
+    that very source (a bundled template as shipped) instead of parsing and generating it."""
+    import jinja2
+
+    from .precompiled import generated
+
+    class Loader(jinja2.FileSystemLoader):
+        def load(self, environment: Any, name: str, globals: Any = None) -> Any:  # noqa: A002
+            source, filename, uptodate = self.get_source(environment, name)
+            python = generated(environment, name, source)
+            if python is None:
+                return super().load(environment, name, globals)
+            code = compile(python, filename or "<template>", "exec")  # as Jinja compiles it
+            return environment.template_class.from_code(environment, code, globals or {}, uptodate)
+
+    return Loader(paths)
 
 
 def raised_at(exc: BaseException) -> tuple[str | None, int | None]:
