@@ -4,6 +4,7 @@ templates, and the same briefs as compiling them at run time."""
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 from make_brief import precompiled, templates
@@ -13,9 +14,31 @@ from make_brief.pipeline import make_pdf
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "offer.yaml"
 
 
+def build() -> dict[str, str]:
+    """Every bundled section template's generated Python, by key, as the brief's wording
+    environment makes it (what wording.json must hold)."""
+    from make_brief.resources import templates_dir
+    from make_brief.sandbox import environment
+
+    folder = templates_dir() / "default"
+    env = environment([folder])
+    found = {}
+    for path in sorted((folder / "sections").glob("*.j2")):
+        name = f"sections/{path.name}"
+        source = path.read_text(encoding="utf-8")
+        found[precompiled.key(env, name, source)] = env.compile(source, name, str(path), raw=True)
+    return found
+
+
+if __name__ == "__main__" and "--update" in sys.argv:  # the generated file, written anew
+    from make_brief.output import write_atomic
+
+    print(write_atomic(precompiled.FILE, (json.dumps(build(), indent=0, sort_keys=True) + "\n").encode()))
+
+
 def test_the_compiled_wording_is_in_step_with_the_bundled_templates():
     stored = json.loads(precompiled.FILE.read_text(encoding="utf-8"))
-    assert stored == precompiled.build(), "run: python -m make_brief.precompiled"
+    assert stored == build(), "a bundled template or Jinja changed: python tests/test_precompiled.py --update"
 
 
 def test_a_brief_is_the_same_with_its_wording_compiled_ahead_or_now(monkeypatch):

@@ -104,11 +104,8 @@ def make_briefs(
     """Make the brief of every offer in `inputs` (files, folders, CSV tables) into `folder`,
     with a manifest; `mail` (mail.settings(...)) mails or writes each as it is made; `counter`
     writes each candidate's counter-offer draft there. `progress(outcome, lines)` is called for
-    every outcome, in input order. `output` names the one file of a single brief.
-
-    More than one offer is made in worker processes, which import the calling script: call
-    this under ``if __name__ == "__main__":`` (else each worker runs the script again and
-    stops, and each item's error says so)."""
+    every outcome, in input order. `output` names the one file of a single brief. Worker
+    processes import the calling script: call this under ``if __name__ == "__main__":``."""
     from .batch import Batch, Manifest, Settings, default_jobs
     from .inputs import expand
     from .manifest import shard_name
@@ -116,10 +113,8 @@ def make_briefs(
     from .pipeline import today
 
     folder = Path(folder)
-    settings = Settings(
-        template, page_size, tuple(Path(d) for d in guide_dirs), day or today(), rates, lock=lock
-    )
-    settings = msgspec.structs.replace(settings, counter=counter is not None)
+    dirs = tuple(Path(d) for d in guide_dirs)
+    settings = Settings(template, page_size, dirs, day or today(), rates, counter is not None, lock)
     run = BatchRun([], folder=folder)
     passwords = PasswordBook(folder) if lock else None
     out = Path(output) if output is not None else None

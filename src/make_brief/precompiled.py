@@ -1,7 +1,8 @@
 """The bundled wording templates, compiled ahead: the Python that Jinja generates for each, so
 that a cold brief does not parse and generate them again (60–110 ms of a cold run here).
 
-    python -m make_brief.precompiled        # after editing templates/default/sections/*.j2
+    python tests/test_precompiled.py --update   # after editing templates/default/sections/*.j2
+                                                # or upgrading Jinja
 
 The file (wording.json, beside this module) holds that Python by a key of everything it
 depends on: Jinja's version, the environment's options, the template's name and its source.
@@ -47,28 +48,3 @@ def generated(env: Any, name: str, source: str) -> str | None:
         except (OSError, ValueError):
             _LOADED["-"] = ""  # no file: compile every template, and do not look again
     return _LOADED.get(key(env, name, source))
-
-
-def build() -> dict[str, str]:
-    """Every bundled section template's generated Python, by key, as the brief's wording
-    environment makes it."""
-    from .resources import templates_dir
-    from .sandbox import environment
-
-    folder = templates_dir() / "default"
-    env = environment([folder])
-    found = {}
-    for path in sorted((folder / "sections").glob("*.j2")):
-        name = f"sections/{path.name}"
-        source = path.read_text(encoding="utf-8")
-        found[key(env, name, source)] = env.compile(source, name, str(path), raw=True)
-    return found
-
-
-def write() -> Path:
-    FILE.write_text(json.dumps(build(), indent=0, sort_keys=True) + "\n", encoding="utf-8")
-    return FILE
-
-
-if __name__ == "__main__":
-    print(write())
