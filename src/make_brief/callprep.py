@@ -126,17 +126,3 @@ def still_open(figures: Figures) -> tuple[Gap, ...]:
         assert ask.offered is not None  # the asked parts always have an offered figure
         gaps.append(Gap(part, ask.offered, ask.value))
     return tuple(gaps)
-
-
-def warnings(offer: Offer) -> tuple[str, ...]:
-    """What looks wrong but may be right: a deadline earlier than a round's date."""
-    if offer.deadline is None:
-        return ()
-    found = []
-    for i, r in enumerate(offer.rounds):
-        if r.day is not None and offer.deadline < r.day:
-            found.append(
-                f"offer.deadline: {offer.deadline.isoformat()} is before the date of rounds.{i}"
-                f" ({r.day.isoformat()}): check both dates"
-            )
-    return tuple(found)

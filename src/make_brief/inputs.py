@@ -14,7 +14,6 @@ Inputs are read lazily, one item at a time, so that a table of any length is nev
 from __future__ import annotations
 
 import csv
-import difflib
 import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
@@ -252,6 +251,8 @@ def column_problem(column: str) -> str | None:
         if isinstance(info, mi.StructType):
             names = [f.encode_name for f in info.fields]
             if part not in names:
+                import difflib  # only for a typo: a run without one never loads it
+
                 close = difflib.get_close_matches(part, names, n=1)
                 known = f"did you mean {'.'.join([*done, close[0]])!r}?" if close else ", ".join(names)
                 return f"unknown field ({known})"

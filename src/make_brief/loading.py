@@ -14,7 +14,6 @@ that is strict where PyYAML is lenient:
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import stat
@@ -339,6 +338,8 @@ def _explain(doc: Document, model: type, text: str, prefix: str) -> InputError:
         name = unknown.group("name")
         field = f"{field}.{name}" if field else name
         known = _fields_at(model, path)
+        import difflib  # only for a typo: a run without one never loads it
+
         close = difflib.get_close_matches(name, known, n=1)
         hint = f"did you mean {close[0]!r}?" if close else f"known fields: {', '.join(known)}"
         message = "unknown field"

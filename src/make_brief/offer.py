@@ -7,7 +7,6 @@ and region exist, amounts parse in the region's currency and are plausible, appe
 
 from __future__ import annotations
 
-import difflib
 import math
 import os
 import re
@@ -329,6 +328,8 @@ def _facts(doc: Document, guide: Guide, given: dict[str, bool | str | int | floa
         if fact_id == COMPETING:
             raise doc.error(field, "is answered by competing_offers", "list the offer under competing_offers")
         if fact_id not in known:
+            import difflib  # only for a typo: a run without one never loads it
+
             close = difflib.get_close_matches(fact_id, known, n=1)
             hint = (
                 f"did you mean {close[0]!r}?" if close else f"the guide's facts: {', '.join(known) or 'none'}"
@@ -606,3 +607,18 @@ def _appendices(doc: Document, entries: list[str]) -> tuple[Path, ...]:
                 hint = f"copy it next to the offer file, or add its folder to ${APPENDIX_DIRS_ENV}"
             raise doc.error(where, exc.message, hint) from None
     return tuple(paths)
+
+
+def doubts(offer: Offer) -> tuple[str, ...]:
+    """What looks wrong in a valid offer but may be right (a warning, not an error): a deadline
+    earlier than a round's date."""
+    if offer.deadline is None:
+        return ()
+    found = []
+    for i, r in enumerate(offer.rounds):
+        if r.day is not None and offer.deadline < r.day:
+            found.append(
+                f"offer.deadline: {offer.deadline.isoformat()} is before the date of rounds.{i}"
+                f" ({r.day.isoformat()}): check both dates"
+            )
+    return tuple(found)

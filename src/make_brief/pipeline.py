@@ -157,9 +157,9 @@ def make_pdf(
             source, field = origins[exc.file]
             message = f"{Path(exc.file).name}: {exc.message}"
             raise InputError(message, file=source, field=field, hint=exc.hint) from None
-    from .callprep import warnings as prep_warnings
+    from .offer import doubts
 
-    warnings = _stale_rates(figures, day) + prep_warnings(offer) + _missing_warnings(rendered.missing) + notes
+    warnings = _stale_rates(figures, day) + doubts(offer) + _missing_warnings(rendered.missing) + notes
     if not lock:
         return _brief(offer, pdf, pages, warnings)
     from .merge import lock as locked

@@ -130,10 +130,10 @@ def build(offers: tuple[Path, ...], **options: Any) -> None:
 @guarded
 def validate(offers: tuple[Path, ...], guide_dirs: tuple[Path, ...], fx: Path | None) -> None:
     """Check each OFFER (an offer file, a folder of them, or a CSV table) without making a brief."""
-    from ..callprep import warnings
     from ..errors import describe
     from ..fx import read_rates
     from ..inputs import expand, load_item
+    from ..offer import doubts
 
     rates = read_rates(fx) if fx else ()
     failures = 0
@@ -146,7 +146,7 @@ def validate(offers: tuple[Path, ...], guide_dirs: tuple[Path, ...], fx: Path | 
             continue
         guide = offer.guide
         click.echo(f"ok: {item.label}: {offer.name}, {guide.role} at {guide.company}, {offer.region.name}")
-        for line in warnings(offer):
+        for line in doubts(offer):
             click.echo(f"warning: {item.label}: {line}", err=True)
     if failures:
         sys.exit(EXIT_INPUT)
