@@ -184,6 +184,7 @@ def warm(repeat: int, tmp: Path) -> None:
         name: itertools.cycle(sorted(folder.iterdir())) for name in ("brief", "uncached", "floor", "typst")
     }
     merge_only = merging(load_offer(EXAMPLE))
+    render_only = rendering(sorted(folder.glob("*.yaml")))
 
     def uncached() -> object:  # the brief before the line cache
         os.environ[DISABLE_ENV] = "1"
@@ -200,6 +201,7 @@ def warm(repeat: int, tmp: Path) -> None:
             "typst": lambda: peer_typst.make_pdf(next(offers["typst"])),
             "paragraphs": paragraphs_only,
             "merge": merge_only,
+            "render": render_only,
         },
         repeat,
     )
@@ -208,6 +210,8 @@ def warm(repeat: int, tmp: Path) -> None:
     record("  the same without the line cache", ms["uncached"], "ms", ref, floor, None)
     record("  its paragraphs' line breaking alone, uncached", ms["paragraphs"], "ms", ref, floor, None)
     record("  its merge alone (spliced; pypdf copies an appendix once)", ms["merge"], "ms", ref, floor, None)
+    rendered = ms["render"]
+    record("  its render alone (platypus, lines cached)", rendered, "ms", ref, floor, None, note="(a floor)")
     record("warm Typst brief, the same way", ms["typst"], "ms", ref, floor, None, note="(the peer)")
     measured["uncached"] = ms["uncached"]
     if "imports" in measured:
@@ -246,6 +250,29 @@ def merging(offer: object) -> Callable[[], object]:
     pdf = render(brief, template).pdf
     appendices = [(title, Path(path)) for title, path in brief.appendices] + _guide_appendices(offer)
     return lambda: merge(pdf, brief, appendices)
+
+
+def rendering(files: list[Path]) -> Callable[[], object]:
+    """The render step alone, for another candidate each time: the composed brief laid out
+    and drawn by platypus (tables, charts, fonts' subsets, packing), its lines taken from the
+    line cache as in a batch. No loading, no composing, no merge: under the batch's floor
+    target, the least a platypus brief does per brief."""
+    import itertools
+
+    from make_brief.compose import compose
+    from make_brief.compute import compute
+    from make_brief.offer import load_offer
+    from make_brief.pipeline import today
+    from make_brief.render import render
+    from make_brief.templates import load_template
+
+    template = load_template()
+    briefs = []
+    for path in files:
+        offer = load_offer(path)
+        briefs.append(compose(offer, compute(offer), template, today()))
+    cycle = itertools.cycle(briefs)
+    return lambda: render(next(cycle), template)
 
 
 def paragraphs_only() -> int:
