@@ -297,3 +297,28 @@ def test_two_batches_into_one_folder_the_manifest_lists_what_is_on_disk(tmp_path
         assert row["sha256"] == hashlib.sha256((out / name).read_bytes()).hexdigest()
     assert listed["ann-lee-segment-engineering-manager.pdf"]["input"] == str(tmp_path / "a" / "ann.yaml")
     assert listed["bo-chen-segment-engineering-manager.pdf"]["input"] == str(tmp_path / "b" / "bo.yaml")
+
+
+def test_workers_ignore_ctrl_c_from_their_first_instruction(tmp_path):
+    """A worker still starting when Ctrl-C came printed a KeyboardInterrupt traceback of its
+    own: it ignored Ctrl-C only once its initializer ran. The fork server now starts with
+    Ctrl-C ignored, so every process it forks ignores it from birth (seen here in a plain
+    process the same fork server forks, which runs no initializer of ours)."""
+    script = tmp_path / "probe.py"
+    script.write_text(
+        "import multiprocessing, signal\n"
+        "from make_brief.batch import _pool\n"
+        "def report(queue):\n"
+        "    queue.put(signal.getsignal(signal.SIGINT) == signal.SIG_IGN)\n"
+        "if __name__ == '__main__':\n"
+        "    pool = _pool(1)\n"
+        "    context = multiprocessing.get_context('forkserver')\n"
+        "    queue = context.SimpleQueue()\n"
+        "    child = context.Process(target=report, args=(queue,))\n"
+        "    child.start(); child.join()\n"
+        "    print(queue.get(), signal.getsignal(signal.SIGINT) is signal.default_int_handler)\n"
+        "    pool.shutdown()\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert done.stdout.split() == ["True", "True"], done.stderr  # the batch's own process still handles it

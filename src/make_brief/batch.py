@@ -227,11 +227,33 @@ def _pool(jobs: int, warm: Settings | None = None) -> ProcessPoolExecutor:
     if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["make_brief.batch", "make_brief.pipeline", "make_brief.warm"])
+        _start_fork_server_deaf_to_ctrl_c()
     else:  # pragma: no cover - Windows
         context = multiprocessing.get_context("spawn")
     return ProcessPoolExecutor(
         max_workers=jobs, mp_context=context, initializer=worker_start, initargs=(os.getpid(), warm)
     )
+
+
+def _start_fork_server_deaf_to_ctrl_c() -> None:
+    """Start the fork server with Ctrl-C ignored, so that every worker it forks ignores it from
+    its first instruction: a worker restores the fork server's own first disposition, and one
+    still starting when Ctrl-C came would print a KeyboardInterrupt traceback of its own before
+    `worker_start` could ignore it. The batch's process handles Ctrl-C (one line, exit 130).
+    Only from the main thread (the only one that may set a signal's handler); a fork server
+    already running is left as it is."""
+    import signal
+    import threading
+    from multiprocessing import forkserver
+
+    if threading.current_thread() is not threading.main_thread():
+        forkserver.ensure_running()
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # inherited by the server's exec
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def worker_start(parent: int, warm: Settings | None = None) -> None:
