@@ -162,3 +162,12 @@ def test_binary_and_huge_files(tmp_path):
 def test_control_characters_in_names(write_offer):
     data = offer_data(candidate={"name": "Jane\r\nBcc: evil@example.com"})
     assert "candidate.name: contains control characters" in error_of(write_offer(data))
+
+
+def test_an_offer_file_may_be_named_by_a_string(tmp_path, write_offer):
+    """load_offer takes a path as programs often hold one, a str: it failed on the offer's
+    appendix folder ('str' object has no attribute 'parent')."""
+    from make_brief.offer import load_offer
+
+    path = write_offer(offer_data())
+    assert load_offer(str(path)) == load_offer(path)

@@ -187,9 +187,9 @@ class Offer(msgspec.Struct, frozen=True):
         )
 
 
-def load_offer(path: Path, guide_dirs: tuple[Path, ...] = ()) -> Offer:
+def load_offer(path: str | Path, guide_dirs: tuple[Path, ...] = ()) -> Offer:
     """Read, validate and resolve the offer file at `path`."""
-    doc = load_yaml(path, what="offer file", max_bytes=MAX_OFFER_BYTES)
+    doc = load_yaml(Path(path), what="offer file", max_bytes=MAX_OFFER_BYTES)
     return offer_from_document(doc, guide_dirs)
 
 
