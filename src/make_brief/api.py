@@ -113,8 +113,8 @@ def make_briefs(
     from .pipeline import today
 
     folder = Path(folder)
-    dirs = tuple(Path(d) for d in guide_dirs)
-    settings = Settings(template, page_size, dirs, day or today(), rates, counter is not None, lock)
+    dirs, counting = tuple(map(Path, guide_dirs)), counter is not None
+    settings = Settings(template, page_size, dirs, day or today(), rates, counter=counting, lock=lock)
     run = BatchRun([], folder=folder)
     passwords = PasswordBook(folder) if lock else None
     out = Path(output) if output is not None else None

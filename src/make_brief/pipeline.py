@@ -12,6 +12,7 @@ offer file → load + validate → compute → compose → render → merge appe
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -210,6 +211,17 @@ def content_key(offer: Offer, template_name: str | Path | None = None, page_size
 
 
 def _file_digest(path: Path) -> str:
+    """The file's hash, read once per process while its size, time and inode stay the same:
+    a batch names the guide's appendix in every brief's content key."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return "missing"
+    return _digest_of(path, stat.st_size, stat.st_mtime_ns, stat.st_ino)
+
+
+@lru_cache(maxsize=64)
+def _digest_of(path: Path, _size: int, _mtime: int, _inode: int) -> str:
     import hashlib
 
     try:

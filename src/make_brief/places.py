@@ -114,10 +114,10 @@ def marks_of(currency: str) -> frozenset[str]:
     return _MARKS_OF.get(currency.upper(), frozenset())
 
 
-_MARKS_OF: dict[str, frozenset[str]] = {}
-for _mark, _codes in MARKS.items():
-    for _code in _codes:
-        _MARKS_OF[_code] = _MARKS_OF.get(_code, frozenset()) | {_mark}
+_MARKS_OF = {
+    code: frozenset(mark for mark, codes in MARKS.items() if code in codes)
+    for code in {code for codes in MARKS.values() for code in codes}
+}
 CURRENCIES = frozenset(CURRENCY_LOCALES)
 
 
