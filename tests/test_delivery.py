@@ -101,9 +101,7 @@ def test_a_corrected_offer_re_mails_exactly_the_one_that_changed(
     held = run(seven, "-o", out, "--send", *server.options, *SENDER, "-j", "2")
     assert held.exit_code == 1 and len(server.sink.received) == 7  # held for the user to decide
     assert held.stdout.count("already sent, unchanged: ") == 6
-    assert (
-        "held: Cy Diaz <cy@example.com> " in held.stdout and "changed since an earlier version" in held.stdout
-    )
+    assert ": Cy Diaz <cy@example.com> " in held.stderr and "changed since an earlier version" in held.stderr
     again = run(seven, "-o", out, "--send", "--resend-changed", *server.options, *SENDER, "-j", "2")
     assert again.exit_code == 0, again.output
     assert [r.rcpt_tos for r in server.sink.received[7:]] == [["cy@example.com"]]
@@ -181,7 +179,8 @@ def test_a_journal_deleted_between_runs_mails_nobody_the_manifest_records(server
     again = run(seven, "-o", out, "--send", *server.options, *SENDER)
     assert again.exit_code == 0, again.output
     assert len(server.sink.received) == 7
-    assert again.stdout.count("the manifest records it as sent") == 7
+    assert again.stdout.count("the output folder records it as sent on ") == 7
+    assert again.stdout.count(f"in {out / 'deliveries.jsonl'}; the journal does not)") == 7
 
 
 def test_an_emptied_journal_is_refused_and_nothing_is_sent(server, seven, tmp_path):
@@ -192,8 +191,8 @@ def test_an_emptied_journal_is_refused_and_nothing_is_sent(server, seven, tmp_pa
     assert again.exit_code == 1 and len(server.sink.received) == 7
     assert again.stderr.strip() == (
         f"error: {journal}: the send journal is empty (0 bytes): it was cut short, so it cannot say"
-        " what was sent (restore it from a backup, or delete it to start afresh (the manifests still"
-        " guard what they record as sent))"
+        " what was sent (restore it from a backup, or delete it to start afresh (each output folder's"
+        " delivery record still guards what was sent from it))"
     )
 
 
@@ -204,16 +203,29 @@ def test_a_connection_cut_after_the_message_was_stored_holds_it(seven, tmp_path)
         first = run(seven, "-o", out, "--send", *server.options, *SENDER)
         assert first.exit_code == 1
         assert len(server.sink.received) == 1 and server.sink.received[0].rcpt_tos == ["ann@example.com"]
-        held = [line for line in first.stdout.splitlines() if line.startswith("held: ")]
+        held = [line for line in first.stderr.splitlines() if line.startswith("held: ")]
         assert len(held) == 1 and "Ann Lee <ann@example.com>" in held[0] and "may have arrived" in held[0]
+        assert "held: " not in first.stdout  # each held brief on one line, at the end
         assert "1 message held for you to decide" in first.stderr
         server.sink.cut_after_storing = None
         second = run(seven, "-o", out, "--send", *server.options, *SENDER)
         assert second.exit_code == 1  # still held: nobody has said it did not arrive
+        assert "a run stopped while sending it" in second.stderr
         received = [r.rcpt_tos[0] for r in server.sink.received]
         assert sorted(received) == sorted(map(email, SEVEN))  # the other six, and Ann only once
         released = run("journal", "release", "ann@example.com", "--from", "coach@example.org")
         assert released.stdout.strip() == "released 1 message to ann@example.com: the next run sends it"
+        # the folder's record still holds it: the safer of the two wins, and the line says which
+        still = run(seven, "-o", out, "--send", *server.options, *SENDER)
+        assert still.exit_code == 1 and len(server.sink.received) == 7
+        assert (
+            f"(the delivery record {out / 'deliveries.jsonl'} says so; the journal does not)" in still.stderr
+        )
+        assert f"--from coach@example.org --folder {out}`" in still.stderr
+        both = run("journal", "release", "ann@example.com", "--from", "coach@example.org", "--folder", out)
+        assert both.stdout.splitlines()[-1] == (
+            f"released 1 message to ann@example.com in {out / 'deliveries.jsonl'}"
+        )
         third = run(seven, "-o", out, "--send", *server.options, *SENDER)
         assert third.exit_code == 0, third.output
         assert [r.rcpt_tos[0] for r in server.sink.received].count("ann@example.com") == 2
@@ -242,9 +254,17 @@ def test_two_runs_at_once_never_both_send_a_version_of_one_brief(server, tmp_pat
         claim = dict(guide="segment-engineering-manager", sha256="x", input="other", file="f", subject="s")
         assert other.claim("another-version", "jane@example.com", message_id="m", **claim)
         result = run(offer, "-o", tmp_path / "jane.pdf", "--send", *server.options, *SENDER)
-    assert result.exit_code == 1 and server.sink.received == []
-    assert "held: Jane Doe <jane@example.com> " in result.stdout
-    assert "another version of it is being sent (other)" in result.stdout
+        # the other run is live: its message is in flight, not held, and nothing says it stopped
+        assert result.exit_code == 0 and server.sink.received == [], result.output
+        lines = [line for line in result.stderr.splitlines() if "Jane Doe <jane@example.com>" in line]
+        assert len(lines) == 1 and lines[0].startswith("in flight: ")
+        assert "another version of it (other) is being sent by another run (pid " in lines[0]
+        assert "stopped" not in result.output and "held" not in result.output
+        assert "1 message being sent by another run, which reports them" in result.stderr
+    # once that run has stopped without finishing, the claim is one that may have arrived
+    again = run(offer, "-o", tmp_path / "jane.pdf", "--send", *server.options, *SENDER)
+    assert again.exit_code == 1 and server.sink.received == []
+    assert "held: " in again.stderr and "may have arrived: a run stopped while sending it" in again.stderr
 
 
 def test_two_processes_at_once_with_corrected_offers_mail_one_version(tmp_path, write_offer):
@@ -284,8 +304,9 @@ def test_two_processes_at_once_with_corrected_offers_mail_one_version(tmp_path, 
     assert server.sink.turns.arrived == 2, done  # the runs did overlap as the server arranged
     assert [r.rcpt_tos for r in server.sink.received] == [["jane@example.com"]]
     assert sorted(code for code, _, _ in done) == [0, 1]
-    held = next(out.decode() for code, out, _ in done if code == 1)
-    assert "\nheld: Jane Doe <jane@example.com> " in held and "changed since an earlier version" in held
+    held = next(err.decode() for code, _, err in done if code == 1)
+    assert held.startswith("held: ") and ": Jane Doe <jane@example.com> " in held
+    assert "changed since an earlier version" in held
     with closing(sqlite3.connect(journal)) as db:
         assert db.execute("SELECT state FROM messages").fetchall() == [("sent",)]
 

@@ -218,6 +218,7 @@ def test_an_output_folder_whose_name_is_not_utf8_works(tmp_path, write_offer):
     assert len(server.sink.received) == 2
     raw = os.fsencode(out)
     assert sorted(n for n in os.listdir(raw) if not n.startswith(b".")) == [
+        b"deliveries.jsonl",
         b"manifest.csv",
         b"passwords.csv",
         b"person-0-segment-engineering-manager.pdf",

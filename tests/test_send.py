@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -136,7 +137,8 @@ def test_a_changed_brief_is_held_unless_asked(server, tmp_path, write_offer):
     write_offer(offer_data(offer={"base": 215000, "stock": 180000, "bonus_pct": 15}), "jane.yaml")
     held = run(offer, "-o", out / "jane.pdf", "--send", *server.options, *SENDER)
     assert held.exit_code == 1 and len(server.sink.received) == 1  # held: for the user to decide
-    assert "held: Jane Doe <jane@example.com> " in held.stdout and "--resend-changed" in held.stdout
+    assert "held: " in held.stderr and " Jane Doe <jane@example.com> " in held.stderr
+    assert "--resend-changed" in held.stderr and "held: " not in held.stdout
     again = run(offer, "-o", out / "jane.pdf", "--send", "--resend-changed", *server.options, *SENDER)
     assert again.exit_code == 0 and len(server.sink.received) == 2
     assert server.sink.received[1].attachments[0][2] == (out / "jane.pdf").read_bytes()
@@ -234,12 +236,17 @@ def test_a_message_whose_sending_was_cut_off_is_not_sent_again_by_itself(server,
     with closing(sqlite3.connect(journal_file())) as db:  # as if the run had been killed while sending
         db.execute("UPDATE messages SET state = 'sending'")
         db.commit()
+    record = out / "deliveries.jsonl"  # ... before it could record the server's answer
+    steps = record.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert [json.loads(step)["event"] for step in steps] == ["sending", "sent"]
+    record.write_text(steps[0], encoding="utf-8")
     again = run(offer, "-o", out / "jane.pdf", "--send", *server.options, *SENDER)
     assert again.exit_code == 1 and len(server.sink.received) == 1
-    assert "held: Jane Doe <jane@example.com> " in again.stdout and "may have arrived" in again.stdout
+    assert "held: " in again.stderr and " Jane Doe <jane@example.com> " in again.stderr
+    assert "may have arrived" in again.stderr
     assert (
-        "if it did not arrive, `make-brief journal release jane@example.com --from coach@example.org`"
-        " lets the next run send it" in again.stdout
+        "if it did not arrive, `make-brief journal release jane@example.com --from coach@example.org"
+        f" --folder {out}` lets the next run send it" in again.stderr
     )
 
 

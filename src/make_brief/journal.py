@@ -20,7 +20,9 @@ brief to the same person; the second one holds.
 
 from __future__ import annotations
 
+import os
 import re
+import socket
 import sqlite3
 import uuid
 from collections.abc import Iterator
@@ -90,6 +92,7 @@ class Journal:
         self.path = path
         self.run = uuid.uuid4().hex  # tells this run's messages from earlier runs' ones
         self.db: sqlite3.Connection | None = None
+        self.alive: int | None = None  # this run's lock (see live()), held while it may send
         if path is None:
             return
         try:
@@ -98,7 +101,7 @@ class Journal:
                     "the send journal is empty (0 bytes): it was cut short, so it cannot say what was sent",
                     file=path,
                     hint="restore it from a backup, or delete it to start afresh"
-                    " (the manifests still guard what they record as sent)",
+                    " (each output folder's delivery record still guards what was sent from it)",
                 )
             if read_only:
                 if path.exists():
@@ -108,6 +111,7 @@ class Journal:
                 _create(path)
                 self.db = sqlite3.connect(path, isolation_level=None, timeout=30)
                 self.db.executescript(_SCHEMA)
+                self.alive = _hold_run_lock(path, self.run)
         except JournalError:
             raise
         except (sqlite3.Error, OSError) as exc:
@@ -137,6 +141,17 @@ class Journal:
         if self.db is not None:
             self.db.close()
             self.db = None
+        if self.alive is not None and self.path is not None:
+            _let_go_run_lock(self.path, self.run, self.alive)
+            self.alive = None
+
+    def live(self, run: str) -> str | None:
+        """Whether the run `run` is still going: a few words on it (its pid and host, since
+        when) while it holds its lock, else None (it ended or was stopped, even by kill -9,
+        which lets go of every lock the process held)."""
+        if self.path is None or not run:
+            return None
+        return _run_is_live(self.path, run)
 
     def __enter__(self) -> Journal:
         return self
@@ -247,3 +262,60 @@ def _create(path: Path) -> None:
         with closing(sqlite3.connect(new.part)) as db:
             db.executescript(_SCHEMA)
         new.commit(replace=False)
+
+
+# --- which runs are live ----------------------------------------------------------------------
+# Each run that may send holds an exclusive flock on <journal>.runs/<run>.lock for as long as its
+# journal is open. The kernel lets go of it when the process ends, however it ends, so another
+# run can tell a claim of a live run (a message in flight) from one that a stopped run left.
+
+
+def _runs(path: Path) -> Path:
+    return path.with_name(path.name + ".runs")
+
+
+def _hold_run_lock(path: Path, run: str) -> int | None:
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: no way to tell; claims read as stopped
+        return None
+    try:
+        _runs(path).mkdir(mode=0o700, exist_ok=True)
+        fd = os.open(_runs(path) / f"{run}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as exc:
+        raise JournalError(f"cannot write beside the send journal: {exc.strerror}", file=path) from None
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    os.write(fd, f"pid {os.getpid()} on {socket.gethostname()}, since {now()}".encode())
+    return fd
+
+
+def _let_go_run_lock(path: Path, run: str, fd: int) -> None:
+    try:
+        (_runs(path) / f"{run}.lock").unlink()
+    except OSError:
+        pass
+    os.close(fd)
+
+
+def _run_is_live(path: Path, run: str) -> str | None:
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        return None
+    lock = _runs(path) / f"{run}.lock"
+    try:
+        fd = os.open(lock, os.O_RDONLY)
+    except OSError:
+        return None  # no lock: that run ended
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return os.read(fd, 200).decode("utf-8", "replace") or "a live run"
+        try:
+            lock.unlink()  # a stopped run's: nobody will take it again
+        except OSError:
+            pass
+        return None
+    finally:
+        os.close(fd)

@@ -22,8 +22,11 @@ from pathlib import Path
 
 import msgspec
 
+from .delivered import Delivery, Record
 from .errors import BriefError, RefusedError, ServerError, UnconfirmedError, name_input
-from .journal import Journal
+from .fs import shown
+from .journal import Entry as JournalEntry
+from .journal import Journal, now
 from .mail import (
     Letter,
     MailError,
@@ -288,6 +291,7 @@ class Postman:
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     held: list[str] = field(default_factory=list)
+    flying: list[str] = field(default_factory=list)  # being sent by another live run
     counts: Counter = field(default_factory=Counter)
     broken: str | None = None
 
@@ -296,7 +300,7 @@ class Postman:
         self.journal = Journal(self.settings.journal_path(), read_only=not self.settings.send)
         self.smtp = Smtp(self.settings) if self.settings.send else None
         self.pace = self.pace or Pace(self.settings.rate)
-        self.recorded = Recorded(self.folder)
+        self.record = Record(self.folder)
 
     def close(self) -> None:
         if self.smtp is not None:
@@ -369,63 +373,132 @@ class Postman:
             self._fail(parcel, f"e-mail to {to.addr_spec} not sent: {exc}")
             return None
         claim = dict(sha256=parcel.sha256, input=parcel.label, file=str(parcel.path), subject=subject)
+        step = self._step(parcel, key, "sending", str(msg["Message-ID"]))
         with self.journal.exclusive():  # looked at again: another run may have sent one meanwhile
+            self.record.refresh()
             if (stop := self._before(parcel, key, str(to))) is not None:
                 return stop
             claimed = self.journal.claim(
-                parcel.content, key, guide=parcel.guide, message_id=str(msg["Message-ID"]), **claim
+                parcel.content, key, guide=parcel.guide, message_id=step.message_id, **claim
             )
         if not claimed:
-            return self._hold(parcel, f"{to} {parcel.path}: another run is sending it right now")
+            return self._in_flight(parcel, f"{to} {parcel.path}: another run is sending it right now")
         try:
-            self.smtp.send(msg, self.settings.sender.addr_spec, to.addr_spec)
-        except RefusedError as exc:
-            self.journal.release(parcel.content, key)
-            self._fail(parcel, f"e-mail to {to.addr_spec} refused: {exc}")
-            return None
-        except ServerError as exc:
+            self.record.append(step)  # on disk before the message goes
+        except BriefError as exc:
             self.journal.release(parcel.content, key)
             self.broken = str(exc)
             self._fail(parcel, f"e-mail to {to.addr_spec} not sent: {exc}")
+            return None
+        return self._send(parcel, msg, step, str(to))
+
+    def _send(self, parcel: Parcel, msg: EmailMessage, step: Delivery, to: str) -> str | None:
+        assert self.smtp is not None and self.settings.sender is not None
+        key = step.recipient
+        try:
+            self.smtp.send(msg, self.settings.sender.addr_spec, parcel.recipient)
+        except (RefusedError, ServerError) as exc:
+            self.journal.release(parcel.content, key)
+            self._record(msgspec.structs.replace(step, event="released", at=now()))
+            if isinstance(exc, ServerError):
+                self.broken = str(exc)
+            self._fail(parcel, f"e-mail to {parcel.recipient} {_failed(exc)}: {exc}")
             return None
         except UnconfirmedError as exc:
             self.broken = str(exc)
             return self._hold(
                 parcel,
                 f"{to} {parcel.path}: the connection was lost after the message was handed over "
-                f"({exc}), so it may have arrived; {self._release_hint(to.addr_spec)}",
+                f"({exc}), so it may have arrived; {self._release_hint(key)}",
                 status="unconfirmed",
             )
+        self._record(msgspec.structs.replace(step, event="sent", at=now()))  # the folder first
         self.journal.sent(parcel.content, key)
-        self.recorded.add(parcel.content, key, parcel.guide, parcel.label)
         return self._status(parcel, "sent", f"sent: {to} {parcel.path}")
+
+    def _step(self, parcel: Parcel, key: str, event: str, message_id: str) -> Delivery:
+        return Delivery(
+            event,
+            key,
+            parcel.content,
+            parcel.guide,
+            now(),
+            sha256=parcel.sha256,
+            message_id=message_id,
+            run=self.journal.run,
+            input=shown(parcel.label),  # a name that is not UTF-8 as \xNN, as the journal has it
+            file=shown(str(parcel.path)),
+        )
+
+    def _record(self, step: Delivery) -> None:
+        """Add a step after the message went (or was refused): a record that cannot be written
+        then is a problem to report, not a reason to send again; the journal still knows."""
+        try:
+            self.record.append(step)
+        except BriefError as exc:
+            self.problems.append(f"{exc} ({step.recipient} {step.event}; the journal has it)")
 
     def _before(self, parcel: Parcel, key: str, to: str) -> str | None:
         """What stops this message before it is claimed: sent already (unchanged), a claim
-        that may have arrived, another version sent or being sent (changed): a line, or None."""
+        in flight or that may have arrived, another version sent or being sent (changed), by
+        the journal or by the output folder's delivery record, whichever says not to send: a
+        line, or None."""
         entry = self.journal.find(parcel.content, key)
+        kept = self.record.find(parcel.content, key)
         if entry is not None and entry.state == "sent":
-            return self._status(
-                parcel, "already sent", f"already sent, unchanged: {to} {parcel.path} (on {entry.at})"
-            )
-        if entry is not None:
-            return self._hold(
+            return self._already(parcel, f"{to} {parcel.path} (on {entry.at})")
+        if kept is not None and kept.event == "sent":
+            journal = "its claim in the journal was not finished" if entry else "the journal does not"
+            return self._already(
                 parcel,
-                f"{to} {parcel.path}: a run stopped while sending it on {entry.at}, so it may have"
-                f" arrived; {self._release_hint(key)}",
-                status="unconfirmed",
+                f"{to} {parcel.path} (the output folder records it as sent {_on(kept.at)} in"
+                f" {shown(str(self.record.path))}; {journal})",
             )
-        if (found := self.recorded.same(parcel.content, key)) is not None:
-            return self._status(
-                parcel,
-                "already sent",
-                f"already sent, unchanged: {to} {parcel.path} (the manifest records it as sent from"
-                f" {found}; the journal does not: remove that manifest row to send it again)",
-            )
+        if entry is not None or kept is not None:
+            return self._claimed(parcel, key, to, entry, kept)
+        return self._other(parcel, key, to)
+
+    def _already(self, parcel: Parcel, text: str) -> str | None:
+        return self._status(parcel, "already sent", f"already sent, unchanged: {text}")
+
+    def _where(self) -> str:
+        return f"the delivery record {shown(str(self.record.path))}"
+
+    def _claimed(
+        self, parcel: Parcel, key: str, to: str, entry: JournalEntry | None, kept: Delivery | None
+    ) -> str | None:
+        """A claim (the journal's, the record's or both) that never became sent: a message in
+        flight when the run that claimed it is live, else one that may have arrived."""
+        run = entry.run if entry is not None else kept.run if kept is not None else ""
+        at = entry.at if entry is not None else kept.at if kept is not None else ""
+        if (live := self.journal.live(run)) is not None:
+            return self._in_flight(parcel, f"{to} {parcel.path}: another run ({live}) is sending it now")
+        whose = "" if entry is not None else f" ({self._where()} says so; the journal does not)"
+        return self._hold(
+            parcel,
+            f"{to} {parcel.path}: a run stopped while sending it on {at}, so it may have"
+            f" arrived{whose}; {self._release_hint(key)}",
+            status="unconfirmed",
+        )
+
+    def _other(self, parcel: Parcel, key: str, to: str) -> str | None:
+        """Another version of this brief went, or is going, to this recipient."""
         other = self.journal.other(key, parcel.guide, parcel.content)
-        if other is not None and other.state == "sending":
+        kept = self.record.other(key, parcel.guide, parcel.content)
+        if other is not None and other.state == "sending" or kept is not None and kept.event == "sending":
+            run = other.run if other is not None and other.state == "sending" else kept.run if kept else ""
+            label = other.input if other is not None else kept.input if kept is not None else ""
+            if (live := self.journal.live(run)) is not None:
+                return self._in_flight(
+                    parcel,
+                    f"{to} {parcel.path}: another version of it ({label}) is being sent by"
+                    f" another run ({live})",
+                )
             return self._hold(
-                parcel, f"{to} {parcel.path}: another version of it is being sent ({other.input})"
+                parcel,
+                f"{to} {parcel.path}: another version of it ({label}) may have arrived: a run stopped"
+                f" while sending it; {self._release_hint(key)}",
+                status="unconfirmed",
             )
         if other is not None and other.run == self.journal.run:
             return self._hold(
@@ -433,7 +506,7 @@ class Postman:
                 f"{to} {parcel.path}: the same candidate and guide came earlier in this run with"
                 f" other figures ({other.input}, sent); this one was not sent",
             )
-        earlier = other.at if other is not None else self.recorded.other(parcel.content, key, parcel.guide)
+        earlier = other.at if other is not None else f"{_on(kept.at)}, {self._where()}" if kept else None
         if earlier is not None and not self.settings.resend_changed:
             return self._hold(
                 parcel,
@@ -447,13 +520,22 @@ class Postman:
             whose = f"--journal {self.settings.journal}"
         else:
             whose = f"--from {self.settings.sender.addr_spec if self.settings.sender else 'SENDER'}"
-        command = f"make-brief journal release {recipient} {whose}"
+        command = f"make-brief journal release {recipient} {whose} --folder {shown(str(self.folder))}"
         return f"if it did not arrive, `{command}` lets the next run send it"
 
     def _hold(self, parcel: Parcel, text: str, status: str = "held") -> str:
+        """Held for the user to decide: one line, at the end of the run (`held`); the empty
+        line now (a stop with nothing to print as it happens)."""
         self.held.append(name_input(parcel.label, text))
         self._status(parcel, status, None)
-        return f"held: {text}"
+        return ""
+
+    def _in_flight(self, parcel: Parcel, text: str) -> str:
+        """Another live run is sending it: not this run's to send, nor the user's to decide
+        (one line at the end, as for `_hold`)."""
+        self.flying.append(name_input(parcel.label, text))
+        self._status(parcel, "in flight", None)
+        return ""
 
     def _status(self, parcel: Parcel, status: str, line: str | None) -> str | None:
         parcel.mail = status
@@ -480,6 +562,11 @@ class Postman:
             lines.append(
                 f"nothing was sent: {_messages(c['would send'])} {verb} {via}; add --send to send them"
             )
+        if self.flying:
+            lines.append(
+                f"{_messages(len(self.flying))} being sent by another run, which reports them"
+                " (see the in flight: lines)"
+            )
         if self.held:
             lines.append(f"{_messages(len(self.held))} held for you to decide (see the held: lines)")
         return lines
@@ -490,37 +577,9 @@ def _messages(count: int, more: str = "") -> str:
     return f"{count} {more + ' ' if more else ''}{word}"
 
 
-class Recorded:
-    """What the manifests in the output folder record as sent: a guard that outlives the
-    journal (deleted, emptied or on another machine)."""
-
-    def __init__(self, folder: Path) -> None:
-        from .manifest import manifests, read
-
-        self.sent: dict[tuple[str, str], str] = {}
-        self.by_guide: dict[tuple[str, str], str] = {}
-        for path in manifests(folder):
-            try:
-                rows = list(read(path))
-            except BriefError:
-                continue  # a damaged manifest guards nothing; the journal still does
-            for row in rows:
-                if row.get("mail") == "sent" and row.get("content") and row.get("recipient"):
-                    recipient = _key(row["recipient"])
-                    self.add(row["content"], recipient, row.get("guide", ""), row.get("input", ""))
-
-    def add(self, content: str, recipient: str, guide: str, label: str) -> None:
-        self.sent[(content, recipient)] = label
-        self.by_guide[(recipient, guide)] = content
-
-    def same(self, content: str, recipient: str) -> str | None:
-        return self.sent.get((content, recipient))
-
-    def other(self, content: str, recipient: str, guide: str) -> str | None:
-        found = self.by_guide.get((recipient, guide))
-        return "recorded in the manifest" if found is not None and found != content else None
+def _on(at: str) -> str:
+    return at if at.startswith("recorded in") else f"on {at}"
 
 
-def _key(addr: str) -> str:
-    local, _, domain = addr.rpartition("@")
-    return f"{local}@{domain.lower()}"
+def _failed(exc: BaseException) -> str:
+    return "refused" if isinstance(exc, RefusedError) else "not sent"

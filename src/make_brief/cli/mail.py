@@ -42,8 +42,10 @@ def journal() -> None:
     """The send journal: where it is, what it holds, and releasing a held message.
 
     Each sender has one journal in your data folder (or the file given with --journal). To
-    start afresh, delete that file: the manifests still keep a brief they record as sent from
-    going twice.
+    start afresh, delete that file: each output folder's delivery record (deliveries.jsonl,
+    which no re-run rewrites) still keeps every brief sent from that folder from going twice;
+    a brief changed since is held unless --resend-changed, and one that a run stopped while
+    sending stays held until released.
     """
 
 
@@ -90,15 +92,27 @@ def journal_show(recipient: str | None, sender: str | None, path: Path | None) -
 @click.argument("recipient")
 @_sender
 @_path
+@click.option(
+    "--folder",
+    "folders",
+    multiple=True,
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="An output folder whose delivery record holds the message too (repeatable).",
+)
 @guarded
-def journal_release(recipient: str, sender: str | None, path: Path | None) -> None:
+def journal_release(recipient: str, sender: str | None, path: Path | None, folders: tuple[Path, ...]) -> None:
     """Release the messages to RECIPIENT that may or may not have arrived (a run cut off while
     sending): the next run sends them. Check with the recipient first."""
-    from ..journal import Journal
+    from ..delivered import release
+    from ..journal import Journal, now
     from ..mail import address, recipient_key
 
     key = recipient_key(address(recipient, "RECIPIENT"))
     with Journal(_journal_path(sender, path)) as found:
         count = found.release_unconfirmed(key)
+        kept = [(folder, release(folder, key, found.run, now())) for folder in folders]
     noun = "message" if count == 1 else "messages"
     click.echo(f"released {count} {noun} to {key}: the next run sends {'it' if count == 1 else 'them'}")
+    for folder, released in kept:
+        noun = "message" if released == 1 else "messages"
+        click.echo(f"released {released} {noun} to {key} in {folder / 'deliveries.jsonl'}")

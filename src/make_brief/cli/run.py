@@ -123,10 +123,7 @@ def _report(
     for problem in problems:
         click.echo(f"error: {problem}", err=True)
     if postman is not None:
-        for line in postman.held:
-            click.echo(f"held: {line}", err=True)
-        for line in [] if quiet else postman.summary():
-            click.echo(line, err=True)
+        _postman_lines(postman, [] if quiet else postman.summary())
     total = made + len(failures)
     where = f" (listed in {manifest})" if manifest else ""
     if unwritten is not None:
@@ -181,15 +178,22 @@ def report_mail(postman: Any, briefs: int, quiet: bool) -> int:
             click.echo(f"note: {note}", err=True)
     for problem in postman.problems:
         click.echo(f"error: {problem}", err=True)
-    for line in postman.held:
-        click.echo(f"held: {line}", err=True)
-    for line in postman.summary():
-        if not quiet or postman.problems or postman.held:
-            click.echo(line, err=True)
+    loud = not quiet or postman.problems or postman.held
+    _postman_lines(postman, postman.summary() if loud else [])
     if not quiet:
         noun = "brief" if briefs == 1 else "briefs"
         click.echo(f"{briefs} {noun} in the manifests", err=True)
     return 1 if postman.problems or postman.held else 0
+
+
+def _postman_lines(postman: Any, summary: list[str]) -> None:
+    """Each message another live run is sending, each held one (one line each), the summary."""
+    for line in postman.flying:
+        click.echo(f"in flight: {line}", err=True)
+    for line in postman.held:
+        click.echo(f"held: {line}", err=True)
+    for line in summary:
+        click.echo(line, err=True)
 
 
 def _is_terminal(stream: Any) -> bool:
