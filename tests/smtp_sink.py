@@ -40,16 +40,28 @@ class Sink:
         self.logins: list[tuple[bytes, bytes]] = []
         self.cut_after_storing: int | None = None  # hang up unanswered once this many are stored
         self.turns: Turns | None = None  # set after start: connections made to interleave
+        self.drop_unstored = 0  # hang up on this many messages without storing them
+        self.delay = 0.0  # seconds to wait before answering each message (a slow server)
+        self.stall: float | None = None  # after storing the next message, wait this long unanswered
 
     async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd's name)
         if self.fail_after is not None and len(self.received) >= self.fail_after:
             return self.failure
+        if self.drop_unstored:
+            self.drop_unstored -= 1
+            server.transport.close()  # never stored: the client cannot tell
+            return "451 4.3.0 gone"
         raw = envelope.original_content or envelope.content
         parsed = BytesParser(policy=policy.default).parsebytes(raw)
         self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), parsed, raw))
         if self.cut_after_storing is not None and len(self.received) >= self.cut_after_storing:
             server.transport.close()  # stored, but the client never hears so
             return "250 2.0.0 OK"
+        if self.stall is not None:
+            stall, self.stall = self.stall, None
+            await asyncio.sleep(stall)  # stored; the client waits for the answer (and is killed)
+        if self.delay:
+            await asyncio.sleep(self.delay)
         return "250 2.0.0 OK"
 
     def authenticate(self, server, session, envelope, mechanism, auth_data) -> AuthResult:
