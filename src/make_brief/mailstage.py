@@ -39,8 +39,8 @@ def parcel_of_row(row: dict[str, str], folder: Path) -> Parcel | None:
 
 def mail_folder(folder: Path, postman: Postman, echo: Callable[[str], None]) -> int:
     """Mail each brief the manifests in `folder` record; the number of briefs found. With
-    --send, each manifest is rewritten with what became of its mail, so that it guards the
-    briefs sent even if the journal is lost."""
+    --send, each manifest is rewritten with what became of its mail this time (what went is
+    guarded by the journal and by the folder's delivery record, delivered.py, not by it)."""
     found = manifests(folder)
     if not found:
         raise OutputError(

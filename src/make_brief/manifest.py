@@ -1,7 +1,8 @@
 """The manifest: one CSV row per item of a batch, saying what was made from which input and
-what became of its mail. The mail stage (``make-brief mail DIR``) reads them back, so a row
-holds what a message needs (candidate, address, guide, what the brief says) and, once sent,
-guards against sending it again even if the journal is lost.
+what became of its mail in the run that wrote it. The mail stage (``make-brief mail DIR``)
+reads them back, so a row holds what a message needs (candidate, address, guide, what the brief
+says). What was sent is kept by the journal and the folder's delivery record (delivered.py),
+which no re-run rewrites.
 
 Rows are written as they come, to a hidden ``.part`` file that becomes the manifest when the run
 ends (also when it is interrupted), so a long batch never holds them in memory. The leftovers
