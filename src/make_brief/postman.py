@@ -1,8 +1,8 @@
 """Delivering briefs: an .eml file each, or a message each over SMTP, kept in the journal.
 
 For each brief that was made the postman writes its .eml (``--eml DIR``) and, with ``--send``,
-sends it, unless the journal shows that this brief already went to this address. Without
-``--send`` nothing is sent: the postman says what would be. A candidate without an e-mail
+sends it, unless the journal or the output folder's delivery record (delivered.py) shows that
+this brief already went to this address, or may have. Without ``--send`` nothing is sent: the postman says what would be. A candidate without an e-mail
 address is noted and skipped; a message that cannot be made or is refused is a failure of
 its own; a server that fails stops the sending for this run (the next run sends the rest).
 """
