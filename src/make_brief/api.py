@@ -233,7 +233,8 @@ def mail_briefs(folder: str | Path, mail: Any, echo: Callable[[str], None] = lam
     """Mail each brief that the manifests in `folder` record, exactly once; `mail` is
     mail.settings(...): nothing is sent unless it says send."""
     from .mailstage import mail_folder
-    from .postman import Postman, check_sign_in
+    from .postman import Postman
+    from .smtp import check_sign_in
 
     check_sign_in(mail)
     with Postman(mail, Path(folder)) as postman:

@@ -46,7 +46,7 @@ def run_build(offers: tuple[Path, ...], options: dict[str, Any]) -> int:
     folder, file = _targets(options["output"], options["out_dir"], many)
     mail = mail_settings(options)
     if mail is not None:
-        from ..postman import check_sign_in
+        from ..smtp import check_sign_in
 
         check_sign_in(mail)  # a refused token: one line before any brief is made
     quiet = options["quiet"]
