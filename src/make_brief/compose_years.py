@@ -150,10 +150,10 @@ def years_table(offer: Offer, figures: Figures, template: Template, money: Any) 
         column = [plan.years[i].total if i < len(plan.years) else None for i in range(count)]
         cells.append([*column, plan.total, plan.average])
     show = _one_style([v for column in cells for v in column if v is not None], money)
-    texts = [[show(v) if v is not None else "—" for v in column] for column in cells]
+    texts: list[list[str]] = [[show(v) if v is not None else "—" for v in column] for column in cells]
     if len(spans) > 1:
-        for column, (_, plan) in zip(texts, series, strict=True):
-            column[count] += f" over {len(plan.years)} years"
+        for text, (_, plan) in zip(texts, series, strict=True):
+            text[count] += f" over {len(plan.years)} years"
     names = [f"Year {i + 1}" for i in range(count)]
     names += [_total_name(spans), _average_name(series)]
     rows = tuple((name, *(texts[j][i] for j in range(len(series)))) for i, name in enumerate(names))
