@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from conftest import offer_data
+from conftest import ROOT, offer_data
 
 from make_brief.cli import main
 from make_brief.money import parse_amount
@@ -26,6 +26,7 @@ THREE_YEARS = {
     "bonus_pct": 10,
     "sign_on": 50000,
 }
+TEST_GUIDES = ROOT / "tests" / "fixtures" / "guides"
 AMOUNT = re.compile(r"£[\d,]+")
 
 
@@ -120,3 +121,50 @@ def test_a_converted_schedule_adds_up_and_keeps_its_parts():
     for year in plan.years:
         assert all(v == v.to_integral_value() for v in (year.base, year.bonus, year.sign_on, year.stock))
     assert Schedule((Year(1, D("10.6"), D("0.6"), D(0), D(0)),), D(11)).whole().years[0].stock == 0
+
+
+KRONOR = offer_data(
+    guide="fjordlane-senior-engineer",
+    region="Stockholm",
+    offer={"base": 700000, "stock": 600000, "bonus_pct": 8, "sign_on": 50000},
+)
+
+
+def test_a_swedish_brief_writes_kronor_one_way_in_each_table_and_chart(runner, write_offer, read_pdf):
+    path = write_offer(KRONOR)
+    out = path.parent / "brief.pdf"
+    result = runner.invoke(main, [str(path), "-o", str(out), "--guides", str(TEST_GUIDES)])
+    assert result.exit_code == 0, result.output
+    flat = read_pdf(out).flat
+    assert not re.search(r"kr\.?\d", flat)  # never "kr650K": the symbol stands after the amount
+    # the market table: the ask total (1 108 000 kr) has no exact compact form, so every amount
+    # of the table is in full, the Stockholm band as the offer
+    assert (
+        "Stockholm 650 000 kr – 820 000 kr 400 000 kr – 1 200 000 kr 5–10% 782 500 kr – 1 202 000 kr" in flat
+    )
+    assert "Your offer 700 000 kr · 29.4% 600 000 kr · 25.0% 8% · 60.0% 906 000 kr · 29.4%" in flat
+    # the chart: a row in compact form, as Swedish readers write it; a row in full
+    chart = flat.split("Market band (Stockholm) Your offer Your ask", 1)[1].split("How your numbers", 1)[0]
+    assert "Base salary Stock (RSU/4yr) Bonus Total comp (avg/yr) 700 tn kr 600 tn kr 8% 906 000 kr" in chart
+    assert "650 tn kr 820 tn kr 400 tn kr 1,2 mn kr 5% 10% 782 500 kr 1 202 000 kr" in chart
+    assert "780 tn kr 1 mn kr 10% 1 108 000 kr" in chart  # the asks
+    # the year table in full; its chart in thousands, every label alike
+    assert "Year 1 956 000 kr 1 158 000 kr" in flat
+    assert "956 tn kr 906 tn kr 906 tn kr 906 tn kr 1 158 tn kr 1 108 tn kr 1 108 tn kr 1 108 tn kr" in flat
+
+
+def test_compact_forms_follow_the_full_form_of_their_locale():
+    from make_brief.money import fmt_money, fmt_money_short, fmt_money_thousands
+
+    assert fmt_money(D(780000), "SEK", "en_SE") == "780\xa0000\xa0kr"
+    assert fmt_money_short(D(650000), "SEK", "en_SE") == "650\xa0tn\xa0kr"  # CLDR's Swedish
+    assert fmt_money_short(D(262400), "SEK", "en_SE") == "262,4\xa0tn\xa0kr"
+    assert fmt_money_thousands(D(1158400), "SEK", "en_SE") == "1\xa0158\xa0tn\xa0kr"
+    # Polish: Polish's compact form, with English-for-Poland's own symbol, as its full form has
+    assert fmt_money(D(780000), "PLN", "en_PL") == "780.000\xa0PLN"
+    assert fmt_money_short(D(650000), "PLN", "en_PL") == "650\xa0tys.\xa0PLN"
+    # where the English forms agree, they stay: yen, dollars, pounds
+    assert fmt_money_short(D(650000), "JPY", "en_JP") == "¥650K"
+    assert fmt_money_short(D(262400), "USD", "en_US") == "$262.4K"
+    assert fmt_money_thousands(D(1158400), "USD", "en_US", "US$") == "US$1,158K"
+    assert fmt_money_thousands(D(956499), "GBP", "en_GB") == "£956k"

@@ -26,7 +26,7 @@ from .compute import Figures
 from .document import Block, Brief, Chart, ChartRow, Section, Table
 from .errors import TemplateError
 from .facts import Unlock, Verdict, verdict
-from .money import distinct_marks, fmt_money, fmt_money_short, fmt_number, fmt_pct
+from .money import distinct_marks, fmt_money, fmt_money_short, fmt_money_thousands, fmt_number, fmt_pct
 from .offer import Competing, Offer
 from .sandbox import markup_problem
 from .templates import Template, escape_data, fill, format_day, plain
@@ -48,6 +48,10 @@ class Money:
 
     def short(self, amount: Decimal | float) -> str:
         return fmt_money_short(Decimal(str(amount)), self.currency, self.locale, self.mark)
+
+    def thousands(self, amount: Decimal | float) -> str:
+        """Rounded to the nearest thousand and written in thousands ($1,158K, 956 tn kr)."""
+        return fmt_money_thousands(Decimal(str(amount)), self.currency, self.locale, self.mark)
 
     def other(self, amount: Decimal, currency: str) -> str:
         """An amount in another currency, in this locale, told apart from this one."""

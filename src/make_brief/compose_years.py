@@ -13,11 +13,11 @@ from typing import Any
 from .compute import Figures
 from .document import Bars, Series, Table
 from .fx import Converted, is_stale
-from .money import fmt_money, fmt_number, is_compact, round_to
+from .money import fmt_money, fmt_number, is_compact
 from .offer import Offer
 from .templates import Template
 from .timeline import Compared, OverTime
-from .vesting import ROUND_TO, Schedule, cliff_moves_to, percentages
+from .vesting import Schedule, cliff_moves_to, percentages
 
 
 def years_context(offer: Offer, figures: Figures, template: Template, money: Any, day: Any) -> dict:
@@ -187,8 +187,8 @@ def years_chart(offer: Offer, figures: Figures, template: Template, money: Any) 
     count = max(len(plan.years) for _, plan in series)
     if _all_compact(offer, figures, template, money.locale):
         show = _one_style([y.total for _, plan in series for y in plan.years], money)
-    else:  # full amounts would overlap: thousands, as the section's note says
-        show = lambda v: money.short(round_to(v, ROUND_TO))  # noqa: E731
+    else:  # full amounts would overlap: in thousands, every label alike, as the section's note says
+        show = money.thousands
     return Bars(
         categories=tuple(f"Year {i + 1}" for i in range(count)),
         series=tuple(
