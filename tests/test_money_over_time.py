@@ -47,7 +47,7 @@ def test_a_back_loaded_brief(runner, write_offer, read_pdf):
     assert "Year 2 £212,500 £260,490" in years
     assert "Year 3 £244,000 £291,240" in years
     assert "Total over 4 years £910,000 £1,104,160" in years
-    assert "Average year £221,500 £260,790" in years
+    assert "Average year, sign-on left out £221,500 £260,790" in years
     assert "£203,000 × (25% – 5%) = £40,600, rounded to the nearest thousand: £41,000" in years
     assert "£203,000 × (25% – 15%) = £20,300, rounded to the nearest thousand: £20,000" in years
     script = flat.split("Your script", 1)[1]
@@ -74,7 +74,7 @@ def test_a_competing_offer_by_parts_side_by_side_with_a_stated_rate(runner, writ
     # 353,000 a year on average, 403,000 in year 1, at 0.79
     assert "Your offer Your ask Databricks (from USD)" in flat
     assert "Year 1 £209,500 £261,190 £318,370" in flat
-    assert "Average year £221,500 £260,790 £278,870" in flat
+    assert "Average year, sign-on left out £221,500 £260,790 £278,870" in flat
     assert (
         "Databricks (average year): US$353,000 is about £278,870 at 0.79 (Bank of England, 10 Nov 2026)"
         in flat
@@ -126,7 +126,7 @@ def test_dollars_that_share_a_sign_are_told_apart(runner, write_offer, read_pdf)
     result, out = build(runner, write_offer, data, "--guides", TEST_GUIDES)
     assert result.exit_code == 0, result.output
     flat = read_pdf(out).flat
-    assert "Toronto CA$190K–CA$235K" in flat and "Seattle US$200K–US$245K" in flat
+    assert "Toronto CA$190,000 – CA$235,000" in flat and "Seattle US$200,000 – US$245,000" in flat
     assert " $" not in flat.split("Negotiation DNA")[0]  # no bare dollar (the guide's own quotes aside)
     # Toronto's total-comp band is not the sum of its parts: the position says it is approximate
     assert "(approximate, as the guide's Toronto total-comp band is more than 3% off" in flat
@@ -134,13 +134,16 @@ def test_dollars_that_share_a_sign_are_told_apart(runner, write_offer, read_pdf)
     assert "US$265,000 is about CA$368,056 at 1 ÷ 0.72 (10 Nov 2026)" in flat
 
 
-def test_one_number_style_per_market_column(runner, write_offer, read_pdf):
-    # the example's total column: offer 286,500 and ask 351,520 cannot both be compact
+def test_one_number_style_per_market_table(runner, write_offer, read_pdf):
+    # the example's ask total, 351,520, has no exact compact form: the whole table is in full,
+    # so that no row mixes $210K and $286,500; the chart's rows each keep one form
     result, out = build(runner, write_offer, offer_data(region="New York"))
     assert result.exit_code == 0
     flat = read_pdf(out).flat
-    assert "New York $198K–$242K $152K–$288K 15–20% $280,000 – $382,000" in flat
-    assert "Your offer $210K · 27.3% $180K · 20.6% 15% · 0.0% $286,500" in flat
+    assert "New York $198,000 – $242,000 $152,000 – $288,000 15–20% $280,000 – $382,000" in flat
+    assert "Your offer $210,000 · 27.3% $180,000 · 20.6% 15% · 0.0% $286,500 · 6.4%" in flat
+    chart = flat.split("Your offer Your ask Base salary", 1)[1].split("Your position", 1)[0]
+    assert "$210K $180K 15% $286,500 $198K $242K $152K $288K 15% 20% $280,000 $382,000" in chart
 
 
 def test_a_three_year_grant_shows_its_years_in_the_column_and_scaled_bands(runner, write_offer, read_pdf):
@@ -150,7 +153,7 @@ def test_a_three_year_grant_shows_its_years_in_the_column_and_scaled_bands(runne
     assert result.exit_code == 0
     flat = read_pdf(out).flat
     # New York's 152K–288K over 4 years is 114K–216K over 3, in the table and in the chart
-    assert "Stock (RSU/3yr)" in flat and "$114K–$216K" in flat
+    assert "Stock (RSU/3yr)" in flat and "$114,000 – $216,000" in flat and "$114K $216K" in flat
     assert "each is scaled by 3 ÷ 4" in flat
 
 
@@ -271,6 +274,6 @@ def test_the_readmes_back_loaded_example_and_its_year_table_are_what_the_brief_s
     ]
     expected += [
         ["Total over 4 years", gbp(over.offer.total), gbp(over.ask.total)],
-        ["Average year", gbp(over.offer.average), gbp(over.ask.average)],
+        ["Average year, sign-on left out", gbp(over.offer.average), gbp(over.ask.average)],
     ]
     assert rows == expected

@@ -26,7 +26,7 @@ from .compute import Figures
 from .document import Block, Brief, Chart, ChartRow, Section, Table
 from .errors import TemplateError
 from .facts import Unlock, Verdict, verdict
-from .money import distinct_marks, fmt_money, fmt_money_short, fmt_number, fmt_pct
+from .money import distinct_marks, fmt_money, fmt_money_short, fmt_money_thousands, fmt_number, fmt_pct
 from .offer import Competing, Offer
 from .sandbox import markup_problem
 from .templates import Template, escape_data, fill, format_day, plain
@@ -48,6 +48,10 @@ class Money:
 
     def short(self, amount: Decimal | float) -> str:
         return fmt_money_short(Decimal(str(amount)), self.currency, self.locale, self.mark)
+
+    def thousands(self, amount: Decimal | float) -> str:
+        """Rounded to the nearest thousand and written in thousands ($1,158K, 956 tn kr)."""
+        return fmt_money_thousands(Decimal(str(amount)), self.currency, self.locale, self.mark)
 
     def other(self, amount: Decimal, currency: str) -> str:
         """An amount in another currency, in this locale, told apart from this one."""
@@ -472,7 +476,7 @@ def _rows_block(lines: list[str]) -> Block:
 def market_table(offer: Offer, figures: Figures, template: Template) -> Table:
     """The guide's bands by region, your offer and your asks. The stock column is for a grant
     over the offer's vesting years: the guide's bands are scaled to them when they differ, as
-    in the chart. Each money column writes all its amounts in one style (see _styles)."""
+    in the chart. The table writes all its amounts in one style (see _styles)."""
     guide, labels = offer.guide, template.style.labels
     marks = brief_marks(offer)
     scale = figures.stock_scale
@@ -550,20 +554,22 @@ class AmountStyle(msgspec.Struct, frozen=True):
 def _column_styles(
     offer: Offer, figures: Figures, moneys: list[Money], money: Money
 ) -> dict[str, AmountStyle]:
-    """The number style of each money column of the market table, from all its amounts."""
+    """The number style of each money column of the market table: one style, from all its
+    amounts, so that no row mixes compact and full forms."""
     regions, scale, asks = offer.guide.regions, figures.stock_scale, figures.asks
     offered = {
         "base": (offer.base, asks["base"].value),
         "stock": (offer.stock, asks["stock"].value),
         "total_comp": (figures.offer_total, figures.ask_total),
     }
-    styles = {}
+    amounts: list[tuple[Money, Decimal]] = []
     for part, (mine, asked) in offered.items():
         factor = scale if part == "stock" else Decimal(1)
-        amounts = [(m, _d(getattr(r, part).low) * factor) for m, r in zip(moneys, regions, strict=True)]
+        amounts += [(m, _d(getattr(r, part).low) * factor) for m, r in zip(moneys, regions, strict=True)]
         amounts += [(m, _d(getattr(r, part).high) * factor) for m, r in zip(moneys, regions, strict=True)]
-        styles["total" if part == "total_comp" else part] = _styles([*amounts, (money, mine), (money, asked)])
-    return styles
+        amounts += [(money, mine), (money, asked)]
+    style = _styles(amounts)  # one for the whole table: a row never mixes $349K and $351,520
+    return dict.fromkeys(("base", "stock", "total"), style)
 
 
 def _d(value: float | int | Decimal) -> Decimal:
@@ -589,54 +595,33 @@ def _pos(pos: Any, labels: Any) -> str:
 
 
 def band_chart(offer: Offer, figures: Figures, template: Template) -> Chart:
+    """A row per component: the band, the offer and the ask. Each row writes its amounts in
+    one style, all compact or all in full (as a table column does; see _styles)."""
     labels, region = template.style.labels, offer.region
     money = Money(offer.currency, region.locale, brief_marks(offer))
     asks = figures.asks
+
+    def row(label: str, pos: Any, ask: Decimal) -> ChartRow:
+        amounts = (pos.low, pos.high, pos.value, ask)
+        style = _styles([(money, a) for a in amounts])
+        return ChartRow(label, *amounts, *(style(money, a) for a in amounts))
+
+    def pct(v: Decimal) -> str:
+        return f"{fmt_number(v)}%"
+
+    bonus = figures.bonus
     rows = [
-        ChartRow(
-            labels.base,
-            figures.base.low,
-            figures.base.high,
-            figures.base.value,
-            asks["base"].value,
-            money.short(figures.base.low),
-            money.short(figures.base.high),
-            money.short(figures.base.value),
-            money.short(asks["base"].value),
-        ),
-        ChartRow(
-            fill(labels.stock, {"years": str(offer.stock_years)}),
-            figures.stock.low,
-            figures.stock.high,
-            figures.stock.value,
-            asks["stock"].value,
-            money.short(figures.stock.low),
-            money.short(figures.stock.high),
-            money.short(figures.stock.value),
-            money.short(asks["stock"].value),
-        ),
+        row(labels.base, figures.base, asks["base"].value),
+        row(fill(labels.stock, {"years": str(offer.stock_years)}), figures.stock, asks["stock"].value),
         ChartRow(
             labels.bonus,
-            figures.bonus.low,
-            figures.bonus.high,
-            figures.bonus.value,
+            bonus.low,
+            bonus.high,
+            bonus.value,
             asks["bonus_pct"].value,
-            f"{fmt_number(figures.bonus.low)}%",
-            f"{fmt_number(figures.bonus.high)}%",
-            f"{fmt_number(figures.bonus.value)}%",
-            f"{fmt_number(asks['bonus_pct'].value)}%",
+            *(pct(v) for v in (bonus.low, bonus.high, bonus.value, asks["bonus_pct"].value)),
         ),
-        ChartRow(
-            labels.total,
-            figures.total.low,
-            figures.total.high,
-            figures.total.value,
-            figures.ask_total,
-            money.short(figures.total.low),
-            money.short(figures.total.high),
-            money.short(figures.total.value),
-            money.short(figures.ask_total),
-        ),
+        row(labels.total, figures.total, figures.ask_total),
     ]
     legend = (fill(labels.chart_band, {"region": region.name}), labels.chart_offer, labels.chart_ask)
     return Chart(tuple(rows), legend)

@@ -13,11 +13,11 @@ from typing import Any
 from .compute import Figures
 from .document import Bars, Series, Table
 from .fx import Converted, is_stale
-from .money import fmt_money, fmt_number, is_compact, round_to
+from .money import fmt_money, fmt_number, is_compact
 from .offer import Offer
 from .templates import Template
 from .timeline import Compared, OverTime
-from .vesting import ROUND_TO, Schedule, cliff_moves_to, percentages
+from .vesting import Schedule, cliff_moves_to, percentages
 
 
 def years_context(offer: Offer, figures: Figures, template: Template, money: Any, day: Any) -> dict:
@@ -65,6 +65,7 @@ def _over(figures: Figures) -> OverTime:
 
 
 def _schedule_view(plan: Schedule, money: Any) -> dict:
+    plan = plan.whole()  # as the table shows it: the years add up to the total
     return {
         "years": [money.full(y.total) for y in plan.years],
         "first": money.full(plan.first),
@@ -85,7 +86,7 @@ def _compared_view(c: Compared, offer: Offer, money: Any, template: Template, da
         "rate": rate_text(c.converted, offer, money, template) if c.converted else None,
         "stale": c.converted is not None and is_stale(c.converted.stated, day),
         "total": money.full(c.total) if c.total is not None else None,
-        "first": money.full(c.schedule.first) if c.schedule else None,
+        "first": money.full(c.schedule.whole().first) if c.schedule else None,
         "above_offer": c.total is not None and c.total > _offer_average(offer),
     }
 
@@ -121,13 +122,14 @@ def _varies(over: OverTime) -> bool:
 
 
 def _series(offer: Offer, figures: Figures, template: Template) -> list[tuple[str, Schedule]]:
+    """Each column of the table (bar of the chart) and its schedule in whole units."""
     labels, over = template.style.labels, _over(figures)
     series = [(labels.your_offer, over.offer), (labels.your_ask, over.ask)]
     for c in over.competing:
         if c.schedule is not None:
             name = c.offer.company if c.same_currency else f"{c.offer.company} (from {c.offer.currency})"
             series.append((name, c.schedule))
-    return series
+    return [(name, plan.whole()) for name, plan in series]
 
 
 def _all_compact(offer: Offer, figures: Figures, template: Template, locale: str) -> bool:
@@ -137,25 +139,38 @@ def _all_compact(offer: Offer, figures: Figures, template: Template, locale: str
 
 def years_table(offer: Offer, figures: Figures, template: Template, money: Any) -> Table:
     """A row per year, a column per offer (yours, your asks, competing offers given by parts),
-    then the total over the period and the average year."""
+    then the total over the period and the average year. Every amount is in whole units and
+    each column's years add up to its total (Schedule.whole). Offers that vest over different
+    numbers of years have each total marked with its span, never side by side unmarked."""
     series = _series(offer, figures, template)
     count = max(len(plan.years) for _, plan in series)
+    spans = {len(plan.years) for _, plan in series}
     cells: list[list[Decimal | None]] = []
     for _, plan in series:
         column = [plan.years[i].total if i < len(plan.years) else None for i in range(count)]
         cells.append([*column, plan.total, plan.average])
     show = _one_style([v for column in cells for v in column if v is not None], money)
-    texts = [[show(v) if v is not None else "—" for v in column] for column in cells]
+    texts: list[list[str]] = [[show(v) if v is not None else "—" for v in column] for column in cells]
+    if len(spans) > 1:
+        for text, (_, plan) in zip(texts, series, strict=True):
+            text[count] += f" over {len(plan.years)} years"
     names = [f"Year {i + 1}" for i in range(count)]
-    names += [f"Total over {_years_text(series)}", "Average year"]
+    names += [_total_name(spans), _average_name(series)]
     rows = tuple((name, *(texts[j][i] for j in range(len(series)))) for i, name in enumerate(names))
     header = ("", *(name for name, _ in series))
     return Table(header, rows, frozenset({0}), frozenset({count, count + 1}))
 
 
-def _years_text(series: list[tuple[str, Schedule]]) -> str:
-    counts = sorted({len(plan.years) for _, plan in series})
-    return f"{counts[0]} years" if len(counts) == 1 else "the vesting period"
+def _total_name(spans: set[int]) -> str:
+    return f"Total over {next(iter(spans))} years" if len(spans) == 1 else "Total over each offer's years"
+
+
+def _average_name(series: list[tuple[str, Schedule]]) -> str:
+    """ "Average year" is base + bonus + stock ÷ years (annual total comp): the total divided
+    by the years only when no column has a sign-on, and its label says so when one has."""
+    if any(y.sign_on for _, plan in series for y in plan.years):
+        return "Average year, sign-on left out"
+    return "Average year"
 
 
 def _one_style(amounts: list[Decimal], money: Any) -> Any:
@@ -172,8 +187,8 @@ def years_chart(offer: Offer, figures: Figures, template: Template, money: Any) 
     count = max(len(plan.years) for _, plan in series)
     if _all_compact(offer, figures, template, money.locale):
         show = _one_style([y.total for _, plan in series for y in plan.years], money)
-    else:  # full amounts would overlap: thousands, as the section's note says
-        show = lambda v: money.short(round_to(v, ROUND_TO))  # noqa: E731
+    else:  # full amounts would overlap: in thousands, every label alike, as the section's note says
+        show = money.thousands
     return Bars(
         categories=tuple(f"Year {i + 1}" for i in range(count)),
         series=tuple(

@@ -126,9 +126,68 @@ def fmt_money_short(amount: Decimal | int, currency: str, locale: str, mark: str
 
     digits = _compact_digits(Decimal(amount), locale)
     if digits is not None:
-        text = format_compact_currency(Decimal(amount), currency, locale=locale, fraction_digits=digits)
+        home = compact_locale(locale)
+        text = format_compact_currency(Decimal(amount), currency, locale=home, fraction_digits=digits)
+        if home != locale:  # the home language's form, with this locale's own symbol (PLN, not zł)
+            from babel.numbers import get_currency_symbol
+
+            return _marked(text, currency, home, mark or get_currency_symbol(currency, locale=locale))
         return _marked(text, currency, locale, mark)
     return fmt_money(amount, currency, locale, mark)
+
+
+@lru_cache(maxsize=4096)
+def fmt_money_thousands(amount: Decimal | int, currency: str, locale: str, mark: str | None = None) -> str:
+    """The amount rounded to the nearest thousand, in thousands, in the locale's compact form
+    for thousands whatever its size: ``$1,158K`` beside ``$956K`` (not ``$1,158,000``),
+    ``1 158 tn kr`` beside ``956 tn kr``: one form for every label of a chart."""
+    from babel import Locale
+    from babel.numbers import format_currency, get_currency_symbol
+
+    home = compact_locale(locale)
+    forms = Locale.parse(home).compact_currency_formats.get("short") or {}
+    found = forms.get("other", {}).get("1000")
+    if found is None:  # no compact form in this locale: the rounded amount in full
+        return fmt_money(round_to(Decimal(amount), 1000), currency, locale, mark)
+    pattern = str(getattr(found, "pattern", found)).replace("0", "#,##0", 1)
+    thousands = round_to(Decimal(amount), 1000) / 1000
+    text = format_currency(thousands, currency, format=pattern, locale=home, currency_digits=False)
+    if home != locale:
+        return _marked(text, currency, home, mark or get_currency_symbol(currency, locale=locale))
+    return _marked(text, currency, locale, mark)
+
+
+@lru_cache(maxsize=32)
+def compact_locale(locale: str) -> str:
+    """The locale whose compact currency form goes with `locale`'s full form: `locale` itself,
+    unless its compact pattern puts the symbol on the other side of the number than its full
+    pattern does. Then CLDR has no compact form of its own for it (English for Sweden takes
+    English's "kr650K" beside its full "780 000 kr"), and the form of the country's own
+    language is taken, as its readers write it: "650 tn kr" (CLDR's likely language of the
+    territory, Swedish for Sweden)."""
+    from babel import Locale, UnknownLocaleError
+
+    here = Locale.parse(locale)
+    if here.territory is None or _symbol_first(here, "full") == _symbol_first(here, "compact"):
+        return locale
+    try:
+        home = Locale.parse(f"und_{here.territory}")
+    except (UnknownLocaleError, ValueError):
+        return locale
+    return str(home) if _symbol_first(home, "compact") == _symbol_first(here, "full") else locale
+
+
+def _symbol_first(locale: object, form: str) -> bool:
+    """Whether `locale`'s full (or compact, for thousands) currency pattern writes the symbol
+    before the number."""
+    if form == "full":
+        pattern = str(locale.currency_formats["standard"].pattern)  # type: ignore[attr-defined]
+    else:
+        forms = locale.compact_currency_formats.get("short") or {}  # type: ignore[attr-defined]
+        found = forms.get("other", {}).get("1000")
+        pattern = found.pattern if found is not None else ""
+    pattern = pattern.split(";")[0]
+    return "¤" in pattern and pattern.index("¤") < pattern.index("0")
 
 
 def is_compact(amount: Decimal | int, locale: str) -> bool:
@@ -137,7 +196,7 @@ def is_compact(amount: Decimal | int, locale: str) -> bool:
 
 
 def _compact_digits(amount: Decimal, locale: str) -> int | None:
-    divisor = _compact_divisor(amount, locale)
+    divisor = _compact_divisor(amount, compact_locale(locale))
     if divisor is None:
         return None
     exponent = (amount / divisor).normalize().as_tuple().exponent

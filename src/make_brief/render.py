@@ -654,24 +654,73 @@ def _chart(chart: Chart, st: Styles, width: float) -> Drawing:
             String(x + 13, height - 11, st.drawable(text), fontName=font, fontSize=small, fillColor=muted)
         )
         x += 22 + pdfmetrics.stringWidth(text, font, small)
+    labels = _ChartLabels(drawing, st, width)
     for i, row in enumerate(chart.rows):
-        _chart_row(drawing, row, st, height - top - row_h * i - row_h / 2, label_w, width - label_w - 30)
+        _chart_row(
+            drawing, labels, row, st, height - top - row_h * i - row_h / 2, label_w, width - label_w - 30
+        )
+    labels.draw()
     return drawing
 
 
-def _chart_row(drawing: Drawing, row: Any, st: Styles, y: float, label_w: float, axis_w: float) -> None:
+class _ChartLabels:
+    """The band chart's value labels, placed so that none is drawn over another: in order of
+    importance (each row's offer and band ends, then the asks), each label takes the first of
+    its places that leaves a point of air around every label placed before it, or is left out
+    (its figure is in the market table above the chart)."""
+
+    GAP = 1.0
+
+    def __init__(self, drawing: Drawing, st: Styles, width: float) -> None:
+        self.drawing, self.st, self.width = drawing, st, width
+        self.size = st.small - 0.5
+        self.wanted: list[tuple[int, str, str, Any, list[tuple[float, float, str]]]] = []
+
+    def want(
+        self, rank: int, text: str, font: str, color: Any, places: list[tuple[float, float, str]]
+    ) -> None:
+        """A label and its places, best first: (x, baseline, anchor) with anchor "middle",
+        "start" (x is its left edge) or "end"."""
+        self.wanted.append((rank, self.st.drawable(text), font, color, places))
+
+    def draw(self) -> None:
+        placed: list[tuple[float, float, float, float]] = []
+        size = self.size
+        for _, text, font, color, places in sorted(self.wanted, key=lambda w: w[0]):
+            w = self.st.width(text, font, size)
+            for x, y, anchor in places:
+                left = {"middle": x - w / 2, "start": x, "end": x - w}[anchor]
+                left = min(max(left, 0), self.width - w)
+                box = (
+                    left - self.GAP,
+                    y - 0.24 * size - self.GAP,
+                    left + w + self.GAP,
+                    y + 0.76 * size + self.GAP,
+                )
+                if not any(_meet(box, other) for other in placed):
+                    placed.append(box)
+                    self.drawing.add(String(left, y, text, fontName=font, fontSize=size, fillColor=color))
+                    break
+
+
+def _meet(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _chart_row(
+    drawing: Drawing, labels: _ChartLabels, row: Any, st: Styles, y: float, label_w: float, axis_w: float
+) -> None:
     """One component of the chart at height `y`: its label, the band, its ends, the offer and
-    the ask (the ask's label below the line when it would collide with the offer's)."""
-    small, bold = st.small, st.bold
-
-    def label(x: float, y: float, text: str, font: str, color: Any) -> None:
-        drawing.add(
-            String(x, y, text, fontName=font, fontSize=small - 0.5, fillColor=color, textAnchor="middle")
-        )
-
+    the ask. The values' labels go to `labels`: the offer's above the line, the band's ends
+    below it; the ask's above, beside the offer's, or lower down, wherever it is free."""
     drawing.add(
         String(
-            0, y - 3, st.drawable(row.label), fontName=bold, fontSize=small + 0.5, fillColor=st.color["text"]
+            0,
+            y - 3,
+            st.drawable(row.label),
+            fontName=st.bold,
+            fontSize=st.small + 0.5,
+            fillColor=st.color["text"],
         )
     )
     values = [row.low, row.high, row.offer] + ([row.ask] if row.ask is not None else [])
@@ -686,14 +735,24 @@ def _chart_row(drawing: Drawing, row: Any, st: Styles, y: float, label_w: float,
     band = Rect(at(row.low), y - 4, max(at(row.high) - at(row.low), 1), 8, fillColor=st.color["band"])
     band.strokeColor = None
     drawing.add(band)
-    label(at(row.low), y - 14, row.low_text, st.font, st.color["muted"])
-    label(at(row.high), y - 14, row.high_text, st.font, st.color["muted"])
-    _marker(drawing, "diamond", at(row.offer), y, st.color["offer"])
-    label(at(row.offer), y + 8, row.offer_text, bold, st.color["offer"])
+    muted, offer, ask = st.color["muted"], st.color["offer"], st.color["ask"]
+    low, high = at(row.low), at(row.high)
+    labels.want(
+        0,
+        row.offer_text,
+        st.bold,
+        offer,
+        [(at(row.offer), y + 8, "middle"), (at(row.offer), y - 22, "middle")],
+    )
+    labels.want(1, row.low_text, st.font, muted, [(low, y - 14, "middle"), (low, y - 14, "end")])
+    labels.want(1, row.high_text, st.font, muted, [(high, y - 14, "middle"), (high, y - 14, "start")])
+    _marker(drawing, "diamond", at(row.offer), y, offer)
     if row.ask is not None and row.ask != row.offer:
-        _marker(drawing, "triangle", at(row.ask), y, st.color["ask"])
-        anchor_y = y + 8 if abs(at(row.ask) - at(row.offer)) > 40 else y - 22
-        label(at(row.ask), anchor_y, row.ask_text, bold, st.color["ask"])
+        _marker(drawing, "triangle", at(row.ask), y, ask)
+        x, side = at(row.ask), "start" if row.ask > row.offer else "end"
+        near = x + 6 if side == "start" else x - 6
+        places = [(x, y + 8, "middle"), (near, y + 8, side), (x, y - 22, "middle"), (near, y - 22, side)]
+        labels.want(2, row.ask_text, st.bold, ask, places)
 
 
 def _bars(bars: Bars, st: Styles, width: float) -> Drawing:

@@ -13,8 +13,8 @@ little about the first. The rules, stated in the README's "How the numbers are m
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from decimal import Decimal
+from collections.abc import Callable, Sequence
+from decimal import ROUND_FLOOR, Decimal
 
 import msgspec
 
@@ -65,17 +65,39 @@ class Schedule(msgspec.Struct, frozen=True):
         return sum((y.total for y in self.years), Decimal(0))
 
     def converted(self, convert: Callable[[Decimal], Decimal]) -> Schedule:
-        """The same schedule in another currency, every amount converted by `convert` and
-        rounded to a whole unit, so that the years shown add up to the total shown."""
-
-        def whole(amount: Decimal) -> Decimal:
-            return round_to(convert(amount), 1)
-
+        """The same schedule in another currency: every amount converted exactly by `convert`,
+        then in whole units (see `whole`)."""
         years = tuple(
-            Year(y.number, whole(y.base), whole(y.bonus), whole(y.sign_on), whole(y.stock))
+            Year(y.number, convert(y.base), convert(y.bonus), convert(y.sign_on), convert(y.stock))
             for y in self.years
         )
-        return Schedule(years, whole(self.average))
+        return Schedule(years, convert(self.average)).whole()
+
+    def whole(self) -> Schedule:
+        """The same schedule in whole units, as the brief shows it: the years' totals rounded by
+        largest remainder, so that they add up to the exact total rounded (three years of
+        $92,666.67 are $92,667, $92,667 and $92,666: $278,000, not $278,001); in each year the
+        base, bonus and sign-on rounded half-up and the stock the rest; the average half-up."""
+        totals = largest_remainder([y.total for y in self.years])
+        years = []
+        for y, total in zip(self.years, totals, strict=True):
+            base, bonus, sign_on = (round_to(v, 1) for v in (y.base, y.bonus, y.sign_on))
+            stock = total - base - bonus - sign_on
+            if stock < 0:  # no stock that year: the bonus takes the rounding
+                bonus, stock = bonus + stock, Decimal(0)
+            years.append(Year(y.number, base, bonus, sign_on, stock))
+        return Schedule(tuple(years), round_to(self.average, 1))
+
+
+def largest_remainder(amounts: Sequence[Decimal]) -> tuple[Decimal, ...]:
+    """`amounts` in whole units that add up to their exact sum rounded half-up: each rounded
+    down, then one more unit to those with the largest fractions (the earlier on a tie)."""
+    target = round_to(sum(amounts, Decimal(0)), 1)
+    floors = [a.to_integral_value(rounding=ROUND_FLOOR) for a in amounts]
+    short = int(target - sum(floors, Decimal(0)))
+    order = sorted(range(len(amounts)), key=lambda i: (-(amounts[i] - floors[i]), i))
+    bumped = set(order[:short])
+    return tuple(f + 1 if i in bumped else f for i, f in enumerate(floors))
 
 
 class SignOnAsk(msgspec.Struct, frozen=True):
