@@ -92,6 +92,7 @@ def make_briefs(
     guide_dirs: Iterable[str | Path] = (),
     rates: tuple[Any, ...] = (),
     jobs: int | None = None,
+    time_limit: float | None = None,
     lock: bool = False,
     strict: bool = False,
     counter: str | Path | None = None,
@@ -103,10 +104,11 @@ def make_briefs(
 ) -> BatchRun:
     """Make the brief of every offer in `inputs` (files, folders, CSV tables) into `folder`,
     with a manifest; `mail` (mail.settings(...)) mails or writes each as it is made; `counter`
-    writes each candidate's counter-offer draft there. `progress(outcome, lines)` is called for
-    every outcome, in input order. `output` names the one file of a single brief. Worker
+    writes each candidate's counter-offer draft there. `time_limit` (seconds; batch.TIME_LIMIT
+    unless given, 0 for none) stops a brief that takes longer. `progress(outcome, lines)` is
+    called for every outcome, in input order. `output` names the one file of a single brief. Worker
     processes import the calling script: call this under ``if __name__ == "__main__":``."""
-    from .batch import Batch, Manifest, Settings, default_jobs
+    from .batch import Manifest, Settings
     from .inputs import expand
     from .manifest import shard_name
     from .passwords import PasswordBook
@@ -117,10 +119,7 @@ def make_briefs(
     settings = Settings(template, page_size, dirs, day or today(), rates, counter=counting, lock=lock)
     run = BatchRun([], folder=folder)
     passwords = PasswordBook(folder) if lock else None
-    out = Path(output) if output is not None else None
-    batch = Batch(
-        folder, settings, jobs=jobs or default_jobs(), output=out, passwords=passwords, strict=strict
-    )
+    batch = _batch(folder, settings, jobs, output, passwords, strict, time_limit)
     with ExitStack() as finally_:  # closed in reverse order, also on errors and Ctrl-C
         if mail is not None:
             from .postman import Postman
@@ -141,6 +140,29 @@ def make_briefs(
         run.manifest = _close(manifest, folder, run.problems) if manifest is not None else None
         _close_passwords(passwords, run)
     return run
+
+
+def _batch(
+    folder: Path,
+    settings: Any,
+    jobs: int | None,
+    output: str | Path | None,
+    passwords: Any,
+    strict: bool,
+    time_limit: float | None,
+) -> Any:
+    """The batch of make_briefs: its workers, its one output file, its time limit per brief."""
+    from .batch import TIME_LIMIT, Batch, default_jobs
+
+    return Batch(
+        folder,
+        settings,
+        jobs=jobs or default_jobs(),
+        output=Path(output) if output is not None else None,
+        passwords=passwords,
+        strict=strict,
+        time_limit=TIME_LIMIT if time_limit is None else time_limit,
+    )
 
 
 def _let_go(outcome: Outcome) -> None:

@@ -8,7 +8,11 @@ most a few items per worker are in flight, so memory stays flat however long the
 
 A bad item never stops the batch: its error is kept with it, and the rest go on. A worker that
 dies (killed, out of memory) is replaced; the items it may have held are retried one at a time
-so that only the one at fault fails.
+so that only the one at fault fails. A brief that takes longer than the time limit (a template
+that loops without end) is stopped: by an alarm in the process making it (POSIX, main thread:
+a worker, or the one process of a single brief), and, should that not stop it (a long call
+inside C), by the batch, which kills its worker at twice the limit (plus a worker's start-up)
+and replaces the pool; the other briefs in flight are made again.
 
 The per-item function can be replaced (`Batch(work=...)`), which is how batch logic is tested
 apart from rendering; it must be a module-level function so that workers can receive it.
@@ -20,6 +24,7 @@ import hashlib
 import os
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
+from contextlib import contextmanager
 from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -35,6 +40,8 @@ if TYPE_CHECKING:  # worker processes are imported only for a batch: one brief n
     from .passwords import PasswordBook
 
 IN_FLIGHT_PER_JOB = 3
+TIME_LIMIT = 120.0  # seconds one brief may take (--time-limit, MAKE_BRIEF_TIME_LIMIT); 0: none
+WORKER_START = 5.0  # seconds a new worker may take to start and warm up, past twice the limit
 
 
 Work = Callable[[Item, Settings], Brief]
@@ -50,19 +57,62 @@ def make_item(item: Item, settings: Settings) -> Brief:
 Attempt = tuple[Brief | None, Failure | None]
 
 
-def attempt(work: Work, item: Item, settings: Settings) -> Attempt:
+def attempt(work: Work, item: Item, settings: Settings, time_limit: float = 0) -> Attempt:
     """`work` on `item`, with any error as the error object (runs in a worker; BriefError and
-    InternalError both reach the batch whole)."""
+    InternalError both reach the batch whole), stopped after `time_limit` seconds when it can be."""
     if item.error is not None:
         return None, item.error
     try:
-        return work(item, settings), None
+        with _alarm(time_limit):
+            return work(item, settings), None
+    except _TimeUp:
+        return None, overtime(item, time_limit)
     except BriefError as exc:
         return None, exc
     except Exception as exc:  # a bug of ours must not stop the batch, nor pass for the user's error
         if os.environ.get("MAKE_BRIEF_DEBUG"):
             raise
         return None, InternalError.of(item.label, exc)
+
+
+class _TimeUp(BaseException):
+    """The time limit of one brief passed (a BaseException: no `except Exception` takes it)."""
+
+
+@contextmanager
+def _alarm(seconds: float) -> Iterator[None]:
+    """Raise _TimeUp in this thread after `seconds`: POSIX, main thread only (elsewhere the
+    batch's own wait is the limit); the previous handler and timer are put back after."""
+    import signal
+    import threading
+
+    if (
+        seconds <= 0
+        or not hasattr(signal, "setitimer")
+        or threading.current_thread() is not threading.main_thread()
+    ):
+        yield
+        return
+
+    def up(signum: int, frame: object) -> None:
+        raise _TimeUp
+
+    previous = signal.signal(signal.SIGALRM, up)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def overtime(item: Item, seconds: float) -> WorkerError:
+    """The error of a brief stopped at the time limit."""
+    return WorkerError(
+        f"making this brief took longer than {seconds:g} s (the limit for one brief); it was stopped",
+        file=item.label,
+        hint="a template that loops or writes without end? --time-limit or MAKE_BRIEF_TIME_LIMIT raises it",
+    )
 
 
 def default_jobs() -> int:
@@ -87,7 +137,9 @@ class Batch:
         output: Path | None = None,
         passwords: PasswordBook | None = None,
         strict: bool = False,
+        time_limit: float = TIME_LIMIT,
     ) -> None:
+        self.time_limit = time_limit  # seconds one brief may take; 0: no limit
         self.strict = strict  # a brief with a warning is held back: not written, not sent
         self.out_dir = out_dir
         self.passwords = passwords  # where a locked brief's password goes (--lock)
@@ -140,7 +192,7 @@ class Batch:
         source = chain(head, items)
         if self.jobs == 1 or len(head) < 2:  # no worker processes for one brief
             for item in source:
-                yield item, attempt(self.work, item, self.settings)
+                yield item, attempt(self.work, item, self.settings, self.time_limit)
         else:
             yield from self._parallel(source)
 
@@ -158,9 +210,14 @@ class Batch:
                     return
                 item, future = pending.popleft()
                 try:
-                    result = future.result()
+                    result = self._wait(future)
                 except BrokenProcessPool:
                     pass
+                except _OverdueError:  # its worker is stuck: stop it; the others in flight start again
+                    pool = _replace(_killed(pool), self.jobs, self._warm())
+                    pending = deque((i, f if _finished(f) else self._submit(pool, i)) for i, f in pending)
+                    yield item, (None, overtime(item, self.time_limit))
+                    continue
                 else:
                     yield item, result
                     continue
@@ -170,13 +227,29 @@ class Batch:
                 pool = _replace(pool, self.jobs, self._warm())
                 for suspect in suspects:
                     try:
-                        result = self._submit(pool, suspect).result()
+                        result = self._wait(self._submit(pool, suspect))
                     except BrokenProcessPool:
                         result = (None, _stopped(suspect))
                         pool = _replace(pool, self.jobs, self._warm())
+                    except _OverdueError:
+                        result = (None, overtime(suspect, self.time_limit))
+                        pool = _replace(_killed(pool), self.jobs, self._warm())
                     yield suspect, result
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
+
+    def _wait(self, future: Future) -> Attempt:
+        """The result of the item at the head of the line. It is running (items start in the
+        order they were given), and the worker's own alarm stops it at the time limit; a worker
+        that has not answered at twice the limit (and the time a new worker takes to start) is
+        stuck (_OverdueError)."""
+        from concurrent.futures import TimeoutError as FutureTimeout
+
+        try:
+            wait = 2 * self.time_limit + WORKER_START if self.time_limit > 0 else None
+            return future.result(timeout=wait)
+        except FutureTimeout:
+            raise _OverdueError from None
 
     def _warm(self) -> Settings | None:
         """What workers load before their first item (warm.py): only for the real work."""
@@ -191,7 +264,7 @@ class Batch:
             done.set_result((None, item.error))
             return done
         try:
-            return pool.submit(attempt, self.work, item, self.settings)
+            return pool.submit(attempt, self.work, item, self.settings, self.time_limit)
         except BrokenProcessPool as exc:  # found broken now: handled when this item's turn comes
             done.set_exception(exc)
             return done
@@ -295,6 +368,26 @@ def _alive(pid: int) -> bool:
             return stat.read().rpartition(")")[2].split()[0] != "Z"
     except (OSError, IndexError):  # no /proc (macOS): the signal check is all there is
         return True
+
+
+class _OverdueError(Exception):
+    """A worker has not answered at twice the time limit: it is killed."""
+
+
+def _finished(future: Future) -> bool:
+    """Whether `future` holds a result (made before its pool was killed): kept, not made again."""
+    return future.done() and not future.cancelled() and future.exception() is None
+
+
+def _killed(pool: ProcessPoolExecutor) -> ProcessPoolExecutor:
+    """`pool` with its worker processes killed, so that shutting it down waits for none."""
+    kill = getattr(pool, "kill_workers", None)  # Python 3.14+
+    if kill is not None:
+        kill()
+        return pool
+    for process in list((getattr(pool, "_processes", None) or {}).values()):  # before 3.14: no API
+        process.kill()
+    return pool
 
 
 def _replace(pool: ProcessPoolExecutor, jobs: int, warm: Settings | None = None) -> ProcessPoolExecutor:

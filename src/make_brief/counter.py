@@ -159,13 +159,18 @@ def render_counter(template: Template, context: dict[str, Any]) -> tuple[str, st
     """(subject, body) from counter.j2: its first line is ``Subject: ...``, then the body."""
     import jinja2
 
-    from .sandbox import environment
+    from .bounds import BODY, SUBJECT, TooLongError, render_within, too_long
+    from .sandbox import environment, raised_at
 
     folders = _folders(template)
     env = environment(folders, plain_text=True)
     source = next(f / FILE for f in folders if (f / FILE).is_file())
     try:
-        text = env.get_template(FILE).render(context)
+        text = render_within(env.get_template(FILE), context, BODY)
+    except TooLongError as exc:
+        file, line = raised_at(exc)
+        message = too_long("the counter e-mail", BODY, "an e-mail's text", exc)
+        raise TemplateError(message, file=file or source, line=line) from None
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(exc.message or "syntax error", file=source, line=exc.lineno) from None
     except jinja2.TemplateError as exc:  # undefined values, the sandbox's refusals
@@ -175,7 +180,11 @@ def render_counter(template: Template, context: dict[str, Any]) -> tuple[str, st
         raise TemplateError(
             "the first line must be 'Subject: ...'", file=source, hint="then a blank line and the body"
         )
-    return " ".join(head[8:].split()), _paragraphs(body)
+    subject = " ".join(head[8:].split())
+    if len(subject) > SUBJECT:
+        message = too_long("the counter e-mail's subject", SUBJECT, "a subject: one line", TooLongError(""))
+        raise TemplateError(message, file=source)
+    return subject, _paragraphs(body)
 
 
 def _paragraphs(body: str) -> str:

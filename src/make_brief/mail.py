@@ -322,24 +322,45 @@ class Wording:
 
     def render(self, context: dict[str, Any]) -> tuple[str, str]:
         """(subject, body): the subject on one line, the body ending with one line break."""
+        from .bounds import SUBJECT, TooLongError
+
         subject = " ".join(self._render("subject.j2", context).split())
         body = self._render("body.j2", context).strip("\n") + "\n"
         if not subject:
             raise MailError("the subject is empty", file="subject.j2")
+        if len(subject) > SUBJECT:  # its template's output stops at BODY; on one line, this
+            raise self._too_long("subject.j2", TooLongError(""))
         return subject, body
 
     def _render(self, name: str, context: dict[str, Any]) -> str:
         import jinja2
 
+        from .bounds import BODY, TooLongError, render_within
+
         try:
             template = self.env.get_template(name)
-            return template.render(context)
+            return render_within(template, context, BODY)
+        except TooLongError as exc:
+            raise self._too_long(name, exc) from None
         except jinja2.TemplateSyntaxError as exc:
             raise MailError(exc.message or "syntax error", file=exc.filename, line=exc.lineno) from None
         except jinja2.TemplateNotFound:
             raise MailError(f"no e-mail template {name!r}") from None
         except jinja2.TemplateError as exc:  # undefined values, the sandbox's refusals
             raise MailError(str(exc.message if hasattr(exc, "message") else exc), file=name) from None
+
+    def _too_long(self, name: str, exc: Any) -> MailError:
+        """The line of a subject or body template that renders more than its limit."""
+        from .bounds import BODY, SUBJECT, too_long
+        from .sandbox import raised_at
+
+        file, line = raised_at(exc)
+        source = file or self.env.get_template(name).filename or name
+        if name == "subject.j2":
+            message = too_long("the subject", SUBJECT, "a subject: one line, as RFC 5322 allows", exc)
+        else:
+            message = too_long("the body", BODY, "an e-mail's text", exc)
+        return MailError(message, file=source, line=line)
 
 
 SAMPLE = {

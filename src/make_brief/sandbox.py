@@ -4,7 +4,8 @@ A template is text written by a coach or an agency, perhaps shared with others; 
 it shows come from offer files and guides. So:
 
 * templates run in Jinja's immutable sandbox: no attribute that starts with ``_``, no
-  Python internals, no mutation of the values they are given;
+  Python internals, no mutation of the values they are given, and no text longer than its
+  limit (bounds.py);
 * they load other templates only from the template folders (Jinja's file loader refuses
   absolute paths and ``..``), and nothing else of the file system;
 * every value is escaped for reportlab's paragraph markup (`escape_data`), block markers
@@ -48,9 +49,11 @@ def plain(markup: str) -> str:
 def environment(folders: Sequence[Path | str], *, plain_text: bool = False) -> Any:
     """The one sandboxed Jinja environment of make-brief, rendering the templates of `folders`,
     first first. For the brief's wording every value is escaped for paragraph markup; for plain
-    text (e-mail) nothing is markup, so nothing is escaped, and block tags leave no blank lines."""
+    text (e-mail) nothing is markup, so nothing is escaped, and block tags leave no blank lines.
+    No value a template builds may be longer than one section (or one e-mail body): bounds.py."""
     import jinja2
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    from .bounds import BODY, SECTION, BoundedEnvironment
 
     paths = [str(f) for f in folders]
     common: dict[str, Any] = {
@@ -60,8 +63,8 @@ def environment(folders: Sequence[Path | str], *, plain_text: bool = False) -> A
         "keep_trailing_newline": True,
     }
     if plain_text:
-        return ImmutableSandboxedEnvironment(autoescape=False, trim_blocks=True, **common)
-    return ImmutableSandboxedEnvironment(autoescape=True, finalize=escape_data, **common)
+        return BoundedEnvironment(limit=BODY, autoescape=False, trim_blocks=True, **common)
+    return BoundedEnvironment(limit=SECTION, autoescape=True, finalize=escape_data, **common)
 
 
 def _precompiled_loader(paths: list[str]) -> Any:

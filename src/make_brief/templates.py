@@ -147,8 +147,15 @@ class Template(msgspec.Struct, frozen=True):
         """The wording template `name` (e.g. ``sections/cover.j2``) rendered with `context`."""
         import jinja2
 
+        from .bounds import SECTION, TooLongError, render_within, too_long
+
         try:
-            return self.env.get_template(name).render(context)
+            return render_within(self.env.get_template(name), context, SECTION)
+        except TooLongError as exc:
+            file, line = raised_at(exc)
+            what = f"the section {Path(name).stem!r}"
+            message = too_long(what, SECTION, "one section", exc)
+            raise TemplateError(message, file=file or self.source(name), line=line) from None
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateError(
                 exc.message or "syntax error", file=exc.filename or self.source(name), line=exc.lineno

@@ -87,6 +87,14 @@ def main() -> None:
     "-j", "--jobs", type=click.IntRange(min=1), help="Worker processes for many offers (default: the cores)."
 )
 @click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0),
+    envvar="MAKE_BRIEF_TIME_LIMIT",
+    metavar="SECONDS",
+    help="Stop a brief that takes longer, and report it; the rest are made "
+    "(default: 120, or $MAKE_BRIEF_TIME_LIMIT; 0: no limit).",
+)
+@click.option(
     "--lock",
     is_flag=True,
     help="Encrypt each brief (AES-256); passwords go to passwords.csv in the output folder.",

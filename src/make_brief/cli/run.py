@@ -75,6 +75,7 @@ def run_build(offers: tuple[Path, ...], options: dict[str, Any]) -> int:
             guide_dirs=options["guide_dirs"],
             rates=read_rates(options["fx"]) if options.get("fx") else (),
             jobs=options["jobs"],
+            time_limit=options.get("time_limit"),
             lock=bool(options.get("lock")),
             strict=bool(options.get("strict")),
             counter=options.get("counter"),
