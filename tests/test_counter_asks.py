@@ -186,6 +186,18 @@ def test_a_sign_on_the_offer_already_pays_is_not_asked_again():
     assert "Your offered £50,000 for that year is already above it: keep it (no ask)." in made.pdf.flat
 
 
+def test_an_offer_meeting_the_numbers_still_asks_for_the_sign_on_its_script_asks():
+    data = london(base=180000, stock=210000, bonus_pct=18, vesting=BACK)
+    made = make(data)
+    # 210,000 × (25% − 5%) = 42,000; × (25% − 15%) = 21,000
+    assert assert_same_asks(made) == {("sign_on", 1): "£42,000", ("sign_on", 2): "£21,000"}
+    assert made.msg["Subject"] == "Engineering Manager offer: my counter-proposal"
+    assert (
+        "The offer already meets what I was looking for on base, stock and bonus. What I'd still ask for:\n\n"
+        "- Sign-on in year 1: £42,000 (the offer has none that year;" in made.body
+    )
+
+
 @pytest.mark.parametrize(
     ("vesting", "cliff", "expected", "said"),
     [
