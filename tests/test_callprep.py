@@ -331,8 +331,10 @@ def test_counter_eml_headers_body_and_no_attachment(runner, in_tmp, write_offer)
         "- Bonus target: 18% (the offer has 15%; the range is 15–20%)\n\n"
         f"{LEADS} — the most strategic initiative within Twilio's product portfolio."
         " Segment's RSU package must make this leadership role compelling.\n\n"
-        "I know the offer is open until 25 November 2026, and I'd like us to settle it before then."
-        " Would you have time for a short call in the next few days to talk it through?\n\n"
+        # 7 days from 18 November: the few days for which the brief says to ask for more time
+        "I know the offer is open until 25 November 2026. I want to give it the careful answer it"
+        " deserves: could we move the deadline back by a few business days? Would you also have"
+        " time for a short call to talk it through?\n\n"
         "Best regards,\nJane Doe\n"
     )
     assert "230,000" not in msg.get_content()  # the walk-away is the candidate's alone

@@ -18,6 +18,7 @@ from .offer import Offer
 PARTS = ("base", "stock", "bonus_pct", "sign_on", "total")
 ASKED = ("base", "stock", "bonus_pct")  # the parts the guide gives asks for
 ZERO = Decimal(0)
+FEW_DAYS = 7  # a deadline this close (or closer) is one to ask to move, in the brief and the e-mail
 
 
 class WalkAway(msgspec.Struct, frozen=True):
@@ -46,6 +47,15 @@ def walk_away(offer: Offer, figures: Figures) -> WalkAway | None:
 def days_left(deadline: date, today: date) -> int:
     """Calendar days from `today` to `deadline`: 0 on the day, negative once it has passed."""
     return (deadline - today).days
+
+
+def deadline_state(deadline: date, today: date) -> str:
+    """ "passed" (ask whether the offer still stands first), "soon" (FEW_DAYS or fewer left: ask
+    for more time) or "open"."""
+    days = days_left(deadline, today)
+    if days < 0:
+        return "passed"
+    return "soon" if days <= FEW_DAYS else "open"
 
 
 class Terms(msgspec.Struct, frozen=True):

@@ -20,6 +20,7 @@ from typing import Any
 import msgspec
 from markupsafe import Markup
 
+from .asks import ask_lines, script_numbers, views
 from .compose_prep import call_context
 from .compose_years import rate_text, years_chart, years_context, years_table
 from .compute import Figures
@@ -112,13 +113,7 @@ def build_context(offer: Offer, figures: Figures, template: Template, today: dat
     is (escaped when rendered), and what the candidate may say."""
     guide = offer.guide
     money = Money(offer.currency, offer.region.locale, brief_marks(offer))
-    asks = figures.asks
-    numbers = {
-        "base": money.full(asks["base"].value),
-        "stock": money.full(asks["stock"].value),
-        "stock_years": str(offer.stock_years),
-        "bonus_pct": f"{fmt_number(asks['bonus_pct'].value)}%",
-    }
+    numbers = script_numbers(offer, figures, money)
     claim = competing_claim(template, figures.leverage, money)
     return {
         "today": today.isoformat(),
@@ -131,6 +126,7 @@ def build_context(offer: Offer, figures: Figures, template: Template, today: dat
         "offer": _offer_view(offer, figures, money),
         "position": _position_views(offer, figures, money),
         "ask": _ask_views(offer, figures, money),
+        "asks": views(ask_lines(offer, figures, money)),  # what the script and the e-mail ask for
         "ask_total": money.full(figures.ask_total),
         "accept_met": figures.accept_met,
         "competing": _competing_views(offer, figures, money, template),

@@ -34,11 +34,27 @@ def call_context(offer: Offer, figures: Figures, money: Any, style: Style, today
         if figures.ask_total > figures.offer_total
         else None,
         "guide_questions": list(offer.guide.questions),
+        "answered": _answered(offer),
         "guide_objections": [{"objection": o.objection, "answer": o.answer} for o in offer.guide.objections],
         "recruiter": {
             "name": offer.recruiter.name if offer.recruiter else None,
             "email": offer.recruiter.email if offer.recruiter else None,
         },
+    }
+
+
+def _answered(offer: Offer) -> dict[str, Any]:
+    """What the offer file already answers of the general questions: the cliff (with the
+    schedule), the sign-on's clawback; None where it does not say."""
+    clawback = offer.clawback
+    return {
+        "cliff": {
+            "months": offer.cliff_months,
+            "vesting": "/".join(fmt_number(v) for v in offer.vesting) if offer.vesting else None,
+        }
+        if offer.cliff_months is not None
+        else None,
+        "clawback": {"months": clawback.months, "full": clawback.terms == "full"} if clawback else None,
     }
 
 
@@ -71,6 +87,7 @@ def _deadline(offer: Offer, style: Style, today: date) -> dict[str, Any] | None:
         "days": days,  # negative once it has passed
         "days_ago": -days,
         "passed": days < 0,
+        "soon": callprep.deadline_state(offer.deadline, today) == "soon",  # ask for more time
     }
 
 

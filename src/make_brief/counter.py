@@ -7,23 +7,25 @@ the brief's template folder, else the bundled ``templates/email/counter.j2``, re
 text in Jinja's sandbox: the first line is ``Subject: ...``, then a blank line, then the body.
 
 What the body may say is decided here, not in the template: the asks that the offer does not
-meet yet, in the candidate's currency, each with its region's band from the guide; the script's
-sentences that the candidate can say as they stand (never one resting on an unconfirmed or
-refuted fact, and a competing offer only when it is leverage); what moved since the last
-round; the deadline. The walk-away is never in it. The message is built by the standard
-library's ``email`` package; with SOURCE_DATE_EPOCH set, its Date and Message-ID (derived from
-its content) make the same inputs give the same bytes.
+meet yet, the very list the brief's script asks from (asks.py: base, stock and bonus with the
+region's band, a sign-on per short year, pro-rata repayment), in the candidate's currency with
+the brief's marks; the script's sentences that the candidate can say as they stand (never one
+resting on an unconfirmed or refuted fact, and a competing offer only when it is leverage);
+what moved since the last round; the deadline and its state on the brief's date (passed: ask
+whether the offer still stands; soon: ask for more time). The walk-away is never in it. The
+message is built by the standard library's ``email`` package; with SOURCE_DATE_EPOCH set, its
+Date and Message-ID (derived from its content) make the same inputs give the same bytes.
 """
 
 from __future__ import annotations
 
 import hashlib
 from datetime import date
-from decimal import Decimal
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
+from .asks import script_numbers
 from .compose import Money, brief_marks, build_context, competing_claim, personalise
 from .compute import Figures, compute
 from .errors import BriefError, TemplateError
@@ -33,7 +35,6 @@ from .resources import templates_dir
 from .templates import Template, load_template, plain
 
 FILE = "counter.j2"
-ASKED = ("base", "stock", "bonus_pct")
 
 
 def counter_name(pdf_name: str) -> str:
@@ -78,20 +79,10 @@ def draft_counter(
 
 
 def counter_context(offer: Offer, figures: Figures, template: Template, day: date) -> dict[str, Any]:
-    """The plain values counter.j2 sees (see templates/email/counter.j2 for the list)."""
+    """The plain values counter.j2 sees (see templates/email/counter.j2 for the list). The asks
+    are the brief's own (asks.py): the same list, the same figures, the same marks."""
     ctx = build_context(offer, figures, template, day)
-    asks = [
-        {
-            "part": part,
-            "value": ctx["ask"][part]["value"],
-            "offered": ctx["ask"][part]["offered"],
-            "band": _band(offer, part),
-        }
-        for part in ASKED
-        if figures.asks[part].value > (figures.asks[part].offered or 0)
-    ]
     call = ctx["call"]
-    deadline = call["deadline"]
     return {
         "candidate": {"name": offer.name, "email": offer.email},
         "recruiter": call["recruiter"],
@@ -100,42 +91,22 @@ def counter_context(offer: Offer, figures: Figures, template: Template, day: dat
         "region": offer.region.name,
         "currency": offer.currency,
         "stock_years": offer.stock_years,
-        "asks": asks,
+        "asks": ctx["asks"],
         "ask_total": ctx["ask_total"],
-        "reasons": [] if figures.all_met else reasons(offer, figures, template, ctx),
+        "reasons": [] if figures.all_met else reasons(offer, figures, template),
         "all_met": figures.all_met,
         "open_asks": list(offer.guide.open_asks),
         "moved": [m for m in call["moved"] if m["up"] and m["part"] != "total"],
-        "deadline": deadline if deadline and not deadline["passed"] else None,
+        "deadline": call["deadline"],
     }
 
 
-def _band(offer: Offer, part: str) -> str:
-    """The region's band for `part`, in full: £148,000–£180,000, or 15–20%."""
-    from .money import fmt_money, fmt_number
-
-    band = getattr(offer.region, part)
-    low, high = Decimal(str(band.low)), Decimal(str(band.high))
-    if part == "bonus_pct":
-        return f"{fmt_number(low)}–{fmt_number(high)}%"
-    if part == "stock":
-        scale = Decimal(offer.stock_years) / Decimal(offer.guide.stock_years)
-        low, high = low * scale, high * scale
-    locale = offer.region.locale
-    return f"{fmt_money(low, offer.currency, locale)}–{fmt_money(high, offer.currency, locale)}"
-
-
-def reasons(offer: Offer, figures: Figures, template: Template, ctx: dict[str, Any]) -> list[str]:
+def reasons(offer: Offer, figures: Figures, template: Template) -> list[str]:
     """The script's sentences other than the asks that the candidate can say as they stand, in
     the guide's order: every fact they rest on confirmed, a competing offer only as leverage."""
     money = Money(offer.currency, offer.region.locale, brief_marks(offer))
     claim = competing_claim(template, figures.leverage, money)
-    numbers = {
-        "base": ctx["ask"]["base"]["value"],
-        "stock": ctx["ask"]["stock"]["value"],
-        "stock_years": str(offer.stock_years),
-        "bonus_pct": ctx["ask"]["bonus_pct"]["value"],
-    }
+    numbers = script_numbers(offer, figures, money)
     said = []
     for part in figures.claims.script:
         if part.kind == "ask":

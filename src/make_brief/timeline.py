@@ -36,7 +36,7 @@ class OverTime(msgspec.Struct, frozen=True):
     offer: Schedule
     ask: Schedule  # the asked base, grant and bonus on the offer's schedule, with the sign-on asks
     shape: str  # of the offer's vesting: even, back, front or uneven
-    sign_on_asks: tuple[SignOnAsk, ...]  # for a back-loaded grant
+    sign_on_asks: tuple[SignOnAsk, ...]  # for a back-loaded grant, or a cliff past year 1
     competing: tuple[Compared, ...]
 
     @property
@@ -53,9 +53,10 @@ def asked_pay(
     offer: Offer, base: Decimal, stock: Decimal, bonus_pct: Decimal
 ) -> tuple[Pay, tuple[SignOnAsk, ...]]:
     """The offer's pay at the asks: the asked base, grant and bonus on the offer's own vesting
-    schedule, and, for a back-loaded grant, the sign-on asks that make up its leading years."""
+    schedule, and the sign-on asks that make up its leading years when they vest less than an
+    even share (a back-loaded grant, or a cliff that leaves the first year empty)."""
     pay = offer.pay
-    asks = sign_on_asks(stock, pay) if shape(pay) == "back" else ()
+    asks = sign_on_asks(stock, pay)
     asked = msgspec.structs.replace(pay, base=base, stock=stock, bonus_pct=bonus_pct)
     return msgspec.structs.replace(asked, sign_on=with_sign_on(pay, asks)), asks
 

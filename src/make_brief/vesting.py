@@ -6,9 +6,11 @@ little about the first. The rules, stated in the README's "How the numbers are m
 
 * year y = base + base × bonus% + the sign-on paid in year y + stock × vesting[y] ÷ 100;
 * a cliff past month 12 moves what would have vested before it into the year the cliff ends;
-* a back-loaded schedule (its leading years below even) becomes a sign-on ask per such year:
+* each leading year that vests less than an even share, as the table shows it (a back-loaded
+  schedule, or a cliff past month 12 that leaves the first years empty), becomes a sign-on ask:
   the larger of the offered sign-on for that year and the asked grant × (1 ÷ years −
-  vesting[y] ÷ 100), rounded to the nearest thousand.
+  vested[y] ÷ 100), rounded to the nearest thousand, vested[y] being the percentage that
+  really vests in year y, the cliff included.
 """
 
 from __future__ import annotations
@@ -104,7 +106,7 @@ class SignOnAsk(msgspec.Struct, frozen=True):
     """The sign-on to ask for in one leading year that vests less than an even share."""
 
     year: int
-    vesting: Decimal  # that year's percentage
+    vesting: Decimal  # the percentage that vests that year, the cliff included
     shortfall: Decimal  # asked grant × (1 ÷ years − vesting ÷ 100), exact
     derived: Decimal  # the shortfall rounded to the nearest thousand
     offered: Decimal  # the sign-on the offer pays that year (0 if none)
@@ -130,11 +132,23 @@ def stock_by_year(pay: Pay) -> tuple[Decimal, ...]:
         amounts = [pay.stock * v / HUNDRED for v in pay.vesting]
     else:
         amounts = [pay.stock / pay.stock_years] * pay.stock_years
-    cliff_year = cliff_moves_to(pay.cliff_months)
+    return after_cliff(amounts, pay.cliff_months)
+
+
+def after_cliff(amounts: list[Decimal], cliff_months: int | None) -> tuple[Decimal, ...]:
+    """Amounts (or percentages) per year with what would vest before the cliff moved into the
+    year it ends."""
+    cliff_year = cliff_moves_to(cliff_months)
     if cliff_year > 1:
         held = sum(amounts[: cliff_year - 1], Decimal(0))
         amounts = [Decimal(0)] * (cliff_year - 1) + [held + amounts[cliff_year - 1]] + amounts[cliff_year:]
     return tuple(amounts)
+
+
+def vested(pay: Pay) -> tuple[Decimal, ...]:
+    """The percentage of the grant that really vests in each year: the schedule's, with the
+    cliff's years moved (what the year-by-year table shows)."""
+    return after_cliff(list(percentages(pay)), pay.cliff_months)
 
 
 def cliff_moves_to(cliff_months: int | None) -> int:
@@ -181,11 +195,12 @@ def _one_place(value: Decimal) -> Decimal:
 
 
 def sign_on_asks(asked_grant: Decimal, pay: Pay) -> tuple[SignOnAsk, ...]:
-    """For each leading year of `pay` that vests less than an even share, the sign-on that
-    makes up the shortfall of the asked grant (see the module's docstring)."""
+    """For each leading year of `pay` that really vests less than an even share (the cliff
+    included), the sign-on that makes up the shortfall of the asked grant (see the module's
+    docstring). None for a grant whose first year vests an even share or more."""
     share = even_share(pay.stock_years)
     asks = []
-    for i, pct in enumerate(percentages(pay)):
+    for i, pct in enumerate(vested(pay)):
         if _one_place(pct) >= _one_place(share):
             break
         shortfall = asked_grant * (1 / Decimal(pay.stock_years) - pct / HUNDRED)
