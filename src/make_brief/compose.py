@@ -26,7 +26,8 @@ from .compose_years import rate_text, years_chart, years_context, years_table
 from .compute import Figures
 from .document import Block, Brief, Chart, ChartRow, Section, Table
 from .errors import TemplateError
-from .facts import Unlock, Verdict, verdict
+from .facts import Unlock, Verdict
+from .gate import Open, gate
 from .money import distinct_marks, fmt_money, fmt_money_short, fmt_money_thousands, fmt_number, fmt_pct
 from .offer import Competing, Offer
 from .sandbox import markup_problem
@@ -318,17 +319,23 @@ def _verdict_view(v: Verdict) -> dict[str, Any]:
 
 
 def _lever_views(offer: Offer, figures: Figures, claim: Markup) -> list[dict[str, Any]]:
-    """Each lever with its verdict; a competing-offer lever says the candidate's own offers,
-    and only when it is theirs to use."""
+    """Each lever with its verdict and its text through the fact gate: `quote` holds what the
+    candidate may say (for a lever that is only if true, every sentence not answered no to),
+    `only_if_true` the sentences of a lever that is theirs which rest on an open question; a
+    competing-offer lever says the candidate's own offers, and only when they are leverage."""
     views = []
-    for lever, v in zip(offer.guide.levers, figures.verdicts, strict=True):
-        quote: Any = lever.quote
-        if lever.template:
-            quote = personalise(lever.template, {}, claim) if v.kind == "yours" else None
+    levers = zip(offer.guide.levers, figures.verdicts, figures.claims.lever_parts, strict=True)
+    for lever, v, parts in levers:
+        gated = gate(parts, figures.claims, offer.facts, figures.competing_state)
+        given = gated.said if v.kind == "yours" else [p for p in parts if p not in gated.left_out]
         views.append(
             {
                 "title": lever.title,
-                "quote": quote,
+                "quote": personalise(" ".join(p.text for p in given), {}, claim),
+                "only_if_true": [_open_view(o, {}, claim) for o in gated.only_if_true]
+                if v.kind == "yours"
+                else [],
+                "left_out": len(gated.left_out),
                 "guide_quote": lever.quote,
                 "verdict": _verdict_view(v),
                 "requires": lever.requires,
@@ -339,25 +346,26 @@ def _lever_views(offer: Offer, figures: Figures, claim: Markup) -> list[dict[str
     return views
 
 
+def _open_view(item: Open, numbers: dict[str, str], claim: Markup) -> dict[str, Any]:
+    return {
+        "text": personalise(item.part.text, numbers, claim),
+        "questions": [f.question for f in item.questions],
+    }
+
+
 def _script_views(offer: Offer, figures: Figures, numbers: dict[str, str], claim: Markup) -> dict[str, Any]:
-    """The script split by what the candidate can say: `script` holds only sentences they can
-    say as they stand; `script_only_if_true` the ones resting on unconfirmed facts, each with
-    its questions; a sentence resting on a refuted fact is in neither. When the offer meets
-    every ask, the guide's asks are not said at all (`script` is None)."""
-    said, only_if_true, left_out = [], [], 0
-    for part in figures.claims.script:
-        v = verdict(part.rests_on, figures.claims, offer.facts, figures.competing_state)
-        text = personalise(part.text, numbers, claim)
-        if v.kind == "yours" and str(text):
-            said.append(str(text))
-        elif v.kind == "only_if_true":
-            only_if_true.append({"text": text, "questions": [f.question for f in v.unconfirmed]})
-        elif part.kind == "claim":
-            left_out += 1
+    """The script through the fact gate: `script` holds only sentences they can say as they
+    stand; `script_only_if_true` the ones resting on unconfirmed facts, each with its
+    questions; a sentence resting on a refuted fact is in neither. When the offer meets every
+    ask, the guide's asks are not said at all (`script` is None)."""
+    gated = gate(figures.claims.script, figures.claims, offer.facts, figures.competing_state)
+    said = [str(text) for p in gated.said if str(text := personalise(p.text, numbers, claim))]
     return {
         "script": None if figures.all_met else Markup(" ".join(said)),
-        "script_only_if_true": [] if figures.all_met else only_if_true,
-        "script_left_out": left_out,
+        "script_only_if_true": []
+        if figures.all_met
+        else [_open_view(o, numbers, claim) for o in gated.only_if_true],
+        "script_left_out": sum(p.kind == "claim" for p in gated.left_out),
     }
 
 
@@ -367,6 +375,7 @@ def _question_view(unlock: Unlock, numbers: dict[str, str], claim: Markup) -> di
         "question": unlock.fact.question,
         "levers": list(unlock.levers),
         "sentences": [personalise(text, numbers, claim) for text in unlock.sentences],
+        "answers": list(unlock.answers),
     }
 
 

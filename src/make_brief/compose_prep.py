@@ -35,7 +35,7 @@ def call_context(offer: Offer, figures: Figures, money: Any, style: Style, today
         else None,
         "guide_questions": list(offer.guide.questions),
         "answered": _answered(offer),
-        "guide_objections": [{"objection": o.objection, "answer": o.answer} for o in offer.guide.objections],
+        "guide_objections": _objections(offer, figures),
         "recruiter": {
             "name": offer.recruiter.name if offer.recruiter else None,
             "email": offer.recruiter.email if offer.recruiter else None,
@@ -56,6 +56,29 @@ def _answered(offer: Offer) -> dict[str, Any]:
         else None,
         "clawback": {"months": clawback.months, "full": clawback.terms == "full"} if clawback else None,
     }
+
+
+def _objections(offer: Offer, figures: Figures) -> list[dict[str, Any]]:
+    """Each objection with its answer through the fact gate (gate.py): `answer` what the
+    candidate can say as it stands, `only_if_true` the sentences resting on an open question
+    (each with its questions), `left_out` how many rest on something they answered no to."""
+    from .gate import gate
+
+    views = []
+    for o, parts in zip(offer.guide.objections, figures.claims.answers, strict=True):
+        gated = gate(parts, figures.claims, offer.facts, figures.competing_state)
+        views.append(
+            {
+                "objection": o.objection,
+                "answer": " ".join(p.text for p in gated.said),
+                "only_if_true": [
+                    {"text": item.part.text, "questions": [f.question for f in item.questions]}
+                    for item in gated.only_if_true
+                ],
+                "left_out": len(gated.left_out),
+            }
+        )
+    return views
 
 
 def _walk_away(offer: Offer, figures: Figures, money: Any) -> dict[str, Any] | None:

@@ -10,7 +10,8 @@ from decimal import Decimal
 
 import msgspec
 
-from .facts import Claims, Unlock, Verdict, read_claims, unlocks, verdict
+from .facts import Claims, Unlock, Verdict, read_claims, unlocks
+from .gate import lever_verdicts
 from .guide import Band, Guide, Lever, Region
 from .money import round_to
 from .offer import Competing, Offer
@@ -165,7 +166,7 @@ def compute(offer: Offer) -> Figures:
     best = max(above, key=lambda c: c.total or 0).offer if above else None
     claims = read_claims(guide)
     state = competing_state(standing)
-    verdicts = tuple(verdict(rests, claims, offer.facts, state) for rests in claims.levers)
+    verdicts = lever_verdicts(claims, offer.facts, state)
     titles = tuple(lv.title for lv in guide.levers)
     lever, reason = strongest_lever(guide, verdicts, best is not None)
     return Figures(

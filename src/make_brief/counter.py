@@ -30,6 +30,7 @@ from .compose import Money, brief_marks, build_context, competing_claim, persona
 from .compute import Figures, compute
 from .errors import BriefError, TemplateError
 from .facts import verdict
+from .gate import gate
 from .offer import Offer
 from .resources import templates_dir
 from .templates import Template, load_template, plain
@@ -108,7 +109,7 @@ def reasons(offer: Offer, figures: Figures, template: Template) -> list[str]:
     claim = competing_claim(template, figures.leverage, money)
     numbers = script_numbers(offer, figures, money)
     said = []
-    for part in figures.claims.script:
+    for part in gate(figures.claims.script, figures.claims, offer.facts, figures.competing_state).said:
         if part.kind == "ask":
             continue  # the asks are listed one by one
         v = verdict(part.rests_on, figures.claims, offer.facts, figures.competing_state)

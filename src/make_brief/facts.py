@@ -12,7 +12,12 @@ only when the candidate has confirmed what it rests on. The rules, in plain term
   makes a first-person claim ("I ...", "My ...") rests on a fact of its own, named after the
   lever (``reliability_ownership``) or the sentence (``script_2``), whose question quotes it;
 * a lever is **yours** when every fact it rests on is confirmed, **not yours** when one is
-  refuted (or the competing offer is not leverage), and **only if true** otherwise.
+  refuted (or the competing offer is not leverage), and **only if true** otherwise;
+* **every sentence in the candidate's voice** (the script's, each lever's whole text, each
+  objection's answer) is a Part with the facts it rests on: what its lever or answer rests on,
+  what the guide's ``sentences`` add for it, and, for a first-person sentence that names no fact
+  of its own (``competing_offer`` is not one), a fact of its own (``kestrel_competing_2``,
+  ``objection_1_2``) that `guides check` warns about. gate.py decides what of them is said.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from collections.abc import Mapping
 
 import msgspec
 
-from .guide import Fact, Guide
+from .guide import Fact, Guide, ScriptSentence
 
 COMPETING = "competing_offer"  # the built-in fact: answered by the offer file's competing offers
 ASK_PLACEHOLDERS = ("{base}", "{stock}", "{bonus_pct}")
@@ -73,6 +78,8 @@ class Claims(msgspec.Struct, frozen=True):
     levers: tuple[tuple[str, ...], ...]
     script: tuple[Part, ...]
     unannotated: tuple[tuple[str, str], ...]  # (field, what): for `guides check`
+    lever_parts: tuple[tuple[Part, ...], ...] = ()  # each lever's text, sentence by sentence
+    answers: tuple[tuple[Part, ...], ...] = ()  # each objection's answer, sentence by sentence
 
     def fact(self, fact_id: str) -> Fact | None:
         return next((f for f in self.facts if f.id == fact_id), None)
@@ -101,7 +108,7 @@ def read_claims(guide: Guide) -> Claims:
     taken = {f.id for f in declared} | {COMPETING}
     implied: list[Fact] = []
     notes: list[tuple[str, str]] = []
-    levers = []
+    levers, lever_parts = [], []
     for i, lever in enumerate(guide.levers):
         own = [COMPETING] if lever.requires == COMPETING else []
         words = lever.template.replace("{competing}", "") if lever.template else lever.quote
@@ -118,6 +125,18 @@ def read_claims(guide: Guide) -> Claims:
                 )
             )
         levers.append(tuple(own))
+        voice = _Voice(taken, implied, notes)
+        lever_parts.append(
+            voice.parts(
+                lever.template or lever.quote, own, lever.sentences, f"levers.{i}", _slug(lever.title)
+            )
+        )
+    answers = [
+        _Voice(taken, implied, notes).parts(
+            o.answer, o.rests_on, o.sentences, f"objections.{i}", f"objection_{i + 1}"
+        )
+        for i, o in enumerate(guide.objections)
+    ]
     script = []
     for n, text in enumerate(sentences(guide.script.template), start=1):
         part = _script_part(text, guide)
@@ -131,8 +150,51 @@ def read_claims(guide: Guide) -> Claims:
             )
         script.append(part)
     return Claims(
-        tuple(declared + implied), tuple(f.id for f in implied), tuple(levers), tuple(script), tuple(notes)
+        tuple(declared + implied),
+        tuple(f.id for f in implied),
+        tuple(levers),
+        tuple(script),
+        tuple(notes),
+        tuple(lever_parts),
+        tuple(answers),
     )
+
+
+class _Voice:
+    """Splits a lever's or an answer's text into Parts, giving a first-person sentence that names
+    no fact a fact of its own (and a note for `guides check`)."""
+
+    def __init__(self, taken: set[str], implied: list[Fact], notes: list[tuple[str, str]]) -> None:
+        self.taken, self.implied, self.notes = taken, implied, notes
+
+    def parts(
+        self, text: str, named: list[str], annotated: list[ScriptSentence], field: str, name: str
+    ) -> tuple[Part, ...]:
+        out = []
+        for n, said in enumerate(sentences(text), start=1):
+            if said == "{competing}":
+                out.append(Part(said, "competing", tuple(dict.fromkeys([COMPETING, *named]))))
+                continue
+            own = list(named)
+            own += [f for a in annotated if said.startswith(a.starts.strip()) for f in a.rests_on]
+            if first_person(said) and not any(f != COMPETING for f in own):
+                fact = Fact(_unique(f"{name}_{n}", self.taken), _question(said))
+                self.implied.append(fact)
+                own.append(fact.id)
+                shown = said if len(said) <= 60 else said[:59] + "…"
+                self.notes.append(
+                    (
+                        field,
+                        f"sentence {n} ({shown!r}) speaks in the first person and names no fact:"
+                        f" {_until(fact)}",
+                    )
+                )
+            out.append(
+                Part(
+                    said, "claim" if any(f != COMPETING for f in own) else "plain", tuple(dict.fromkeys(own))
+                )
+            )
+        return tuple(out)
 
 
 def _until(fact: Fact) -> str:
@@ -206,20 +268,29 @@ class Unlock(msgspec.Struct, frozen=True):
     fact: Fact
     levers: tuple[str, ...]  # lever titles
     sentences: tuple[str, ...]  # script sentences (as templates)
+    answers: tuple[str, ...] = ()  # sentences of the objections' answers
 
 
 def unlocks(claims: Claims, titles: tuple[str, ...], answers: Mapping[str, bool]) -> tuple[Unlock, ...]:
     """Every fact something rests on that the candidate has not answered, in the guide's order
-    (levers first, then the script), with what rests on it."""
-    out: dict[str, tuple[list[str], list[str]]] = {}
-    for title, rests_on in zip(titles, claims.levers, strict=True):
+    (levers first, then the script, then the objections' answers), with what rests on it."""
+    out: dict[str, tuple[list[str], list[str], list[str]]] = {}
+
+    def add(rests_on: tuple[str, ...], where: int, what: str) -> None:
         for fact_id in rests_on:
             if fact_id != COMPETING and fact_id not in answers:
-                out.setdefault(fact_id, ([], []))[0].append(title)
+                found = out.setdefault(fact_id, ([], [], []))[where]
+                if what not in found:
+                    found.append(what)
+
+    for title, rests_on, parts in zip(titles, claims.levers, claims.lever_parts, strict=True):
+        add(tuple(dict.fromkeys([*rests_on, *(f for p in parts for f in p.rests_on)])), 0, title)
     for part in claims.script:
-        for fact_id in part.rests_on:
-            if fact_id != COMPETING and fact_id not in answers:
-                out.setdefault(fact_id, ([], []))[1].append(part.text)
+        add(part.rests_on, 1, part.text)
+    for parts in claims.answers:
+        for part in parts:
+            add(part.rests_on, 2, part.text)
     return tuple(
-        Unlock(claims.fact(f) or Fact(f, f), tuple(levers), tuple(said)) for f, (levers, said) in out.items()
+        Unlock(claims.fact(f) or Fact(f, f), tuple(levers), tuple(said), tuple(answered))
+        for f, (levers, said, answered) in out.items()
     )

@@ -50,6 +50,13 @@ class Fact(Model, frozen=True):
     question: str
 
 
+class ScriptSentence(Model, frozen=True):
+    """A sentence of the script (the one that starts with `starts`) and what it rests on."""
+
+    starts: str
+    rests_on: list[str]
+
+
 class Lever(Model, frozen=True):
     title: str
     quote: str
@@ -59,13 +66,7 @@ class Lever(Model, frozen=True):
     # the facts the quote rests on; None: not annotated (a first-person claim then rests on a
     # fact of its own, unconfirmed until the candidate confirms it; see facts.py)
     rests_on: list[str] | None = None
-
-
-class ScriptSentence(Model, frozen=True):
-    """A sentence of the script (the one that starts with `starts`) and what it rests on."""
-
-    starts: str
-    rests_on: list[str]
+    sentences: list[ScriptSentence] = []  # what one sentence of it rests on besides
 
 
 class HeadlineLever(Model, frozen=True):
@@ -108,6 +109,9 @@ class Objection(Model, frozen=True):
 
     objection: str
     answer: str
+    rests_on: list[str] = []  # the facts the answer rests on (a first-person sentence of it
+    # that names none rests on a fact of its own; see facts.py)
+    sentences: list[ScriptSentence] = []  # what one sentence of it rests on besides
 
 
 class Appendix(Model, frozen=True):

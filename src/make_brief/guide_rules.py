@@ -163,15 +163,21 @@ def _check_facts(guide: Guide, add: Any, warnings: bool) -> None:
 
     known = _declared_facts(guide, add) | {COMPETING}
     rests = [(f"levers.{i}.rests_on", lv.rests_on or []) for i, lv in enumerate(guide.levers)]
-    rests += [(f"script.sentences.{i}.rests_on", s.rests_on) for i, s in enumerate(guide.script.sentences)]
+    rests += [(f"objections.{i}.rests_on", o.rests_on) for i, o in enumerate(guide.objections)]
+    texts = [("script", guide.script.template, guide.script.sentences)]
+    texts += [(f"levers.{i}", lv.template or lv.quote, lv.sentences) for i, lv in enumerate(guide.levers)]
+    texts += [(f"objections.{i}", o.answer, o.sentences) for i, o in enumerate(guide.objections)]
+    rests += [(f"{w}.sentences.{k}.rests_on", one.rests_on) for w, _, a in texts for k, one in enumerate(a)]
     for field, ids in rests:
         for fact_id in ids:
             if fact_id not in known:
                 add("error", field, f"{fact_id!r} is not one of the guide's facts (declare it under facts)")
-    said = sentences(guide.script.template)
-    for i, annotated in enumerate(guide.script.sentences):
-        if not any(text.startswith(annotated.starts.strip()) for text in said):
-            add("error", f"script.sentences.{i}.starts", "no sentence of the script's template starts so")
+    for where, text, annotated in texts:
+        said = sentences(text)
+        for k, one in enumerate(annotated):
+            if not any(s.startswith(one.starts.strip()) for s in said):
+                whose = "the script's template" if where == "script" else "its text"
+                add("error", f"{where}.sentences.{k}.starts", f"no sentence of {whose} starts so")
     if warnings:
         for field, what in read_claims(guide).unannotated:
             add("warning", field, what)

@@ -14,6 +14,7 @@ parser (markdown-it-py, with its table support), block by block::
     - **<fact_id>:** <the question that confirms it>
     **Global Levers**
     1. **<Title>:** "<the words to say>" Rests on: <fact_id>, <fact_id>.   (or: Rests on: nothing.)
+       ... Rests on <fact_id>: "<the first words of one of its sentences>".   (that one sentence)
     > **Negotiate Up Strategy:** "<the script>" Accept if above <amount> RSUs.
     >
     > **Rests on <fact_id>:** "<the first words of a sentence of the script>"
@@ -22,7 +23,7 @@ parser (markdown-it-py, with its table support), block by block::
     **Questions to ask**                                   optional: for the recruiter, before deciding
     - <What is the refresh-grant policy after year one?>
     **Objections**                                         optional: what the recruiter may say
-    - **"<The band is fixed>":** <the answer>
+    - **"<The band is fixed>":** <the answer> Rests on: <fact_id>.        (optional, as for levers)
     #### Evidence & Sources
     - [<title>]   or   [<title>](<url>)
 
@@ -58,7 +59,7 @@ from ..errors import AmountError, GuideError, shown
 from ..money import currency_for_mark, parse_amount
 from ..places import CURRENCIES, aliases_for, find_place, locale_for
 from .markdown import Block, Inline, parse_blocks
-from .script import lever_data, number, script_data
+from .script import lever_data, number, rests_data, script_data
 
 # --- the guide -----------------------------------------------------------------------------
 
@@ -276,7 +277,7 @@ def _assemble(r: _Reader) -> dict[str, Any]:
     return data
 
 
-def _objection(r: _Reader, line: int, item: Inline, index: int) -> dict[str, str]:
+def _objection(r: _Reader, line: int, item: Inline, index: int) -> dict[str, Any]:
     """An objection ('- **"The band is fixed":** <the answer>') as guide data."""
     r.lines[f"objections.{index}"] = line
     said = (item.label or "").strip().strip('"“”').strip()
@@ -286,7 +287,15 @@ def _objection(r: _Reader, line: int, item: Inline, index: int) -> dict[str, str
             "an objection needs what the recruiter says, in bold, and the answer",
             '- **"The band is fixed":** Then let\'s look at a sign-on ...',
         )
-    return {"objection": said, "answer": item.rest}
+    answer, data = item.rest, dict[str, Any]()
+    if m := re.search(r"\s(Rests on\b.*)$", answer, re.S):
+        data, left = rests_data(m.group(1))
+        if left:
+            raise r.error(
+                line, f"text after the answer's facts: {shown(left)}", 'Rests on first_choice: "I\'m keen"'
+            )
+        answer = answer[: m.start()].strip()
+    return {"objection": said, "answer": answer, **data}
 
 
 def _fact(r: _Reader, line: int, item: Inline, index: int) -> dict[str, str]:

@@ -101,17 +101,46 @@ def fact_ids(text: str) -> list[str]:
     return [i for i in re.split(r"\s*(?:,|\band\b)\s*", text.strip()) if i]
 
 
+_ONE_RESTS = re.compile(r"rests on\s+(?P<ids>[^:\"“”]+?):\s*[\"“](?P<starts>[^\"“”]+)[\"”]\s*\.?", re.I)
+
+
+def sentence_rests(text: str) -> tuple[str, list[dict[str, Any]]]:
+    """`text` without its "Rests on c: "<first words>"." clauses, and what they say."""
+    found = [
+        {"starts": m.group("starts").strip(), "rests_on": fact_ids(m.group("ids"))}
+        for m in _ONE_RESTS.finditer(text)
+    ]
+    return _ONE_RESTS.sub(" ", text).strip(), found
+
+
+def rests_data(after: str) -> tuple[dict[str, Any], str]:
+    """What follows a lever's quote or ends an objection's answer: "Rests on: a, b." for the
+    whole, and "Rests on c: "<first words>"." for one sentence; (the data, what is left)."""
+    left, sentences = sentence_rests(after)
+    data: dict[str, Any] = {}
+    whole = _RESTS_ON.match(left) if left else None
+    if whole is not None:
+        data["rests_on"] = fact_ids(whole.group("ids"))
+        left = ""
+    if sentences:
+        data["sentences"] = sentences
+    return data, left
+
+
 def lever_data(item: Inline, file: str, line: int) -> dict[str, Any]:
     """A numbered lever ("**Title:** "words"", then optionally "Rests on: a, b.") as guide data."""
     if not item.label:
         raise GuideError(
             "a lever without a bold title", file=file, line=line, hint='1. **Title:** "the words to say"'
         )
-    quote, after = unquote(item.rest)
-    rests = _RESTS_ON.match(after) if after else None
-    if after and rests is None:
+    words, sentences = sentence_rests(item.rest)
+    quote, after = unquote(words)
+    rests, left = rests_data(after) if after else ({}, "")
+    if sentences:
+        rests["sentences"] = sentences
+    if left:
         raise GuideError(
-            f"text after the lever's quote: {shown(after)}",
+            f"text after the lever's quote: {shown(left)}",
             file=file,
             line=line,
             hint="keep it inside the quotes; after them only: Rests on: <fact ids>.",
@@ -120,13 +149,15 @@ def lever_data(item: Inline, file: str, line: int) -> dict[str, Any]:
     found = find_claim(quote)
     if found:
         data["requires"] = "competing_offer"
-    if rests is not None:
-        data["rests_on"] = fact_ids(rests.group("ids"))
+    if "rests_on" in rests:
+        data["rests_on"] = rests["rests_on"]
     data["quote"] = quote
     if found:
         (start, end), claim = found
         data["template"] = quote[:start] + "{competing}" + quote[end:]
         data["claim"] = _claim_amount(claim, None, file, line)
+    if "sentences" in rests:
+        data["sentences"] = rests["sentences"]
     return data
 
 
