@@ -170,9 +170,9 @@ def warm(repeat: int, tmp: Path) -> None:
     import peer_typst
     from floor import floor_brief
 
-    from make_brief.linecache import DISABLE_ENV
-    from make_brief.offer import load_offer
-    from make_brief.pipeline import make_pdf
+    from make_brief.offers.offer import load_offer
+    from make_brief.render.reportlab.lines import DISABLE_ENV
+    from make_brief.run.pipeline import make_pdf
 
     folder = tmp / "warm"
     folder.mkdir()
@@ -242,9 +242,9 @@ def merging(offer: object) -> Callable[[], object]:
     objects (pdfpack.py), the appendices' pages serialised by pypdf once per process."""
     from floor import example_brief
 
-    from make_brief.merge import merge
-    from make_brief.pipeline import _guide_appendices
-    from make_brief.render import render
+    from make_brief.pdf.merge import merge
+    from make_brief.render.reportlab.render import render
+    from make_brief.run.pipeline import _guide_appendices
 
     brief, template = example_brief()
     pdf = render(brief, template).pdf
@@ -259,12 +259,12 @@ def rendering(files: list[Path]) -> Callable[[], object]:
     target, the least a platypus brief does per brief."""
     import itertools
 
-    from make_brief.compose import compose
-    from make_brief.compute import compute
-    from make_brief.offer import load_offer
-    from make_brief.pipeline import today
-    from make_brief.render import render
-    from make_brief.templates import load_template
+    from make_brief.advice.compute import compute
+    from make_brief.compose.brief import compose
+    from make_brief.compose.templates import load_template
+    from make_brief.offers.offer import load_offer
+    from make_brief.render.reportlab.render import render
+    from make_brief.run.pipeline import today
 
     template = load_template()
     briefs = []
@@ -283,8 +283,8 @@ def paragraphs_only() -> int:
     from floor import example_brief
     from reportlab.platypus import Paragraph
 
-    from make_brief import render
-    from make_brief.linecache import DISABLE_ENV
+    from make_brief.render.reportlab import render
+    from make_brief.render.reportlab.lines import DISABLE_ENV
 
     brief, template = example_brief()
     width = render.PAGE_SIZES["a4"][0] - sum(
@@ -312,8 +312,8 @@ def no_appendices(tmp: Path) -> tuple[Path, Path]:
 
 
 def sizes(tmp: Path) -> None:
-    from make_brief.offer import load_offer
-    from make_brief.pipeline import make_pdf
+    from make_brief.offers.offer import load_offer
+    from make_brief.run.pipeline import make_pdf
 
     plain, bare = no_appendices(tmp)
     alone = len(make_pdf(load_offer(plain), bare).pdf)

@@ -2,7 +2,7 @@
 fixed positions, with the same embedded font. No layout engine, no wrapping logic beyond a
 fixed character count, no outline: the least work that still produces the same content.
 Its appendices (the offer letter, the guide's own) are appended as make-brief now appends
-them, the least work known: spliced into the canvas's own objects (make_brief.pdfpack), each
+them, the least work known: spliced into the canvas's own objects (make_brief.pdf.pack), each
 appendix's pages serialised by pypdf once per process; no checks, no clean-up, one outline
 entry (the splice hangs the appendices' entries after it).
 
@@ -27,8 +27,8 @@ from typing import Any
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
-from make_brief.document import Brief
-from make_brief.sandbox import plain
+from make_brief.compose.document import Brief
+from make_brief.compose.sandbox import plain
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -82,11 +82,11 @@ def floor_pdf(brief: Brief, font: str) -> bytes:
 def example_brief() -> tuple[Brief, Any]:
     """The example offer loaded and composed into its brief, with the default template: the
     work the floor does before it draws."""
-    from make_brief.compose import compose
-    from make_brief.compute import compute
-    from make_brief.offer import load_offer
-    from make_brief.pipeline import today
-    from make_brief.templates import load_template
+    from make_brief.advice.compute import compute
+    from make_brief.compose.brief import compose
+    from make_brief.compose.templates import load_template
+    from make_brief.offers.offer import load_offer
+    from make_brief.run.pipeline import today
 
     offer = load_offer(ROOT / "examples" / "offer.yaml")
     template = load_template()
@@ -94,7 +94,7 @@ def example_brief() -> tuple[Brief, Any]:
 
 
 def floor_from_example() -> bytes:
-    from make_brief.render import _register_fonts  # the brief's own fonts, registered once
+    from make_brief.render.reportlab.render import _register_fonts  # the brief's own fonts, registered once
 
     brief, template = example_brief()
     return floor_pdf(brief, _register_fonts(template)[""])
@@ -124,8 +124,8 @@ def floor_merge(pdf: bytes, appendices: list[str]) -> bytes:
     serialised once per process (and brief length)."""
     from pypdf import PdfReader
 
-    from make_brief import pdfpack
-    from make_brief.merge import _part
+    from make_brief.pdf import pack as pdfpack
+    from make_brief.pdf.merge import _part
 
     doc = pdfpack.parse(pdf)
     assert doc is not None
@@ -144,11 +144,11 @@ def floor_merge(pdf: bytes, appendices: list[str]) -> bytes:
 def floor_brief(offer_path: Path) -> bytes:
     """One offer file made into its floor brief: loaded, computed and composed by make-brief
     (with the default template), drawn on the raw canvas, its appendices appended."""
-    from make_brief.compose import compose
-    from make_brief.compute import compute
-    from make_brief.offer import load_offer
-    from make_brief.pipeline import _guide_appendices, today
-    from make_brief.templates import load_template
+    from make_brief.advice.compute import compute
+    from make_brief.compose.brief import compose
+    from make_brief.compose.templates import load_template
+    from make_brief.offers.offer import load_offer
+    from make_brief.run.pipeline import _guide_appendices, today
 
     offer = load_offer(offer_path)
     template = load_template()
@@ -170,7 +170,13 @@ def floor_batch(source: Path, out_dir: Path, jobs: int) -> int:
     files = sorted(str(p) for p in source.iterdir() if p.suffix == ".yaml")
     out_dir.mkdir(parents=True, exist_ok=True)
     context = multiprocessing.get_context("forkserver")
-    preload = ["floor", "make_brief.compose", "make_brief.offer", "make_brief.merge", "pypdf"]
+    preload = [
+        "floor",
+        "make_brief.compose.brief",
+        "make_brief.offers.offer",
+        "make_brief.pdf.merge",
+        "pypdf",
+    ]
     context.set_forkserver_preload(preload)
     with ProcessPoolExecutor(jobs, mp_context=context) as pool:
         for name, pdf in pool.map(_item, files, chunksize=1):

@@ -159,11 +159,11 @@ def compiler() -> Any:
 def make_pdf(offer_path: Path) -> bytes:
     """The example's pipeline up to the document model (make-brief's own load, compute and
     compose), then Typst. SOURCE_DATE_EPOCH dates the PDF, as it does make-brief's."""
-    from make_brief.compose import compose
-    from make_brief.compute import compute
-    from make_brief.offer import load_offer
-    from make_brief.pipeline import _guide_appendices, today
-    from make_brief.templates import load_template
+    from make_brief.advice.compute import compute
+    from make_brief.compose.brief import compose
+    from make_brief.compose.templates import load_template
+    from make_brief.offers.offer import load_offer
+    from make_brief.run.pipeline import _guide_appendices, today
 
     offer = load_offer(offer_path)
     template = load_template()
@@ -196,7 +196,9 @@ def batch(source: Path, out_dir: Path, jobs: int) -> int:
     files = sorted(str(p) for p in source.iterdir() if p.suffix == ".yaml")
     out_dir.mkdir(parents=True, exist_ok=True)
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["peer_typst", "make_brief.compose", "make_brief.offer", "typst"])
+    context.set_forkserver_preload(
+        ["peer_typst", "make_brief.compose.brief", "make_brief.offers.offer", "typst"]
+    )
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_warm_worker) as pool:
         for name, pdf in pool.map(_item, files, chunksize=1):
             (out_dir / name).write_bytes(pdf)

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from make_brief.batch import IN_FLIGHT_PER_JOB, MANIFEST, Batch, Manifest, Settings
 from make_brief.errors import InputError, InternalError, OutputError, WorkerError, describe
-from make_brief.inputs import Item
-from make_brief.pipeline import Brief
+from make_brief.offers.inputs import Item
+from make_brief.run.batch import IN_FLIGHT_PER_JOB, MANIFEST, Batch, Manifest, Settings
+from make_brief.run.pipeline import Brief
 
 
 def fake_work(item: Item, settings: Settings) -> Brief:

@@ -12,14 +12,14 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, offer_data
 
-from make_brief.batch import Batch, Settings
-from make_brief.bounds import BODY, SECTION, SUBJECT, TooLongError, render_within
 from make_brief.cli import main
+from make_brief.compose.bounds import BODY, SECTION, SUBJECT, TooLongError, render_within
+from make_brief.compose.sandbox import environment
+from make_brief.deliver.mail import Wording
 from make_brief.errors import MailError, WorkerError
-from make_brief.inputs import Item
-from make_brief.mail import Wording
-from make_brief.pipeline import Brief
-from make_brief.sandbox import environment
+from make_brief.offers.inputs import Item
+from make_brief.run.batch import Batch, Settings
+from make_brief.run.pipeline import Brief
 
 HUGE = "{{ 'a' * 100000000 }}"
 GENEROUS = 10  # seconds: each refusal here takes well under one; a hang would take minutes
@@ -135,7 +135,7 @@ def test_a_body_that_writes_without_end_stops_at_the_limit(tmp_path):
 
 
 def _sample() -> dict:
-    from make_brief.mail import SAMPLE
+    from make_brief.deliver.mail import SAMPLE
 
     return SAMPLE
 

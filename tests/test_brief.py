@@ -7,8 +7,8 @@ import re
 import pytest
 from conftest import offer_data
 
-from make_brief.offer import load_offer
-from make_brief.pipeline import build_brief, make_pdf
+from make_brief.offers.offer import load_offer
+from make_brief.run.pipeline import build_brief, make_pdf
 
 SECTIONS = [
     "Negotiation brief",
@@ -212,8 +212,8 @@ def _broken_lines_counted(monkeypatch):
 
 
 def test_each_paragraph_is_broken_into_lines_once_per_width(write_offer, monkeypatch):
-    from make_brief import render
-    from make_brief.linecache import LINES
+    from make_brief.render.reportlab import render
+    from make_brief.render.reportlab.lines import LINES
 
     LINES.clear()  # no lines from the briefs of earlier tests (test_linecache.py tests reuse)
     calls = _broken_lines_counted(monkeypatch)
@@ -241,7 +241,7 @@ def test_breaking_lines_once_changes_nothing_drawn(write_offer, read_pdf, monkey
     lines again on every measure; long words split across lines and pages included."""
     from reportlab.platypus import Paragraph
 
-    from make_brief import render
+    from make_brief.render.reportlab import render
 
     offer = load_offer(write_offer(offer_data(**changes)))
     once = read_pdf(make_pdf(offer).pdf)

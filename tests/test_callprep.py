@@ -17,14 +17,14 @@ import pytest
 import yaml
 from conftest import offer_data
 
-from make_brief import callprep
+from make_brief.advice import callprep
+from make_brief.advice.compute import compute
 from make_brief.cli import main
-from make_brief.compute import compute
 from make_brief.errors import GuideError
-from make_brief.importer import import_guide
-from make_brief.inputs import expand, load_item
-from make_brief.offer import load_offer
-from make_brief.pipeline import make_pdf
+from make_brief.guides.importer import import_guide
+from make_brief.offers.inputs import expand, load_item
+from make_brief.offers.offer import load_offer
+from make_brief.run.pipeline import make_pdf
 
 RECRUITER = {"name": "Sam", "email": "sam.lee@segment.example"}
 

@@ -7,9 +7,9 @@ import pytest
 import yaml
 from conftest import offer_data
 
-from make_brief.compute import annual_total, compute
-from make_brief.loading import parse_yaml
-from make_brief.offer import offer_from_document
+from make_brief.advice.compute import annual_total, compute
+from make_brief.files.loading import parse_yaml
+from make_brief.offers.offer import offer_from_document
 
 
 def make(**changes):

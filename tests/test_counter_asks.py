@@ -20,11 +20,11 @@ from conftest import EXAMPLES, Pdf, offer_data
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from make_brief import counter
-from make_brief.clock import today
-from make_brief.compute import compute
-from make_brief.offer import load_offer
-from make_brief.pipeline import make_pdf
+from make_brief.advice.compute import compute
+from make_brief.compose import counter
+from make_brief.files.clock import today
+from make_brief.offers.offer import load_offer
+from make_brief.run.pipeline import make_pdf
 
 TEST_GUIDES = Path(__file__).parent / "fixtures" / "guides"
 RECRUITER = {"name": "Sam", "email": "sam.lee@segment.example"}

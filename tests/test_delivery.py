@@ -16,7 +16,7 @@ from conftest import offer_data
 from smtp_sink import SmtpServer
 
 from make_brief.cli import main
-from make_brief.journal import default_path
+from make_brief.deliver.journal import default_path
 
 SENDER = ["--from", "Coach Carter <coach@example.org>"]
 SEVEN = ["Ann Lee", "Bo Chen", "Cy Diaz", "Di Evans", "Ed Fox", "Flo Gil", "Gus Hu"]
@@ -246,7 +246,7 @@ def test_the_same_candidate_twice_in_one_table_sends_one(server, tmp_path):
 
 
 def test_two_runs_at_once_never_both_send_a_version_of_one_brief(server, tmp_path, write_offer):
-    from make_brief.journal import Journal
+    from make_brief.deliver.journal import Journal
 
     offer = write_offer(offer_data(), "jane.yaml")
     # another run has claimed its version of Jane's brief and is sending it right now

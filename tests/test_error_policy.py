@@ -9,9 +9,9 @@ import pickle
 import pytest
 from conftest import offer_data
 
-from make_brief import render
 from make_brief.cli import main
 from make_brief.errors import GuideError, HeldError, InputError, InternalError, OutputError
+from make_brief.render.reportlab import render
 
 
 @pytest.fixture
@@ -49,7 +49,7 @@ def _frames(tb):
 
 
 def test_a_bug_in_a_batch_item_is_exit_70_and_the_batch_goes_on(runner, in_tmp, write_offer, monkeypatch):
-    from make_brief import batch
+    from make_brief.run import batch
 
     original = batch.load_item  # what the worker's make_item calls first
 

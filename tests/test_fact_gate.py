@@ -13,9 +13,9 @@ from conftest import offer_data
 
 from make_brief.cli import main
 from make_brief.errors import GuideError
-from make_brief.importer import import_guide
-from make_brief.offer import load_offer
-from make_brief.pipeline import make_pdf
+from make_brief.guides.importer import import_guide
+from make_brief.offers.offer import load_offer
+from make_brief.run.pipeline import make_pdf
 
 SEGMENT = Path(__file__).parent.parent / "data" / "guides" / "segment-engineering-manager.yaml"
 KEEN = "I'm keen to accept once the grant closes that gap."

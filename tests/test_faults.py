@@ -155,9 +155,9 @@ def test_a_killed_runs_manifest_leftovers_are_removed(tmp_path, write_offer):
 @pytest.mark.skipif(os.geteuid() != 0, reason="mounting a small tmpfs needs root")
 def test_a_full_disk_when_the_manifest_closes_keeps_every_line(tmp_path, write_offer):
     """The briefs fit, the manifest does not: a tmpfs filled up by a ballast file."""
-    from make_brief.batch import Batch, Settings
-    from make_brief.inputs import expand
-    from make_brief.manifest import Manifest
+    from make_brief.offers.inputs import expand
+    from make_brief.run.batch import Batch, Settings
+    from make_brief.run.manifest import Manifest
 
     disk = tmp_path / "disk"
     disk.mkdir()
@@ -308,7 +308,7 @@ def test_workers_ignore_ctrl_c_from_their_first_instruction(tmp_path):
     script = tmp_path / "probe.py"
     script.write_text(
         "import multiprocessing, signal\n"
-        "from make_brief.batch import _pool\n"
+        "from make_brief.run.batch import _pool\n"
         "def report(queue):\n"
         "    queue.put(signal.getsignal(signal.SIGINT) == signal.SIG_IGN)\n"
         "if __name__ == '__main__':\n"

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from smtp_sink import SmtpServer
 
 from make_brief.cli import main
-from make_brief.fontfind import covering
+from make_brief.render.reportlab.fonts import covering
 
 CJK = "王小明"
 NO_FONT_HAS = "𓀀"  # an Egyptian hieroglyph: neither the bundled font nor Noto CJK nor DejaVu

@@ -7,9 +7,9 @@ import pytest
 from conftest import DATABRICKS
 from test_compute import make
 
-from make_brief.compute import compute
+from make_brief.advice.compute import compute
 from make_brief.errors import InputError
-from make_brief.fx import Rate, convert, is_stale, merged, read_rates
+from make_brief.money.fx import Rate, convert, is_stale, merged, read_rates
 
 D = Decimal
 

@@ -7,10 +7,10 @@ import importlib.util
 import pytest
 from conftest import ROOT
 
-from make_brief.compute import compute
-from make_brief.money import fmt_money
-from make_brief.offer import load_offer
-from make_brief.pipeline import make_pdf
+from make_brief.advice.compute import compute
+from make_brief.money.amounts import fmt_money
+from make_brief.offers.offer import load_offer
+from make_brief.run.pipeline import make_pdf
 
 GUIDE_APPENDIX = "How to read this brief and where the numbers come from"
 

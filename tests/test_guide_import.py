@@ -9,12 +9,12 @@ import pytest
 from conftest import ROOT
 
 from make_brief.errors import GuideError
-from make_brief.guide import Guide
-from make_brief.importer import import_guide, to_yaml
-from make_brief.importer.mojibake import repair
-from make_brief.loading import load_yaml, parse_yaml
-from make_brief.money import currency_for_mark
-from make_brief.places import aliases_for, locale_for
+from make_brief.files.loading import load_yaml, parse_yaml
+from make_brief.guides.importer import import_guide, to_yaml
+from make_brief.guides.importer.mojibake import repair
+from make_brief.guides.schema import Guide
+from make_brief.money.amounts import currency_for_mark
+from make_brief.money.places import aliases_for, locale_for
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DAMAGED = FIXTURES / "segment-guide-damaged.txt"  # a verbatim copy of ../shared/guides/000_…txt

@@ -9,7 +9,7 @@ import yaml
 from conftest import ROOT, offer_data
 
 from make_brief.cli import main
-from make_brief.loading import load_yaml
+from make_brief.files.loading import load_yaml
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DAMAGED = FIXTURES / "segment-guide-damaged.txt"

@@ -17,9 +17,9 @@ import pytest
 import yaml
 from hostile import GUIDE, build, dump, made, offer, refused
 
-from make_brief import output
 from make_brief.errors import OutputError
-from make_brief.pipeline import build_brief
+from make_brief.files import output
+from make_brief.run.pipeline import build_brief
 
 LETTER = Path(__file__).resolve().parent.parent / "examples" / "offer-letter.pdf"
 OUTSIDE = "leads outside the folders an appendix may come from"
@@ -242,7 +242,7 @@ def test_a_failure_after_the_temporary_file_is_written_leaves_nothing(here, monk
 
 HOOK = """
 import os, pathlib, sys, time
-import make_brief.render
+import make_brief.render.reportlab.render
 
 target = {target}
 
@@ -289,7 +289,7 @@ def _killed_at(folder: Path, target: str, function: str, after: bool) -> None:
 
 def test_a_brief_killed_while_rendering_leaves_nothing_and_a_rerun_makes_it(here):
     (here / "o.yaml").write_text(dump(offer()))
-    _killed_at(here, "make_brief.render", "render", after=False)
+    _killed_at(here, "make_brief.render.reportlab.render", "render", after=False)
     assert sorted(p.name for p in here.iterdir()) == ["letter.pdf", "o.yaml"]
     assert "Jane Doe" in made(build(["o.yaml", "-o", "brief.pdf"]), here / "brief.pdf").flat
 

@@ -24,9 +24,9 @@ from hostile import (
 )
 from pypdf import PdfReader, PdfWriter
 
-from make_brief.document import Brief
+from make_brief.compose.document import Brief
 from make_brief.errors import InputError
-from make_brief.merge import Limits, merge
+from make_brief.pdf.merge import Limits, merge
 
 LETTER = Path(__file__).resolve().parent.parent / "examples" / "offer-letter.pdf"
 MINIMAL = [
@@ -257,7 +257,7 @@ def test_an_appendix_name_with_markup_is_an_outline_title_as_written(here):
 def test_an_unchanged_appendix_is_opened_once_and_a_changed_one_again(here):
     """A guide's appendix goes into every brief of a batch: it is read and checked once per
     process. The same name with new content (or new limits) is read and checked again."""
-    from make_brief import merge as merging
+    from make_brief.pdf import merge as merging
 
     brief = Brief("t", "a", "s", "k", "", "", ())
     brief_pdf, appendix = blank_pages(1), here / "a.pdf"

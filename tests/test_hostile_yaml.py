@@ -8,7 +8,7 @@ import os
 import pytest
 from hostile import build, dump, made, offer, refused, terms
 
-from make_brief import loading
+from make_brief.files import loading
 
 BASE = dump(offer())  # base on line 8, stock 9, stock_years 10, bonus_pct 11
 

@@ -9,8 +9,8 @@ import pytest
 from conftest import offer_data
 
 from make_brief.errors import InputError
-from make_brief.inputs import column_problem, expand, header_problem, row_document
-from make_brief.offer import load_offer, offer_from_document
+from make_brief.offers.inputs import column_problem, expand, header_problem, row_document
+from make_brief.offers.offer import load_offer, offer_from_document
 
 HEADER = "candidate.name,candidate.email,guide,region,offer.base,offer.stock,offer.bonus_pct"
 GUIDE = "segment-engineering-manager"
@@ -182,7 +182,7 @@ def test_a_row_with_more_cells_than_columns(tmp_path):
 
 
 def test_a_quoted_decimal_comma_in_a_number_field_is_read(tmp_path):
-    from make_brief.inputs import load_item
+    from make_brief.offers.inputs import load_item
 
     comma = write_csv(tmp_path, [HEADER, f'Ann,,{GUIDE},SF,200000,150000,"15,5"'], name="comma.csv")
     point = write_csv(tmp_path, [HEADER, f"Ann,,{GUIDE},SF,200000,150000,15.5"], name="point.csv")

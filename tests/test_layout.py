@@ -11,8 +11,8 @@ import yaml
 from conftest import offer_data
 
 from make_brief.cli import main
-from make_brief.offer import load_offer
-from make_brief.pipeline import make_pdf
+from make_brief.offers.offer import load_offer
+from make_brief.run.pipeline import make_pdf
 
 SEGMENT = Path(__file__).parent.parent / "data" / "guides" / "segment-engineering-manager.yaml"
 LONG_TITLE = (

@@ -7,9 +7,9 @@ import pytest
 from conftest import EXAMPLES, offer_data
 
 from make_brief.errors import UnkeyableError
-from make_brief.linecache import DISABLE_ENV, LINES, LineCache, freeze
-from make_brief.offer import load_offer
-from make_brief.pipeline import make_pdf
+from make_brief.offers.offer import load_offer
+from make_brief.render.reportlab.lines import DISABLE_ENV, LINES, LineCache, freeze
+from make_brief.run.pipeline import make_pdf
 
 LONG_WORDS = [{"company": f"Company{'Verylongname' * 8}{i}", "total_comp": 300000 + i} for i in range(25)]
 
@@ -73,7 +73,7 @@ def test_a_cached_layout_survives_other_briefs_in_between(write_offer, monkeypat
 
 
 def _paragraph(text, style, width, bullet=None):
-    from make_brief.render import _Paragraph
+    from make_brief.render.reportlab.render import _Paragraph
 
     paragraph = _Paragraph(text, style, bulletText=bullet)
     paragraph.wrap(width, 10_000)

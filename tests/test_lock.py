@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from smtp_sink import SmtpServer
 
 from make_brief.cli import main
-from make_brief.passwords import ALPHABET, generate
+from make_brief.pdf.passwords import ALPHABET, generate
 
 SENDER = ["--from", "Coach <coach@example.org>"]
 

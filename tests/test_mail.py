@@ -13,9 +13,8 @@ from click.testing import CliRunner
 from conftest import offer_data
 
 from make_brief.cli import main
-from make_brief.errors import JournalError
-from make_brief.journal import Journal
-from make_brief.mail import (
+from make_brief.deliver.journal import Journal
+from make_brief.deliver.mail import (
     DEFAULT_MAX_ATTACHMENT,
     Letter,
     MailError,
@@ -27,7 +26,8 @@ from make_brief.mail import (
     parse_size,
     settings,
 )
-from make_brief.postman import Pace
+from make_brief.deliver.postman import Pace
+from make_brief.errors import JournalError
 
 SAMPLE_PDF = b"%PDF-1.7 not really\n%%EOF\n"
 
@@ -99,7 +99,7 @@ def test_no_text_can_make_a_header(tmp_path):
 
 
 def _ctx() -> dict:
-    from make_brief.mail import SAMPLE
+    from make_brief.deliver.mail import SAMPLE
 
     return dict(SAMPLE)
 
@@ -131,7 +131,7 @@ def test_templates_run_in_the_sandbox(tmp_path):
 
 
 def test_settings_come_from_options_then_config_then_defaults(tmp_path, monkeypatch):
-    from make_brief.mail import load_config
+    from make_brief.deliver.mail import load_config
 
     config = tmp_path / "mail.yaml"
     config.write_text("smtp-host: mail.example.org\nsmtp-user: coach@example.org\nrate: 30/min\n", "utf-8")

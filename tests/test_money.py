@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 
 from make_brief.errors import AmountError
-from make_brief.money import fmt_money, fmt_money_short, parse_amount, round_to
+from make_brief.money.amounts import fmt_money, fmt_money_short, parse_amount, round_to
 
 
 @pytest.mark.parametrize(
@@ -98,7 +98,7 @@ def test_a_contradicting_mark_names_both_currencies(written, currency, message):
 
 
 def test_currencies_sharing_a_sign_get_distinct_marks():
-    from make_brief.money import distinct_marks
+    from make_brief.money.amounts import distinct_marks
 
     marks = distinct_marks([("CAD", "en_CA"), ("USD", "en_US")])
     assert marks == {"CAD": "CA$", "USD": "US$"}
@@ -112,8 +112,8 @@ def test_currencies_sharing_a_sign_get_distinct_marks():
 def test_one_table_of_marks_says_what_each_mark_may_stand_for():
     """places.MARKS is the one table: parsing accepts a mark for each currency it lists, and a
     mark on its own means the first (a bare "$" is USD unless the offer's currency says)."""
-    from make_brief.money import currency_for_mark, symbol_matches
-    from make_brief.places import MARKS
+    from make_brief.money.amounts import currency_for_mark, symbol_matches
+    from make_brief.money.places import MARKS
 
     for mark, codes in MARKS.items():
         assert currency_for_mark(mark) == codes[0], mark

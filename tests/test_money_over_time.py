@@ -251,9 +251,9 @@ def test_the_readmes_back_loaded_example_and_its_year_table_are_what_the_brief_s
 
     import yaml
 
-    from make_brief.compute import compute
-    from make_brief.money import fmt_money
-    from make_brief.offer import load_offer
+    from make_brief.advice.compute import compute
+    from make_brief.money.amounts import fmt_money
+    from make_brief.offers.offer import load_offer
 
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     block = re.search(r"<!-- years:start -->(.*?)<!-- years:end -->", text, re.S).group(1)

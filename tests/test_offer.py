@@ -6,7 +6,7 @@ import pytest
 from conftest import offer_data
 
 from make_brief.errors import InputError
-from make_brief.offer import load_offer
+from make_brief.offers.offer import load_offer
 
 
 def error_of(path) -> str:
@@ -167,7 +167,7 @@ def test_control_characters_in_names(write_offer):
 def test_an_offer_file_may_be_named_by_a_string(tmp_path, write_offer):
     """load_offer takes a path as programs often hold one, a str: it failed on the offer's
     appendix folder ('str' object has no attribute 'parent')."""
-    from make_brief.offer import load_offer
+    from make_brief.offers.offer import load_offer
 
     path = write_offer(offer_data())
     assert load_offer(str(path)) == load_offer(path)

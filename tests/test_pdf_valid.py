@@ -13,9 +13,9 @@ import pytest
 from conftest import DATABRICKS, EXAMPLES, offer_data
 from pypdf import PdfReader
 
-from make_brief.catalogue import load_guide
-from make_brief.offer import load_offer
-from make_brief.pipeline import make_pdf
+from make_brief.guides.catalogue import load_guide
+from make_brief.offers.offer import load_offer
+from make_brief.run.pipeline import make_pdf
 
 CASES = {
     "plain": ({}, None, False),

@@ -9,21 +9,21 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from make_brief import pdfpack
-from make_brief.merge import merge
-from make_brief.offer import load_offer
-from make_brief.pipeline import make_pdf
+from make_brief.offers.offer import load_offer
+from make_brief.pdf import pack as pdfpack
+from make_brief.pdf.merge import merge
+from make_brief.run.pipeline import make_pdf
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
 def _plain_brief(tmp_path: Path) -> tuple[bytes, object]:
     """The example brief rendered without its appendices, as reportlab wrote it (unpacked)."""
-    from make_brief.clock import today
-    from make_brief.compose import compose
-    from make_brief.compute import compute
-    from make_brief.render import render
-    from make_brief.templates import load_template
+    from make_brief.advice.compute import compute
+    from make_brief.compose.brief import compose
+    from make_brief.compose.templates import load_template
+    from make_brief.files.clock import today
+    from make_brief.render.reportlab.render import render
 
     offer = load_offer(EXAMPLES / "offer.yaml")
     template = load_template(None)
@@ -32,7 +32,7 @@ def _plain_brief(tmp_path: Path) -> tuple[bytes, object]:
 
 
 def test_a_packed_brief_reads_back_as_the_brief_reportlab_wrote(tmp_path, monkeypatch):
-    from make_brief import render
+    from make_brief.render.reportlab import render
 
     monkeypatch.setattr(render, "pack", lambda pdf: pdf)  # reportlab's own bytes, to compare
     raw, _ = _plain_brief(tmp_path)
@@ -82,8 +82,8 @@ def test_a_merged_brief_is_the_same_made_again_in_a_fresh_process(tmp_path):
     import sys
 
     script = (
-        "import sys; from pathlib import Path; from make_brief.offer import load_offer;"
-        "from make_brief.pipeline import make_pdf;"
+        "import sys; from pathlib import Path; from make_brief.offers.offer import load_offer;"
+        "from make_brief.run.pipeline import make_pdf;"
         "sys.stdout.buffer.write(make_pdf(load_offer(Path(sys.argv[1]))).pdf)"
     )
     offer = EXAMPLES / "offer.yaml"

@@ -7,9 +7,9 @@ import json
 import sys
 from pathlib import Path
 
-from make_brief import precompiled, templates
-from make_brief.offer import load_offer
-from make_brief.pipeline import make_pdf
+from make_brief.compose import precompiled, templates
+from make_brief.offers.offer import load_offer
+from make_brief.run.pipeline import make_pdf
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "offer.yaml"
 
@@ -17,8 +17,8 @@ EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "offer.yaml"
 def build() -> dict[str, str]:
     """Every bundled section template's generated Python, by key, as the brief's wording
     environment makes it (what wording.json must hold)."""
-    from make_brief.resources import templates_dir
-    from make_brief.sandbox import environment
+    from make_brief.compose.sandbox import environment
+    from make_brief.files.resources import templates_dir
 
     folder = templates_dir() / "default"
     env = environment([folder])
@@ -31,7 +31,7 @@ def build() -> dict[str, str]:
 
 
 if __name__ == "__main__" and "--update" in sys.argv:  # the generated file, written anew
-    from make_brief.output import write_atomic
+    from make_brief.files.output import write_atomic
 
     print(write_atomic(precompiled.FILE, (json.dumps(build(), indent=0, sort_keys=True) + "\n").encode()))
 

@@ -14,7 +14,7 @@ from conftest import offer_data
 from smtp_sink import SmtpServer
 
 from make_brief.cli import main
-from make_brief.journal import default_path
+from make_brief.deliver.journal import default_path
 
 SENDER = ["--from", "Coach Carter <coach@example.org>"]
 PEOPLE = ["Ann Lee", "Bo Chen", "Cy Diaz", "Di Evans"]

@@ -128,7 +128,7 @@ def test_files_are_written_only_by_the_one_atomic_writer():
     found = [
         f"{name}:{node.lineno} {what}"
         for name, tree in modules().items()
-        if name != "make_brief.output"
+        if name != "make_brief.files.output"
         for node in ast.walk(tree)
         if isinstance(node, ast.Call) and (what := _writes(node) or _opens_to_write(node))
     ]

@@ -15,7 +15,7 @@ from smtp_sink import SmtpServer
 
 from make_brief.cli import main
 from make_brief.errors import SettingError
-from make_brief.shard import parse
+from make_brief.run.shard import parse
 
 NAMES = [f"Person {chr(65 + i)}{chr(97 + j)}" for i in range(4) for j in range(3)]  # 12 people
 

@@ -11,8 +11,8 @@ from decimal import Decimal
 from conftest import ROOT, offer_data
 
 from make_brief.cli import main
-from make_brief.money import parse_amount
-from make_brief.vesting import Pay, Schedule, Year, largest_remainder, schedule
+from make_brief.money.amounts import parse_amount
+from make_brief.money.vesting import Pay, Schedule, Year, largest_remainder, schedule
 
 D = Decimal
 USD_TO_GBP = {"from": "USD", "to": "GBP", "rate": "0.7913", "date": "2026-11-10", "source": "Bank of England"}
@@ -154,7 +154,7 @@ def test_a_swedish_brief_writes_kronor_one_way_in_each_table_and_chart(runner, w
 
 
 def test_compact_forms_follow_the_full_form_of_their_locale():
-    from make_brief.money import fmt_money, fmt_money_short, fmt_money_thousands
+    from make_brief.money.amounts import fmt_money, fmt_money_short, fmt_money_thousands
 
     assert fmt_money(D(780000), "SEK", "en_SE") == "780\xa0000\xa0kr"
     assert fmt_money_short(D(650000), "SEK", "en_SE") == "650\xa0tn\xa0kr"  # CLDR's Swedish

@@ -15,8 +15,8 @@ from test_brief import GUIDE_APPENDIX, SECTIONS
 
 from make_brief.cli import main
 from make_brief.errors import TemplateError
-from make_brief.offer import load_offer
-from make_brief.pipeline import make_pdf
+from make_brief.offers.offer import load_offer
+from make_brief.run.pipeline import make_pdf
 
 DEFAULT_OUTLINE = [*SECTIONS, GUIDE_APPENDIX]  # the default brief's sections, then the guide's appendix
 COMPACT_OUTLINE = ["Call sheet · Jane Doe", "Your numbers", "Where you stand", "Say this", "Levers"]
@@ -241,7 +241,7 @@ def test_a_folder_with_only_some_keys_falls_back_to_the_default(tmp_path, brief)
 
 
 def test_compact_brief_of_the_bundled_example_is_one_page(read_pdf, tmp_path):
-    from make_brief.pipeline import build_brief
+    from make_brief.run.pipeline import build_brief
 
     result = build_brief(EXAMPLES / "offer.yaml", tmp_path / "call.pdf", template="compact")
     pdf = read_pdf(result.path)

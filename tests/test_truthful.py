@@ -13,12 +13,12 @@ import pytest
 import yaml
 from conftest import offer_data
 
+from make_brief.advice.compute import compute
 from make_brief.cli import main
-from make_brief.compute import compute
-from make_brief.facts import first_person, read_claims, sentences
-from make_brief.importer import import_guide
-from make_brief.offer import load_offer
-from make_brief.pipeline import make_pdf
+from make_brief.guides.facts import first_person, read_claims, sentences
+from make_brief.guides.importer import import_guide
+from make_brief.offers.offer import load_offer
+from make_brief.run.pipeline import make_pdf
 
 LEADS = "I'm leading the AI engineering team for Segment — the most strategic initiative within Twilio's"
 LEADS_QUESTION = "Do you lead, or will you lead, the team building Segment's AI features?"
@@ -453,7 +453,7 @@ def test_first_person_and_sentences():
 
 
 def test_the_bundled_guides_annotate_every_claim():
-    from make_brief.catalogue import available, load_guide
+    from make_brief.guides.catalogue import available, load_guide
 
     for guide_id, path in available().items():
         claims = read_claims(load_guide(path))

@@ -6,8 +6,8 @@ import pytest
 from conftest import offer_data
 from test_compute import make
 
-from make_brief.compute import compute
-from make_brief.vesting import Pay, cliff_moves_to, schedule, shape, sign_on_asks, stock_by_year
+from make_brief.advice.compute import compute
+from make_brief.money.vesting import Pay, cliff_moves_to, schedule, shape, sign_on_asks, stock_by_year
 
 D = Decimal
 

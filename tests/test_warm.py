@@ -6,12 +6,12 @@ from __future__ import annotations
 import yaml
 from conftest import offer_data
 
-from make_brief.batch import Batch, Settings, worker_start
-from make_brief.inputs import expand
-from make_brief.linecache import DISABLE_ENV, LINES
-from make_brief.offer import load_offer
-from make_brief.pipeline import make_pdf
-from make_brief.warm import warm_up
+from make_brief.offers.inputs import expand
+from make_brief.offers.offer import load_offer
+from make_brief.render.reportlab.lines import DISABLE_ENV, LINES
+from make_brief.render.reportlab.warm import warm_up
+from make_brief.run.batch import Batch, Settings, worker_start
+from make_brief.run.pipeline import make_pdf
 
 
 def _offers(folder, names):
@@ -44,7 +44,7 @@ def test_the_warm_up_loads_the_template_and_says_nothing_of_a_broken_one(tmp_pat
 def test_a_worker_warms_up_only_when_asked(monkeypatch):
     import threading
 
-    from make_brief import warm
+    from make_brief.render.reportlab import warm
 
     called = []
     monkeypatch.setattr(warm, "warm_up", called.append)

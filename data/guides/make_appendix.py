@@ -20,9 +20,9 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer
 
-from make_brief.compute import derive_ask
-from make_brief.catalogue import load_guide
-from make_brief.money import fmt_money, fmt_money_short, fmt_pct
+from make_brief.advice.compute import derive_ask
+from make_brief.guides.catalogue import load_guide
+from make_brief.money.amounts import fmt_money, fmt_money_short, fmt_pct
 
 rl_config.useA85 = 0  # binary streams, as the brief's own (render.py)
 HERE = Path(__file__).resolve().parent

@@ -25,8 +25,8 @@ from typing import Any
 import msgspec
 
 from .errors import BriefError, InternalError, OutputError, describe
-from .pipeline import Outcome
-from .pipeline import build_brief as _build_brief
+from .run.pipeline import Outcome
+from .run.pipeline import build_brief as _build_brief
 
 __all__ = ["BatchRun", "MailRun", "make_brief", "make_briefs", "mail_briefs"]
 
@@ -108,11 +108,11 @@ def make_briefs(
     unless given, 0 for none) stops a brief that takes longer. `progress(outcome, lines)` is
     called for every outcome, in input order. `output` names the one file of a single brief. Worker
     processes import the calling script: call this under ``if __name__ == "__main__":``."""
-    from .batch import Manifest, Settings
-    from .inputs import expand
-    from .manifest import shard_name
-    from .passwords import PasswordBook
-    from .pipeline import today
+    from .offers.inputs import expand
+    from .pdf.passwords import PasswordBook
+    from .run.batch import Manifest, Settings
+    from .run.manifest import shard_name
+    from .run.pipeline import today
 
     folder = Path(folder)
     dirs, counting = tuple(map(Path, guide_dirs)), counter is not None
@@ -122,7 +122,7 @@ def make_briefs(
     batch = _batch(folder, settings, jobs, output, passwords, strict, time_limit)
     with ExitStack() as finally_:  # closed in reverse order, also on errors and Ctrl-C
         if mail is not None:
-            from .postman import Postman
+            from .deliver.postman import Postman
 
             run.postman = finally_.enter_context(Postman(mail, folder))
         manifest = Manifest(folder, shard_name(shard)) if many else None
@@ -152,7 +152,7 @@ def _batch(
     time_limit: float | None,
 ) -> Any:
     """The batch of make_briefs: its workers, its one output file, its time limit per brief."""
-    from .batch import TIME_LIMIT, Batch, default_jobs
+    from .run.batch import TIME_LIMIT, Batch, default_jobs
 
     return Batch(
         folder,
@@ -174,7 +174,7 @@ def _let_go(outcome: Outcome) -> None:
 
 def count_items(inputs: Iterable[str | Path], shard: tuple[int, int] | None = None) -> int:
     """How many briefs `make_briefs` would make of `inputs` (for a progress bar)."""
-    from .inputs import expand
+    from .offers.inputs import expand
 
     return sum(1 for _ in _share(expand(tuple(Path(p) for p in inputs)), shard))
 
@@ -198,7 +198,7 @@ def _record(run: BatchRun, outcome: Outcome, many: bool, counter: Path | None, o
 
 def _share(items: Any, shard: tuple[int, int] | None) -> Any:
     """The items of this shard (all of them without one)."""
-    from .shard import shard_of
+    from .run.shard import shard_of
 
     if shard is None:
         return items
@@ -231,8 +231,8 @@ def _close_passwords(passwords: Any, run: BatchRun) -> None:
 def _write_counter(folder: Path, outcome: Outcome, named: bool, failures: list[Any]) -> list[str]:
     """Write the counter-offer e-mail of `outcome` as <name>-<guide>-counter.eml (the brief's
     default name, or its distinct name in a batch); its path, or a failure line."""
-    from .counter import counter_name
-    from .output import write_atomic
+    from .compose.counter import counter_name
+    from .files.output import write_atomic
 
     assert outcome.brief is not None and outcome.brief.counter is not None and outcome.path is not None
     pdf_name = outcome.brief.name if named else outcome.path.name
@@ -254,9 +254,9 @@ class MailRun(msgspec.Struct):
 def mail_briefs(folder: str | Path, mail: Any, echo: Callable[[str], None] = lambda line: None) -> MailRun:
     """Mail each brief that the manifests in `folder` record, exactly once; `mail` is
     mail.settings(...): nothing is sent unless it says send."""
-    from .mailstage import mail_folder
-    from .postman import Postman
-    from .smtp import check_sign_in
+    from .deliver.postman import Postman
+    from .deliver.smtp import check_sign_in
+    from .deliver.stage import mail_folder
 
     check_sign_in(mail)
     with Postman(mail, Path(folder)) as postman:

@@ -139,9 +139,9 @@ def build(offers: tuple[Path, ...], **options: Any) -> None:
 def validate(offers: tuple[Path, ...], guide_dirs: tuple[Path, ...], fx: Path | None) -> None:
     """Check each OFFER (an offer file, a folder of them, or a CSV table) without making a brief."""
     from ..errors import describe
-    from ..fx import read_rates
-    from ..inputs import expand, load_item
-    from ..offer import doubts
+    from ..money.fx import read_rates
+    from ..offers.inputs import expand, load_item
+    from ..offers.offer import doubts
 
     rates = read_rates(fx) if fx else ()
     failures = 0
@@ -180,12 +180,12 @@ def validate(offers: tuple[Path, ...], guide_dirs: tuple[Path, ...], fx: Path | 
 @guarded
 def init(path: Path, guide_id: str, guide_dirs: tuple[Path, ...], force: bool) -> None:
     """Write a commented example offer file to PATH (default: offer.yaml)."""
-    from ..catalogue import find_guide, load_guide
     from ..errors import OutputError
-    from ..fs import exists
-    from ..output import write_atomic
-    from ..resources import data_dir
-    from ..sample import sample_offer
+    from ..files.fs import exists
+    from ..files.output import write_atomic
+    from ..files.resources import data_dir
+    from ..guides.catalogue import find_guide, load_guide
+    from ..offers.sample import sample_offer
 
     if exists(path) and not force:
         raise OutputError("already exists", file=path, hint="use --force to overwrite, or name another file")

@@ -55,7 +55,7 @@ def _escape_output() -> None:
     locale, rather than failing to print it."""
     import codecs
 
-    from ..fs import escape_undecodable
+    from ..files.fs import escape_undecodable
 
     codecs.register_error("make-brief-escape", escape_undecodable)
     for stream in (sys.stdout, sys.stderr):

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from ..errors import EXIT_INPUT
-from ..fs import exists
+from ..files.fs import exists
 from .edge import guarded, guides_option
 
 GUIDES_EXAMPLES = """
@@ -54,10 +54,10 @@ def import_(source: Path, output: Path | None, script_region: str | None, force:
     read is reported with its line, and nothing is written.
     """
     from ..errors import OutputError
-    from ..guide import MAX_GUIDE_BYTES
-    from ..importer import import_guide, to_yaml
-    from ..loading import read_text
-    from ..output import slug, write_atomic
+    from ..files.loading import read_text
+    from ..files.output import slug, write_atomic
+    from ..guides.importer import import_guide, to_yaml
+    from ..guides.schema import MAX_GUIDE_BYTES
 
     imported = import_guide(
         read_text(source, what="guide", max_bytes=MAX_GUIDE_BYTES),
@@ -89,7 +89,7 @@ def import_(source: Path, output: Path | None, script_region: str | None, force:
 @guarded
 def list_(guide_dirs: tuple[Path, ...]) -> None:
     """List every guide: id, title, regions, currencies, as-of date and where it comes from."""
-    from ..catalogue import list_guides
+    from ..guides.catalogue import list_guides
 
     failed = False
     for item in list_guides(guide_dirs):
@@ -117,8 +117,8 @@ def list_(guide_dirs: tuple[Path, ...]) -> None:
 @guarded
 def show(guide: str, guide_dirs: tuple[Path, ...]) -> None:
     """Show GUIDE (an id or a guide file) in plain text."""
-    from ..catalogue import resolve
-    from ..guide_tools import describe
+    from ..guides.catalogue import resolve
+    from .guide_text import describe
 
     found, where = resolve(guide, guide_dirs)
     click.echo("\n".join(describe(found, where)))
@@ -131,7 +131,7 @@ def show(guide: str, guide_dirs: tuple[Path, ...]) -> None:
 def check(targets: tuple[str, ...], guide_dirs: tuple[Path, ...]) -> None:
     """Check guides (ids, guide files or markdown guides; all guides when none is named) for what
     would mislead a candidate. Exits 1 when there are errors, 0 with warnings only."""
-    from ..guide_tools import check_targets
+    from .guide_text import check_targets
 
     results = check_targets(targets, guide_dirs)
     errors = warnings = 0

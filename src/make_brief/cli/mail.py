@@ -54,8 +54,8 @@ _path = click.option("--journal", "path", type=click.Path(dir_okay=False, path_t
 
 
 def _journal_path(sender: str | None, path: Path | None) -> Path:
-    from ..journal import default_path
-    from ..mail import address
+    from ..deliver.journal import default_path
+    from ..offers.address import address
 
     if path is not None:
         return path
@@ -80,7 +80,7 @@ def journal_path(sender: str | None, path: Path | None) -> None:
 @guarded
 def journal_show(recipient: str | None, sender: str | None, path: Path | None) -> None:
     """List the messages in the journal (to RECIPIENT only, when given)."""
-    from ..journal import Journal
+    from ..deliver.journal import Journal
 
     with Journal(_journal_path(sender, path), read_only=True) as found:
         for entry in found.entries(recipient.strip().lower() if recipient else None):
@@ -103,9 +103,10 @@ def journal_show(recipient: str | None, sender: str | None, path: Path | None) -
 def journal_release(recipient: str, sender: str | None, path: Path | None, folders: tuple[Path, ...]) -> None:
     """Release the messages to RECIPIENT that may or may not have arrived (a run cut off while
     sending): the next run sends them. Check with the recipient first."""
-    from ..delivered import release
-    from ..journal import Journal, now
-    from ..mail import address, recipient_key
+    from ..deliver.delivered import release
+    from ..deliver.journal import Journal, now
+    from ..deliver.mail import recipient_key
+    from ..offers.address import address
 
     key = recipient_key(address(recipient, "RECIPIENT"))
     with Journal(_journal_path(sender, path)) as found:

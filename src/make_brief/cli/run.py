@@ -37,16 +37,16 @@ def run_build(offers: tuple[Path, ...], options: dict[str, Any]) -> int:
     """Make the briefs of `offers` (and their mail) through the library's api.make_briefs,
     printing as they come; the exit status."""
     from ..api import count_items, make_briefs
-    from ..fx import read_rates
-    from ..inputs import is_batch
-    from ..shard import parse as parse_shard
+    from ..money.fx import read_rates
+    from ..offers.inputs import is_batch
+    from ..run.shard import parse as parse_shard
 
     shard = parse_shard(options["shard"]) if options.get("shard") else None
     many = is_batch(offers) or shard is not None
     folder, file = _targets(options["output"], options["out_dir"], many)
     mail = mail_settings(options)
     if mail is not None:
-        from ..smtp import check_sign_in
+        from ..deliver.smtp import check_sign_in
 
         check_sign_in(mail)  # a refused token: one line before any brief is made
     quiet = options["quiet"]
@@ -139,8 +139,8 @@ def _report(
 def _targets(output: str | None, out_dir: Path | None, many: bool) -> tuple[Path, Path | None]:
     """(the output folder, the one file to write or None) from -o and --out-dir. -o names a
     folder with several offers, or when it is one already or ends with a slash."""
-    from ..fs import is_dir
-    from ..pipeline import DEFAULT_OUTPUT
+    from ..files.fs import is_dir
+    from ..run.pipeline import DEFAULT_OUTPUT
 
     if output is not None and out_dir is not None:
         raise click.UsageError("give either -o/--output or --out-dir, not both")
@@ -165,7 +165,7 @@ def mail_settings(options: dict[str, Any], required: bool = False) -> Any:
         if options["resend_changed"]:
             raise click.UsageError("--resend-changed goes with --send")
         return None
-    from ..mail import load_config, settings
+    from ..deliver.mail import load_config, settings
 
     config = load_config(options["config"]) if options["config"] else None
     given.update(send=options["send"], eml=options["eml"], resend_changed=options["resend_changed"])

@@ -33,7 +33,7 @@ def templates() -> None:
 @guarded
 def list_templates() -> None:
     """List the bundled templates and what each is for."""
-    from ..templates import bundled
+    from ..compose.templates import bundled
 
     found = bundled()
     width = max(len(name) for name, _ in found)
@@ -54,7 +54,7 @@ def list_templates() -> None:
 @guarded
 def export(dest: Path, source: str) -> None:
     """Copy a bundled template into the new folder DEST, to edit."""
-    from ..templates import export_template
+    from ..compose.templates import export_template
 
     files = export_template(source, dest)
     click.echo(f"wrote {dest} ({len(files)} files): edit it, then run `make-brief OFFER --template {dest}`")

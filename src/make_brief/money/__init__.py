@@ -1,0 +1,1 @@
+"""Money: amounts, places (currencies and locales of regions), exchange rates, vesting schedules."""

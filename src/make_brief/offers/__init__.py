@@ -1,0 +1,1 @@
+"""Offers: the offer file read, validated and resolved; batch inputs; the sample offer."""

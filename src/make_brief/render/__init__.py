@@ -1,0 +1,1 @@
+"""Render: the document model as PDF bytes. Back ends live in subpackages (reportlab/)."""

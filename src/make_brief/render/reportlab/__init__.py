@@ -1,0 +1,1 @@
+"""The reportlab back end: the only place that imports reportlab (and fontTools, for fonts)."""

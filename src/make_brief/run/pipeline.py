@@ -1,0 +1,327 @@
+"""The one pipeline, and its records: one per stage of a brief.
+
+offer file → load + validate → compute → compose → render → merge appendices → write (atomic)
+
+- `make(offer, settings)` is the make stage (compute → compose → render → merge); its record is
+  a `Brief`. (render's own record, render.Rendered, stays inside this module's make_pdf.)
+- Writing (and mailing) is the last stage; its record is an `Outcome`: the input, its Brief,
+  where it went, or its error as an object. `build_brief` writes one offer file's brief;
+  batch.Batch writes many, each made in a worker by `make`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+
+from ..errors import Failure
+from ..files.clock import today
+from ..money.fx import Rate
+from ..offers.offer import Offer, load_offer
+
+if TYPE_CHECKING:
+    from ..offers.inputs import Item
+
+DEFAULT_OUTPUT = Path("output")
+
+
+class Settings(msgspec.Struct, frozen=True):
+    """What every brief of a run is made with."""
+
+    template: str | Path | None = None
+    page_size: str | None = None
+    guide_dirs: tuple[Path, ...] = ()
+    day: date | None = None  # one date for the whole batch, even across midnight
+    rates: tuple[Rate, ...] = ()  # exchange rates shared by the batch (--fx); an offer's own win
+    counter: bool = False  # also draft each candidate's counter-offer e-mail (counter.py)
+    lock: bool = False  # --lock: each brief encrypted (AES-256), its password in passwords.csv
+
+
+DEFAULTS = Settings()
+
+
+class Brief(msgspec.Struct, frozen=True):
+    """The make stage's record: the brief made for one offer (its PDF, with appendices merged),
+    and what the rest of the run needs to know of its offer. Made in a worker of a batch."""
+
+    name: str  # its default file name: <candidate>-<guide>.pdf
+    pdf: bytes
+    pages: int
+    candidate: str
+    email: str | None = None
+    guide: str = ""
+    role: str = ""
+    company: str = ""
+    region: str = ""
+    warnings: tuple[str, ...] = ()
+    content: str = ""  # what the brief says (content_key): the journal's key
+    counter: bytes | None = None  # the counter-offer e-mail (.eml), when asked for and possible
+    password: str = ""  # a locked brief's: for passwords.csv only, never a message or the manifest
+
+
+class Outcome(msgspec.Struct):
+    """The write (and mail) stage's record: what became of one input. Its brief and where it
+    was written, or its error as the error object (errors.describe makes its line, once, for
+    the command line and the manifest)."""
+
+    item: Item
+    brief: Brief | None = None
+    error: Failure | None = None
+    path: Path | None = None
+    sha256: str = ""
+    size: int = 0  # the bytes written
+    mail: str = ""  # what the mail step did with it ("sent", "no e-mail", ...)
+    recipient: str = ""
+    held: bool = False  # made with a warning and not written (--strict)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    @property
+    def status(self) -> str:
+        return "ok" if self.ok else "held" if self.held else "failed"
+
+    @property
+    def locked(self) -> bool:
+        return self.path is not None and self.brief is not None and bool(self.brief.password)
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        return self.brief.warnings if self.brief is not None else ()
+
+    @property
+    def pages(self) -> int:
+        return self.brief.pages if self.brief is not None else 0
+
+
+def make(offer: Offer, settings: Settings = DEFAULTS) -> Brief:
+    """The make stage: the brief of a loaded offer (make_pdf), with its content key and, when
+    `settings.counter` asks, its counter-offer draft (whose problem is one more warning)."""
+    brief = make_pdf(offer, settings.template, settings.page_size, settings.day, lock=settings.lock)
+    counter, problem = None, None
+    if settings.counter:
+        from ..compose.counter import draft_counter
+
+        counter, problem = draft_counter(offer, settings.template, settings.day or today())
+    return msgspec.structs.replace(
+        brief,
+        content=content_key(offer, settings.template, settings.page_size),
+        counter=counter,
+        warnings=brief.warnings + ((problem,) if problem else ()),
+    )
+
+
+def make_pdf(
+    offer: Offer,
+    template_name: str | Path | None = None,
+    page_size: str | None = None,
+    day: date | None = None,
+    lock: bool = False,
+) -> Brief:
+    """The brief for `offer`, its PDF with its appendices merged; locked with AES-256 when
+    `lock` is set (by the offer's password, else one made up, kept in `password`). Its content
+    key and counter draft are make()'s."""
+    from ..advice.compute import compute
+    from ..compose.brief import compose
+    from ..compose.templates import load_template
+    from ..render.reportlab.render import render
+
+    template = load_template(template_name)
+    day = day or today()
+    figures = compute(offer)
+    brief = compose(offer, figures, template, day)
+    rendered = render(brief, template, page_size, day)
+    _check_name(offer, rendered.missing)
+    pdf, pages = rendered.pdf, rendered.pages
+    appendices = [(title, Path(path)) for title, path in brief.appendices]
+    guide_files = _guide_appendices(offer) if template.style.guide_appendices else []
+    origins: dict[str, tuple[Path | str | None, str]] = {  # the file and field that named each appendix
+        str(path): (offer.source, f"appendices.{i}") for i, (_, path) in enumerate(appendices)
+    }
+    for i, (_, path) in enumerate(guide_files):
+        origins[str(path)] = (offer.guide.path, f"appendices.{i}.file")
+    notes: tuple[str, ...] = ()
+    if appendices or guide_files:
+        from ..errors import InputError
+        from ..pdf.merge import merge
+
+        try:
+            pdf, pages, notes = merge(pdf, brief, appendices + guide_files)
+        except InputError as exc:  # name the file and field that brought the appendix in
+            if exc.file not in origins:
+                raise
+            source, field = origins[exc.file]
+            message = f"{Path(exc.file).name}: {exc.message}"
+            raise InputError(message, file=source, field=field, hint=exc.hint) from None
+    from ..offers.offer import doubts
+
+    warnings = _stale_rates(figures, day) + doubts(offer) + _missing_warnings(rendered.missing) + notes
+    if not lock:
+        return _brief(offer, pdf, pages, warnings)
+    from ..pdf.merge import lock as locked
+    from ..pdf.passwords import generate
+
+    password = offer.pdf_password or generate()
+    return _brief(offer, locked(pdf, password), pages, warnings, password)
+
+
+def _brief(offer: Offer, pdf: bytes, pages: int, warnings: tuple[str, ...], password: str = "") -> Brief:
+    from ..files.output import default_name
+
+    return Brief(
+        name=default_name(offer.name, offer.guide.id),
+        pdf=pdf,
+        pages=pages,
+        candidate=offer.name,
+        email=offer.email,
+        guide=offer.guide.id,
+        role=offer.guide.role,
+        company=offer.guide.company,
+        region=offer.region.name,
+        warnings=warnings,
+        password=password,
+    )
+
+
+def content_key(offer: Offer, template_name: str | Path | None = None, page_size: str | None = None) -> str:
+    """What the brief says, as a hash: the validated offer, its guide, the template, the page
+    size, the appendices' bytes and make-brief's version, but not the day nor any path. Two
+    briefs with the same key say the same thing, so the journal knows a brief by it: a rebuild
+    the next day is the same brief, a corrected offer is another."""
+    import hashlib
+
+    from .. import __version__
+    from ..compose.templates import load_template
+
+    digest = hashlib.sha256(f"make-brief {__version__}\n{page_size or ''}\n".encode())
+    guide = msgspec.structs.replace(offer.guide, path="")
+    said = msgspec.structs.replace(offer, source=None, guide=guide, appendices=(), pdf_password=None)
+    digest.update(msgspec.json.encode(said, enc_hook=str))
+    folder = Path(offer.guide.path).parent
+    files = [*offer.appendices, *(folder / a.file for a in offer.guide.appendices)]
+    for path in files:
+        digest.update(b"\nappendix " + _file_digest(Path(path)).encode())
+    digest.update(b"\ntemplate " + _folders_digest(load_template(template_name).folders).encode())
+    return digest.hexdigest()
+
+
+def _file_digest(path: Path) -> str:
+    """The file's hash, read once per process while its size, time and inode stay the same:
+    a batch names the guide's appendix in every brief's content key."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return "missing"
+    return _digest_of(path, stat.st_size, stat.st_mtime_ns, stat.st_ino)
+
+
+@lru_cache(maxsize=64)
+def _digest_of(path: Path, _size: int, _mtime: int, _inode: int) -> str:
+    import hashlib
+
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return "missing"
+
+
+_FOLDERS: dict[tuple[Path, ...], str] = {}
+
+
+def _folders_digest(folders: tuple[Path, ...]) -> str:
+    """One hash of every file in the template's folders (names and bytes), once per process."""
+    import hashlib
+
+    if folders not in _FOLDERS:
+        digest = hashlib.sha256()
+        for folder in folders:
+            for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
+                digest.update(f"{path.relative_to(folder)}\0{_file_digest(path)}\n".encode())
+        _FOLDERS[folders] = digest.hexdigest()
+    return _FOLDERS[folders]
+
+
+def _guide_appendices(offer: Offer) -> list[tuple[str, Path]]:
+    """The guide's own appendices, each of which must be a file in the guide's folder."""
+    from ..errors import InputError
+    from ..files.loading import confined
+
+    folder = Path(offer.guide.path).parent
+    found = []
+    for i, appendix in enumerate(offer.guide.appendices):
+        try:
+            path = confined(folder / appendix.file, [folder], what="appendix", owner="the guide")
+        except InputError as exc:
+            raise InputError(exc.message, file=offer.guide.path, field=f"appendices.{i}.file") from None
+        found.append((appendix.title, path))
+    return found
+
+
+def _stale_rates(figures: Any, day: date) -> tuple[str, ...]:
+    """One warning per exchange rate the brief uses that is over fx.STALE_DAYS days old."""
+    from ..money.fx import STALE_DAYS, is_stale
+
+    rates = figures.over_time.rates_used if figures.over_time else ()
+    return tuple(
+        f"the exchange rate {r.base}→{r.quote} {r.rate} is dated {r.day.isoformat()},"
+        f" more than {STALE_DAYS} days before the brief's date ({day.isoformat()}); the brief says it is old"
+        for r in rates
+        if is_stale(r, day)
+    )
+
+
+def _check_name(offer: Offer, missing: frozenset[str]) -> None:
+    """A brief never goes without its candidate's name: refused when a letter of the name
+    could be drawn by neither the template's font nor any installed one."""
+    from ..errors import InputError
+
+    lost = "".join(dict.fromkeys(ch for ch in offer.name if ch in missing))
+    if lost:
+        raise InputError(
+            f"no font here can draw {lost!r} of the name, and a brief never goes without it",
+            file=offer.source,
+            field="candidate.name",
+            hint="install a font that has them (Debian: fonts-noto-cjk; Homebrew: font-noto-sans-cjk)"
+            " or use a template whose font has them",
+        )
+
+
+def _missing_warnings(missing: frozenset[str]) -> tuple[str, ...]:
+    if not missing:
+        return ()
+    shown = "".join(sorted(missing)[:12])
+    return (
+        f"the brief's font cannot draw {len(missing)} character(s) ({shown}); they were left out."
+        " A template with a font that has them can show them",
+    )
+
+
+def build_brief(
+    offer_path: Path,
+    output: Path | None = None,
+    *,
+    out_dir: Path = DEFAULT_OUTPUT,
+    template: str | Path | None = None,
+    page_size: str | None = None,
+    guide_dirs: tuple[Path, ...] = (),
+    rates: tuple[Any, ...] = (),
+) -> Outcome:
+    """Make the brief for the offer file at `offer_path` and write it; what became of it (an
+    error is raised, not returned: there is only the one brief). `rates` are exchange rates
+    (fx.Rate) for the pairs of currencies the offer states none for."""
+    import hashlib
+
+    from ..files.output import write_atomic
+    from ..offers.inputs import Item
+    from ..offers.offer import with_rates
+
+    offer = with_rates(load_offer(offer_path, guide_dirs), rates)
+    brief = make(offer, Settings(template, page_size, guide_dirs))
+    path = write_atomic(output or out_dir / brief.name, brief.pdf)
+    item = Item(0, str(offer_path), offer_path)
+    return Outcome(item, brief, path=path, sha256=hashlib.sha256(brief.pdf).hexdigest(), size=len(brief.pdf))
