@@ -1,5 +1,5 @@
 """``make-brief guides``: import, list, show and check guides. Thin: the work is in
-importer/ and guide_tools.py. The group is added to ``main`` in cli/__init__.py."""
+guides/importer/ and guide_text.py. The group is added to ``main`` in cli/__init__.py."""
 
 from __future__ import annotations
 

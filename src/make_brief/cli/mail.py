@@ -1,6 +1,6 @@
 """``make-brief mail DIR``: the mail stage on its own, and ``make-brief journal``: where the
 send journal is, what it holds, and releasing a message that may not have arrived. Thin: the
-work is in mailstage.py, postman.py and journal.py."""
+work is in deliver/: stage.py, postman.py and journal.py."""
 
 from __future__ import annotations
 

@@ -120,7 +120,7 @@ def _spliced(
 ) -> tuple[bytes, int, tuple[str, ...]] | None:
     """The merge of a brief as reportlab wrote it, without reading it back: each appendix's
     pages serialised by pypdf to follow the brief's objects (once per process for a kept
-    appendix), spliced into its page tree and outline (pdfpack.py). None for another PDF.
+    appendix), spliced into its page tree and outline (pack.py). None for another PDF.
 
     Unlike the pypdf merge below, the brief's objects and metadata (its dates, its /ID) are
     kept as reportlab made them, and the result is packed as the brief alone is."""

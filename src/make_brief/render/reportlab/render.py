@@ -207,7 +207,7 @@ class Styles:
         )
 
     def find_fallbacks(self, brief: Brief) -> None:
-        """Register installed fonts (fontfind.py) for the characters of `brief` that the
+        """Register installed fonts (fonts.py) for the characters of `brief` that the
         template's font lacks: paragraphs, table cells and the page header then draw them."""
         # the distinct characters first: the brief's text is some 20,000 of them, 100 distinct
         text = set(msgspec.json.encode(brief).decode("utf-8"))
@@ -334,7 +334,7 @@ class _Paragraph(Paragraph):
     of that same call, so the two stay matched. The parts of a split paragraph are new
     paragraphs, with no lines of their own yet.
 
-    Across paragraphs (linecache.py): markup is parsed only when its first break is not in
+    Across paragraphs (lines.py): markup is parsed only when its first break is not in
     the cache, and a shared layout is never changed: before a split, or a break at another
     width, the paragraph parses and breaks again for itself, as it would have without the
     cache, so the same pages result."""
