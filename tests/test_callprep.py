@@ -606,9 +606,9 @@ def test_init_documents_the_fields_and_its_examples_validate(runner, in_tmp, gui
     assert result.exit_code == 0, result.output
 
 
-def test_the_readmes_counter_e_mail_is_the_bundled_examples(runner, in_tmp):
-    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
-    shown = readme.split("For the bundled example (`make-brief examples/offer.yaml --counter", 1)[1]
+def test_the_docs_counter_e_mail_is_the_bundled_examples(runner, in_tmp):
+    page = (Path(__file__).parent.parent / "docs" / "call.md").read_text(encoding="utf-8")
+    shown = page.split("For the bundled example (`make-brief examples/offer.yaml --counter", 1)[1]
     shown = shown.split("```\n", 1)[1].split("```", 1)[0]
     headers, _, body = shown.partition("\n\n")
     example = Path(__file__).parent.parent / "examples" / "offer.yaml"
