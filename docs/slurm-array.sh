@@ -4,6 +4,13 @@
 #
 #   sbatch docs/slurm-array.sh candidates.csv /shared/briefs
 #
+# The mail stage reads its settings from mail.yaml in the folder sbatch was run from (or the file
+# $MAIL_CONFIG names), with the keys of `make-brief mail`'s options, for example:
+#
+#   smtp-host: smtp.example.com
+#   smtp-user: coach@example.com
+#   from: Coach <coach@example.com>
+#
 # Each array task gets SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_MIN and SLURM_ARRAY_TASK_COUNT;
 # `--shard auto` makes shard (ID - MIN) of COUNT. A task that is requeued writes the same
 # briefs again (atomic, same bytes) and its manifest-<I>-of-8.csv anew.
@@ -23,11 +30,11 @@ if [ -z "${MAIL_STAGE:-}" ]; then
     make-brief "$TABLE" -o "$OUT" --shard auto -j "${SLURM_CPUS_PER_TASK:-1}"
     # the first task queues the mail stage, to start once every task of the array has ended well
     if [ "${SLURM_ARRAY_TASK_ID}" = "${SLURM_ARRAY_TASK_MIN}" ]; then
+        # (one process that talks to the SMTP server: one CPU is enough)
         sbatch --dependency="afterok:${SLURM_ARRAY_JOB_ID}" --job-name=briefs-mail --array=0 \
-            --export=ALL,MAIL_STAGE=1 "$0" "$TABLE" "$OUT"
+            --cpus-per-task=1 --export=ALL,MAIL_STAGE=1 "$0" "$TABLE" "$OUT"
     fi
 else
     # MAKE_BRIEF_SMTP_PASSWORD comes from the environment sbatch was given (never this file)
-    make-brief mail "$OUT" --send --from 'Coach <coach@example.com>' \
-        --smtp-host smtp.example.com --smtp-user coach@example.com
+    make-brief mail "$OUT" --send --config "${MAIL_CONFIG:-mail.yaml}"
 fi
