@@ -64,7 +64,7 @@ def manifest_rows(out: Path) -> dict[str, list[str]]:
 
 @pytest.fixture
 def batch(tmp_path) -> Path:
-    """The CSV of six candidates, and the mail stage's mail.yaml, in the folder sbatch runs from."""
+    """The folder sbatch runs from, with the CSV of six candidates (one row each)."""
     lines = ["candidate.name,candidate.email,guide,region,offer.base,offer.stock,offer.bonus_pct"]
     lines += [f"{n},{email(n)},segment-engineering-manager,San Francisco,210000,180000,15" for n in NAMES]
     (tmp_path / "candidates.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
