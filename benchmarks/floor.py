@@ -95,9 +95,11 @@ def example_brief() -> tuple[Brief, Any]:
 
 def floor_from_example() -> bytes:
     from make_brief.render.reportlab.render import _register_fonts  # the brief's own fonts, registered once
+    from make_brief.render.reportlab.render import settings as brief_settings
 
     brief, template = example_brief()
-    return floor_pdf(brief, _register_fonts(template)[""])
+    with brief_settings():  # reportlab's settings of a brief: Flate streams without ASCII85
+        return floor_pdf(brief, _register_fonts(template)[""])
 
 
 _FONTS: dict[tuple, str] = {}

@@ -3,6 +3,8 @@ a process with no cache; a warm-up that fails leaves the error to the item."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import yaml
 from conftest import offer_data
 
@@ -34,11 +36,11 @@ def test_a_warm_parallel_batch_makes_the_bytes_of_briefs_made_alone(tmp_path, mo
 
 
 def test_the_warm_up_loads_the_template_and_says_nothing_of_a_broken_one(tmp_path):
-    warm_up(Settings())  # the bundled default: loads without a word
+    warm_up()  # the bundled default: loads without a word
     broken = tmp_path / "broken"
     broken.mkdir()
     (broken / "style.yaml").write_text("sizes: {body: 400}\n")
-    warm_up(Settings(template=broken))  # the first item reports it, with its file and field
+    warm_up(broken)  # the first item reports it, with its file and field
 
 
 def test_a_worker_warms_up_only_when_asked(monkeypatch):
@@ -47,9 +49,9 @@ def test_a_worker_warms_up_only_when_asked(monkeypatch):
     from make_brief.render.reportlab import warm
 
     called = []
-    monkeypatch.setattr(warm, "warm_up", called.append)
+    monkeypatch.setattr(warm, "warm_up", lambda *given: called.append(given))
     monkeypatch.setattr(threading, "Thread", lambda **_: type("T", (), {"start": lambda self: None})())
     monkeypatch.setattr("signal.signal", lambda *_: None)
     worker_start(1)
-    worker_start(1, Settings(page_size="letter"))
-    assert called == [Settings(page_size="letter")]
+    worker_start(1, Settings(template="compact", day=date(2026, 11, 18)))
+    assert called == [("compact", date(2026, 11, 18))]  # through the back end the settings name

@@ -38,16 +38,19 @@ def make_brief(
     template: str | Path | None = None,
     page_size: str | None = None,
     guide_dirs: Iterable[str | Path] = (),
+    backend: str = "reportlab",
 ) -> Outcome:
     """Make the brief of the offer file `offer` and write it to `output` (default:
     ``output/<candidate>-<guide>.pdf``); what became of it (``.path``, ``.brief.pages``,
-    ``.warnings``), or a BriefError, with one clear line, when it cannot."""
+    ``.warnings``), or a BriefError, with one clear line, when it cannot. `backend` names the
+    PDF back end (:func:`make_brief.backends` lists them)."""
     return _build_brief(
         Path(offer),
         Path(output) if output is not None else None,
         template=template,
         page_size=page_size,
         guide_dirs=tuple(Path(d) for d in guide_dirs),
+        backend=backend,
     )
 
 
@@ -101,13 +104,15 @@ def make_briefs(
     many: bool = True,
     day: date | None = None,
     progress: Progress | None = None,
+    backend: str = "reportlab",
 ) -> BatchRun:
     """Make the brief of every offer in `inputs` (files, folders, CSV tables) into `folder`,
     with a manifest; `mail` (mail.settings(...)) mails or writes each as it is made; `counter`
     writes each candidate's counter-offer draft there. `time_limit` (seconds; batch.TIME_LIMIT
     unless given, 0 for none) stops a brief that takes longer. `progress(outcome, lines)` is
-    called for every outcome, in input order. `output` names the one file of a single brief. Worker
-    processes import the calling script: call this under ``if __name__ == "__main__":``."""
+    called for every outcome, in input order. `output` names the one file of a single brief,
+    `backend` the PDF back end. Worker processes import the calling script: call this under
+    ``if __name__ == "__main__":``."""
     from .offers.inputs import expand
     from .pdf.passwords import PasswordBook
     from .run.batch import Manifest, Settings
@@ -116,7 +121,7 @@ def make_briefs(
 
     folder = Path(folder)
     dirs, counting = tuple(map(Path, guide_dirs)), counter is not None
-    settings = Settings(template, page_size, dirs, day or today(), rates, counter=counting, lock=lock)
+    settings = Settings(template, page_size, dirs, day or today(), rates, counting, lock, backend)
     run = BatchRun([], folder=folder)
     passwords = PasswordBook(folder) if lock else None
     batch = _batch(folder, settings, jobs, output, passwords, strict, time_limit)
@@ -151,8 +156,12 @@ def _batch(
     strict: bool,
     time_limit: float | None,
 ) -> Any:
-    """The batch of make_briefs: its workers, its one output file, its time limit per brief."""
+    """The batch of make_briefs: its workers, its one output file, its time limit per brief.
+    An unknown back end is refused here, before anything is made or written."""
+    from .render.registry import check
     from .run.batch import TIME_LIMIT, Batch, default_jobs
+
+    check(settings.backend)
 
     return Batch(
         folder,

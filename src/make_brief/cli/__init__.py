@@ -81,6 +81,13 @@ def main() -> None:
 @click.option(
     "--template", "template", metavar="NAME|DIR", help="A bundled template by name, or a template folder."
 )
+@click.option(
+    "--backend",
+    metavar="NAME",
+    default="reportlab",
+    show_default=True,
+    help="The PDF back end that lays the brief out (make_brief.backends() lists the installed ones).",
+)
 @guides_option
 @fx_option
 @click.option(

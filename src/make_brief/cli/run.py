@@ -83,6 +83,7 @@ def run_build(offers: tuple[Path, ...], options: dict[str, Any]) -> int:
             mail=mail,
             many=many,
             progress=progress,
+            backend=options.get("backend") or "reportlab",
         )
     for note in [] if quiet else run.notes:
         click.echo(f"note: {note}", err=True)

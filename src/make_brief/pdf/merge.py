@@ -120,12 +120,13 @@ def _spliced(
 ) -> tuple[bytes, int, tuple[str, ...]] | None:
     """The merge of a brief as reportlab wrote it, without reading it back: each appendix's
     pages serialised by pypdf to follow the brief's objects (once per process for a kept
-    appendix), spliced into its page tree and outline (pack.py). None for another PDF.
+    appendix), spliced into its page tree and outline (pack.py). None for another PDF (another
+    back end's, whose page tree or outline reportlab did not write): pypdf merges it.
 
     Unlike the pypdf merge below, the brief's objects and metadata (its dates, its /ID) are
     kept as reportlab made them, and the result is packed as the brief alone is."""
     doc = pdfpack.objects_of(brief_pdf)
-    if doc is None or doc.outlines is None:
+    if doc is None or not pdfpack.spliceable(doc):
         return None
     parts, notes = [], []
     pages = doc.bodies[doc.pages - 1].count(b" 0 R")

@@ -192,6 +192,17 @@ def _trailer(root: int, text: bytes) -> bytes:
     return kept
 
 
+def spliceable(doc: Parsed) -> bool:
+    """Whether `doc`'s page tree and outline are as reportlab writes them, so that `splice`
+    can hang pages and outline entries on them; another back end's PDF is merged by pypdf."""
+    bodies = doc.bodies
+    return (
+        doc.outlines is not None
+        and _PAGES.match(bodies[doc.pages - 1]) is not None
+        and _OUTLINES.match(bodies[doc.outlines - 1]) is not None
+    )
+
+
 def splice(doc: Parsed, parts: list[tuple[str, Part]]) -> bytes | None:
     """The brief `doc` followed by the pages of each part, each part with an outline entry
     titled as given, packed; None when the brief's page tree or outline is not as reportlab

@@ -199,7 +199,7 @@ class Batch:
     def _parallel(self, source: Iterator[Item]) -> Iterator[tuple[Item, Attempt]]:
         from concurrent.futures.process import BrokenProcessPool
 
-        pool = _pool(self.jobs, self._warm())
+        pool = _pool(self.jobs, self._warm(), self.settings.backend)
         pending: deque[tuple[Item, Future]] = deque()
         window = self.jobs * IN_FLIGHT_PER_JOB
         try:
@@ -214,7 +214,7 @@ class Batch:
                 except BrokenProcessPool:
                     pass
                 except _OverdueError:  # its worker is stuck: stop it; the others in flight start again
-                    pool = _replace(_killed(pool), self.jobs, self._warm())
+                    pool = _replace(_killed(pool), self.jobs, self._warm(), self.settings.backend)
                     pending = deque((i, f if _finished(f) else self._submit(pool, i)) for i, f in pending)
                     yield item, (None, overtime(item, self.time_limit))
                     continue
@@ -224,16 +224,16 @@ class Batch:
                 # A worker died. Any item in flight may be the cause: retry each one alone.
                 suspects = [item, *(i for i, _ in pending)]
                 pending.clear()
-                pool = _replace(pool, self.jobs, self._warm())
+                pool = _replace(pool, self.jobs, self._warm(), self.settings.backend)
                 for suspect in suspects:
                     try:
                         result = self._wait(self._submit(pool, suspect))
                     except BrokenProcessPool:
                         result = (None, _stopped(suspect))
-                        pool = _replace(pool, self.jobs, self._warm())
+                        pool = _replace(pool, self.jobs, self._warm(), self.settings.backend)
                     except _OverdueError:
                         result = (None, overtime(suspect, self.time_limit))
-                        pool = _replace(_killed(pool), self.jobs, self._warm())
+                        pool = _replace(_killed(pool), self.jobs, self._warm(), self.settings.backend)
                     yield suspect, result
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
@@ -252,7 +252,7 @@ class Batch:
             raise _OverdueError from None
 
     def _warm(self) -> Settings | None:
-        """What workers load before their first item (warm.py): only for the real work."""
+        """What workers load before their first item (the back end's warm_up): only for the real work."""
         return self.settings if self.work is make_item else None
 
     def _submit(self, pool: ProcessPoolExecutor, item: Item) -> Future:
@@ -288,25 +288,31 @@ def _stopped(item: Item) -> WorkerError:
     return WorkerError("the worker making this brief stopped unexpectedly", file=item.label, hint=hint)
 
 
-def _pool(jobs: int, warm: Settings | None = None) -> ProcessPoolExecutor:
+def _pool(jobs: int, warm: Settings | None = None, backend: str = "reportlab") -> ProcessPoolExecutor:
     """Worker processes started by a fork server (or spawned): never forked from a parent that
-    may run threads, and warm, because the server has imported the pipeline once and each
-    worker loads the batch's template before its first item (`warm`, see warm.py)."""
+    may run threads, and warm, because the server has imported the pipeline (and the modules
+    the back end names in its `preload`) once and each worker loads the batch's template
+    before its first item (`warm`, the back end's warm_up: see render/reportlab/warm.py)."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
+
+    from ..render.registry import exported, get
 
     methods = multiprocessing.get_all_start_methods()
     context: multiprocessing.context.BaseContext
     if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(
-            ["make_brief.run.batch", "make_brief.run.pipeline", "make_brief.render.reportlab.warm"]
+            ["make_brief.run.batch", "make_brief.run.pipeline", *get(backend).preload]
         )
         _start_fork_server_deaf_to_ctrl_c()
     else:  # pragma: no cover - Windows
         context = multiprocessing.get_context("spawn")
     return ProcessPoolExecutor(
-        max_workers=jobs, mp_context=context, initializer=worker_start, initargs=(os.getpid(), warm)
+        max_workers=jobs,
+        mp_context=context,
+        initializer=worker_start,
+        initargs=(os.getpid(), warm, exported()),
     )
 
 
@@ -331,11 +337,13 @@ def _start_fork_server_deaf_to_ctrl_c() -> None:
         signal.signal(signal.SIGINT, previous)
 
 
-def worker_start(parent: int, warm: Settings | None = None) -> None:
+def worker_start(parent: int, warm: Settings | None = None, backends: dict[str, str] | None = None) -> None:
     """In each worker: Ctrl-C is the parent's to handle (one line, not a traceback per worker),
     and the worker exits when the batch's process is gone (killed, or out of memory) instead of
     living on as an orphan. The worker's own parent is the fork server, which lives as long as
-    any worker does, so it is the batch's pid that is watched; then the fork server exits too."""
+    any worker does, so it is the batch's pid that is watched; then the fork server exits too.
+    The back ends the batch's process registered by import path (`backends`) are registered
+    here too, before the worker warms up with the batch's back end."""
     import signal
     import threading
 
@@ -351,10 +359,14 @@ def worker_start(parent: int, warm: Settings | None = None) -> None:
                 os._exit(1)
 
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
-    if warm is not None:
-        from ..render.reportlab.warm import warm_up
+    from ..render.registry import get, register
 
-        warm_up(warm)
+    for name, where in (backends or {}).items():
+        register(name, where)
+    if warm is not None:
+        from ..files.clock import today
+
+        get(warm.backend).warm_up(warm.template, warm.day or today())
 
 
 def _alive(pid: int) -> bool:
@@ -392,6 +404,8 @@ def _killed(pool: ProcessPoolExecutor) -> ProcessPoolExecutor:
     return pool
 
 
-def _replace(pool: ProcessPoolExecutor, jobs: int, warm: Settings | None = None) -> ProcessPoolExecutor:
+def _replace(
+    pool: ProcessPoolExecutor, jobs: int, warm: Settings | None = None, backend: str = "reportlab"
+) -> ProcessPoolExecutor:
     pool.shutdown(wait=True, cancel_futures=True)
-    return _pool(jobs, warm)
+    return _pool(jobs, warm, backend)

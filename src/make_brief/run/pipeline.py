@@ -3,7 +3,8 @@
 offer file → load + validate → compute → compose → render → merge appendices → write (atomic)
 
 - `make(offer, settings)` is the make stage (compute → compose → render → merge); its record is
-  a `Brief`. (render's own record, render.Rendered, stays inside this module's make_pdf.)
+  a `Brief`. (The back end's own record, render.backend.Rendered, stays inside make_pdf,
+  which asks render.registry for the back end `settings.backend` names.)
 - Writing (and mailing) is the last stage; its record is an `Outcome`: the input, its Brief,
   where it went, or its error as an object. `build_brief` writes one offer file's brief;
   batch.Batch writes many, each made in a worker by `make`.
@@ -39,6 +40,7 @@ class Settings(msgspec.Struct, frozen=True):
     rates: tuple[Rate, ...] = ()  # exchange rates shared by the batch (--fx); an offer's own win
     counter: bool = False  # also draft each candidate's counter-offer e-mail (counter.py)
     lock: bool = False  # --lock: each brief encrypted (AES-256), its password in passwords.csv
+    backend: str = "reportlab"  # --backend: the PDF back end, by its name in render.registry
 
 
 DEFAULTS = Settings()
@@ -102,7 +104,14 @@ class Outcome(msgspec.Struct):
 def make(offer: Offer, settings: Settings = DEFAULTS) -> Brief:
     """The make stage: the brief of a loaded offer (make_pdf), with its content key and, when
     `settings.counter` asks, its counter-offer draft (whose problem is one more warning)."""
-    brief = make_pdf(offer, settings.template, settings.page_size, settings.day, lock=settings.lock)
+    brief = make_pdf(
+        offer,
+        settings.template,
+        settings.page_size,
+        settings.day,
+        lock=settings.lock,
+        backend=settings.backend,
+    )
     counter, problem = None, None
     if settings.counter:
         from ..compose.counter import draft_counter
@@ -122,20 +131,23 @@ def make_pdf(
     page_size: str | None = None,
     day: date | None = None,
     lock: bool = False,
+    backend: str = "reportlab",
 ) -> Brief:
-    """The brief for `offer`, its PDF with its appendices merged; locked with AES-256 when
-    `lock` is set (by the offer's password, else one made up, kept in `password`). Its content
-    key and counter draft are make()'s."""
+    """The brief for `offer`, laid out by the back end named `backend`, its PDF with its
+    appendices merged; locked with AES-256 when `lock` is set (by the offer's password, else one
+    made up, kept in `password`). Its content key and counter draft are make()'s."""
     from ..advice.compute import compute
     from ..compose.brief import compose
     from ..compose.templates import load_template
-    from ..render.reportlab.render import render
+    from ..render.backend import Options
+    from ..render.registry import get
 
+    layout = get(backend)  # an unknown name: one line naming the installed ones
     template = load_template(template_name)
     day = day or today()
     figures = compute(offer)
     brief = compose(offer, figures, template, day)
-    rendered = render(brief, template, page_size, day)
+    rendered = layout.render(brief, template, Options(day, page_size))
     _check_name(offer, rendered.missing)
     pdf, pages = rendered.pdf, rendered.pages
     appendices = [(title, Path(path)) for title, path in brief.appendices]
@@ -310,18 +322,22 @@ def build_brief(
     page_size: str | None = None,
     guide_dirs: tuple[Path, ...] = (),
     rates: tuple[Any, ...] = (),
+    backend: str = "reportlab",
 ) -> Outcome:
     """Make the brief for the offer file at `offer_path` and write it; what became of it (an
     error is raised, not returned: there is only the one brief). `rates` are exchange rates
-    (fx.Rate) for the pairs of currencies the offer states none for."""
+    (fx.Rate) for the pairs of currencies the offer states none for; `backend` names the PDF
+    back end (render.registry)."""
     import hashlib
 
     from ..files.output import write_atomic
     from ..offers.inputs import Item
     from ..offers.offer import with_rates
+    from ..render.registry import check
 
+    check(backend)  # before anything is read or written
     offer = with_rates(load_offer(offer_path, guide_dirs), rates)
-    brief = make(offer, Settings(template, page_size, guide_dirs))
+    brief = make(offer, Settings(template, page_size, guide_dirs, backend=backend))
     path = write_atomic(output or out_dir / brief.name, brief.pdf)
     item = Item(0, str(offer_path), offer_path)
     return Outcome(item, brief, path=path, sha256=hashlib.sha256(brief.pdf).hexdigest(), size=len(brief.pdf))

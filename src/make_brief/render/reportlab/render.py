@@ -13,7 +13,8 @@ import hashlib
 import io
 import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -51,23 +52,32 @@ from ...compose.document import Table as TableModel
 from ...compose.templates import FONT_KEYS, Template, plain
 from ...errors import TemplateError
 from ...pdf.pack import pack
+from ..backend import Rendered
 from .lines import LINES
 
 PAGE_SIZES = {"a4": A4, "letter": LETTER}
 
-# Streams as binary Flate only: reportlab's default also wraps them in ASCII85, a text
-# encoding that adds a quarter to every compressed stream and that no reader needs.
-rl_config.useA85 = 0
-# reportlab.graphics checks each attribute of each shape as it is set (a help "when
-# developing", its own comment says): a third of the two charts' time, for values this
-# module sets from a validated template. The check is read at each assignment.
-rl_config.shapeChecking = 0
+# reportlab's process-wide settings a brief is made with, set around each build (`settings`)
+# and put back after it, so that a program that uses reportlab itself keeps its own:
+# - useA85: streams as binary Flate only; reportlab's default also wraps them in ASCII85, a
+#   text encoding that adds a quarter to every compressed stream and that no reader needs.
+# - shapeChecking: reportlab.graphics checks each attribute of each shape as it is set (a help
+#   "when developing", its own comment says): a third of the two charts' time, for values this
+#   module sets from a validated template. The check is read at each assignment.
+RL_SETTINGS = {"useA85": 0, "shapeChecking": 0}
 
 
-class Rendered(msgspec.Struct, frozen=True):
-    pdf: bytes
-    pages: int
-    missing: frozenset[str]  # characters left out because the font has no glyph for them
+@contextmanager
+def settings() -> Iterator[None]:
+    """reportlab's settings for a brief (RL_SETTINGS), and the process's own back after it."""
+    before = {key: getattr(rl_config, key) for key in RL_SETTINGS}
+    for key, value in RL_SETTINGS.items():
+        setattr(rl_config, key, value)
+    try:
+        yield
+    finally:
+        for key, value in before.items():
+            setattr(rl_config, key, value)
 
 
 FAMILY = "BriefSans"
@@ -866,7 +876,13 @@ def render(
     """The brief as PDF bytes, its page count and the characters its font could not draw.
 
     The PDF is dated by `day` (the brief's date; today when not given), so identical inputs
-    give identical bytes on the same day."""
+    give identical bytes on the same day. reportlab's settings are the brief's (RL_SETTINGS)
+    while it is made, and the process's own again after."""
+    with settings():
+        return _render(brief, template, page_size, day)
+
+
+def _render(brief: Brief, template: Template, page_size: str | None, day: date | None) -> Rendered:
     style = template.style
     size_name = (page_size or style.page_size).lower()
     if size_name not in PAGE_SIZES:

@@ -18,7 +18,8 @@ Nothing is written anywhere.
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
+from pathlib import Path
 
 from ...advice import compute  # noqa: F401
 
@@ -40,16 +41,16 @@ except ImportError:  # pragma: no cover - reportlab without its charts
     pass
 
 
-def warm_up(settings: Any) -> None:
+def warm_up(template_name: str | Path | None = None, day: date | None = None) -> None:
     """The batch's template, fonts, wording and language data loaded in this process."""
     from ...files.clock import today
     from .render import Styles
 
     try:
-        template = templates.load_template(settings.template)
+        template = templates.load_template(template_name)
         Styles(template)  # registers the template's fonts, as the first brief would
         for name in template.style.sections:
             template.env.get_template(f"sections/{name}.j2")
-        templates.format_day(settings.day or today(), template.style)
+        templates.format_day(day or today(), template.style)
     except Exception:  # the first item says what is wrong, with its own file and field
         return
