@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 # Characters that would act on a terminal rather than show: C0/C1 controls and DEL, and the
 # bidirectional overrides that reorder what follows them ("Trojan source").
@@ -120,6 +121,20 @@ class InternalError(Exception):
             f"internal error: {self.label}: {self.kind}: {self.text}"
             " (set MAKE_BRIEF_DEBUG=1 for the traceback)"
         )
+
+
+class RefusedNode(Exception):  # noqa: N818 (a signal inside the loader, never a user's error)
+    """Inside the safe YAML loader (files/loading.py): a node it refuses (an alias, a key that is
+    not text, a duplicate key, a number too long); the loader turns it into one InputError line
+    naming the file and line, so it never reaches a user as it is."""
+
+    def __init__(self, node: Any, message: str, checked: bool = False) -> None:  # node: yaml.Node
+        super().__init__(message)
+        self.node = node
+        self.line: int = node.start_mark.line + 1
+        self.checked = checked  # raised after the tree was checked: it has no aliases
+        self.owner: Any = None  # for a duplicate key: its mapping (a yaml.Node), and the key
+        self.key = ""
 
 
 class JournalError(BriefError):

@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 import msgspec
 import yaml
 
-from ..errors import InputError
+from ..errors import InputError, RefusedNode
 
 T = TypeVar("T")
 
@@ -45,17 +45,17 @@ class StrictLoader(_Base):
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         if node in self.constructed_objects:
-            raise _RefusedError(node, "anchors and aliases are not allowed; write the value out")
+            raise RefusedNode(node, "anchors and aliases are not allowed; write the value out")
         return super().construct_object(node, deep=deep)
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
         seen: dict[Any, int] = {}
         for key_node, _ in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                raise _RefusedError(key_node, "keys must be plain text")
+                raise RefusedNode(key_node, "keys must be plain text")
             key = key_node.value
             if key in seen:
-                error = _RefusedError(
+                error = RefusedNode(
                     key_node, f"duplicate key {key!r} (first on line {seen[key] + 1}); keep one", True
                 )
                 error.owner, error.key = node, str(key)
@@ -83,21 +83,11 @@ def _int(loader: StrictLoader, node: yaml.ScalarNode) -> int:
     otherwise spend its time on it, or refuse it with a traceback past 4,300 digits)."""
     text = loader.construct_scalar(node)
     if len(text.lstrip("+-")) > MAX_DIGITS:
-        raise _RefusedError(node, f"a number of {len(text):,} digits; write at most {MAX_DIGITS}", True)
+        raise RefusedNode(node, f"a number of {len(text):,} digits; write at most {MAX_DIGITS}", True)
     return int(text)
 
 
 StrictLoader.add_constructor("tag:yaml.org,2002:int", _int)
-
-
-class _RefusedError(Exception):
-    def __init__(self, node: yaml.Node, message: str, checked: bool = False) -> None:
-        super().__init__(message)
-        self.node = node
-        self.line = node.start_mark.line + 1
-        self.checked = checked  # raised after _check_tree: the tree has no aliases
-        self.owner: yaml.Node | None = None  # for a duplicate key: its mapping, and the key
-        self.key = ""
 
 
 class Document:
@@ -217,7 +207,7 @@ def parse_yaml(text: str, path: Path, *, what: str) -> Document:
             )
         _check_tree(node)
         data = loader.construct_document(node)
-    except _RefusedError as exc:
+    except RefusedNode as exc:
         field = None
         if exc.checked and exc.owner is not None:
             parent = _field_of(node, exc.owner) if exc.owner is not node else ""
@@ -282,7 +272,7 @@ def _check_tree(node: yaml.Node) -> None:
     while stack:
         current = stack.pop()
         if id(current) in seen:
-            raise _RefusedError(current, "anchors and aliases are not allowed; write the value out")
+            raise RefusedNode(current, "anchors and aliases are not allowed; write the value out")
         seen.add(id(current))
         if isinstance(current, yaml.MappingNode):
             for key, value in current.value:
