@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import msgspec
 import pytest
@@ -50,18 +51,25 @@ def test_events_stream_as_json_and_read_back():
         events[0].pages = 5  # frozen
 
 
-def test_batch_options_are_typed_and_the_keyword_form_overrides_them(tmp_path, write_offer):
-    from conftest import offer_data
+def test_batch_options_are_typed_and_the_keyword_form_overrides_them(tmp_path):
+    import shutil
 
-    from make_brief import BatchOptions, BriefFailed, BriefMade, make_briefs
+    from conftest import EXAMPLES
+
+    from make_brief import BatchOptions, BriefFailed, BriefMade, CounterWritten, make_briefs
 
     with pytest.raises(TypeError):
         BatchOptions(True)  # keywords only
-    good = write_offer(offer_data(), "good.yaml")
+    shutil.copytree(EXAMPLES, tmp_path / "examples")  # the example has a recruiter: a counter draft
+    good = tmp_path / "examples" / "offer.yaml"
     seen: list = []
-    options = BatchOptions(jobs=1, strict=False)
-    run = make_briefs([good, tmp_path / "gone.yaml"], tmp_path / "out", options, progress=seen.append, jobs=1)
-    assert [type(e) for e in seen] == [BriefMade, BriefFailed]
-    assert seen[1].label == str(tmp_path / "gone.yaml") and seen[1].error == run.failure_lines()[0]
+    options = BatchOptions(jobs=1, strict=True, counter=str(tmp_path / "drafts"))  # a folder as text
+    run = make_briefs(
+        [good, tmp_path / "gone.yaml"], tmp_path / "out", options, progress=seen.append, strict=False
+    )
+    assert [type(e) for e in seen] == [BriefMade, CounterWritten, BriefFailed]
+    assert seen[1].path == str(tmp_path / "drafts" / f"{run.outcomes[0].path.stem}-counter.eml")
+    assert b"\r\nTo: Sam <sam.lee@segment.example>\r\n" in Path(seen[1].path).read_bytes()
+    assert seen[2].label == str(tmp_path / "gone.yaml") and seen[2].error == run.failure_lines()[0]
     assert run.outcomes[0].status == "ok" and run.outcomes[1].status == "failed"
     assert seen[0].path == str(run.outcomes[0].path) and run.manifest == tmp_path / "out" / "manifest.csv"

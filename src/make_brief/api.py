@@ -96,16 +96,16 @@ def make_briefs(
     made or failed, a counter draft written, a message sent, held or in flight, a problem).
     Worker processes import the calling script: call this under ``if __name__ == "__main__":``."""
     given = {
-        "output": Path(output) if output is not None else None,
+        "output": output,
         "template": template,
         "page_size": page_size,
-        "guide_dirs": tuple(map(Path, guide_dirs)) if guide_dirs is not None else None,
+        "guide_dirs": tuple(guide_dirs) if guide_dirs is not None else None,
         "rates": tuple(rates) if rates is not None else None,
         "jobs": jobs,
         "time_limit": time_limit,
         "lock": lock,
         "strict": strict,
-        "counter": Path(counter) if counter is not None else None,
+        "counter": counter,
         "shard": shard,
         "many": many,
         "day": day,

@@ -35,19 +35,29 @@ Progress = Callable[[Event], None]
 class BatchOptions(msgspec.Struct, frozen=True, kw_only=True):
     """How a batch is made (the build command's options, less the mail's)."""
 
-    output: Path | None = None  # the one file of a single brief
+    output: str | Path | None = None  # the one file of a single brief
     template: str | Path | None = None  # a bundled template's name, or a folder
     page_size: str | None = None  # "A4", "Letter"; the template's own when None
-    guide_dirs: tuple[Path, ...] = ()  # more folders of guides
+    guide_dirs: tuple[str | Path, ...] = ()  # more folders of guides
     rates: tuple[Rate, ...] = ()  # exchange rates for pairs the offers state none for (--fx)
     jobs: int | None = None  # worker processes (batch.default_jobs() when None)
     time_limit: float | None = None  # seconds one brief may take (batch.TIME_LIMIT; 0: none)
     lock: bool = False  # each brief encrypted, its password in passwords.csv
     strict: bool = False  # a brief with a warning is held back: not written, not sent
-    counter: Path | None = None  # each candidate's counter-offer draft (.eml) written here
+    counter: str | Path | None = None  # each candidate's counter-offer draft (.eml) written here
     shard: tuple[int, int] | None = None  # (I, N): this run makes the I-th of N shares
     many: bool = True  # a batch: a manifest, and every line names its input
     day: date | None = None  # the briefs' date (files.clock.today() when None)
+
+
+def with_paths(options: BatchOptions) -> BatchOptions:
+    """`options` with each of its files and folders as a Path (they may be given as text)."""
+    return msgspec.structs.replace(
+        options,
+        output=Path(options.output) if options.output is not None else None,
+        guide_dirs=tuple(map(Path, options.guide_dirs)),
+        counter=Path(options.counter) if options.counter is not None else None,
+    )
 
 
 class BatchRun(msgspec.Struct):
@@ -91,6 +101,7 @@ def run_batch(
     from ..pdf.passwords import PasswordBook
     from .manifest import shard_name
 
+    options = with_paths(options)
     run = BatchRun([], folder=folder, postman=courier)
     passwords = PasswordBook(folder) if options.lock else None
     batch = _batch(folder, options, passwords)
@@ -121,7 +132,7 @@ def _batch(folder: Path, options: BatchOptions, passwords: PasswordBook | None) 
     settings = Settings(
         options.template,
         options.page_size,
-        options.guide_dirs,
+        tuple(map(Path, options.guide_dirs)),
         options.day or today(),
         options.rates,
         counter=options.counter is not None,
@@ -131,7 +142,7 @@ def _batch(folder: Path, options: BatchOptions, passwords: PasswordBook | None) 
         folder,
         settings,
         jobs=options.jobs or default_jobs(),
-        output=options.output,
+        output=Path(options.output) if options.output is not None else None,
         passwords=passwords,
         strict=options.strict,
         time_limit=TIME_LIMIT if options.time_limit is None else options.time_limit,
@@ -163,7 +174,7 @@ def _record(run: BatchRun, outcome: Outcome, options: BatchOptions) -> list[Even
         run.warnings += [f"{label}: {w}" for w in outcome.brief.warnings]
         events.append(_made(outcome))
         if options.counter is not None and outcome.brief.counter is not None:
-            events += _write_counter(options.counter, outcome, options.output is not None, run)
+            events += _write_counter(Path(options.counter), outcome, options.output is not None, run)
     elif outcome.error is not None:  # in a batch every line names its input; one offer's its file
         run.failures.append((label, outcome.error))
         events.append(_failed(label, outcome, options.many))
