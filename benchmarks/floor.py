@@ -27,13 +27,13 @@ from typing import Any
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
-from make_brief.compose.document import Brief
+from make_brief.compose.document import Document
 from make_brief.compose.sandbox import plain
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def floor_pdf(brief: Brief, font: str) -> bytes:
+def floor_pdf(brief: Document, font: str) -> bytes:
     """Draw every block of `brief` as plain lines; tables as cells on a fixed grid."""
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=A4, pageCompression=1, initialFontName=font)
@@ -41,7 +41,7 @@ def floor_pdf(brief: Brief, font: str) -> bytes:
     left, top, bottom, size = 56, height - 56, 56, 9
     y = top
     canvas.bookmarkPage("brief")
-    canvas.addOutlineEntry("Brief", "brief", level=0)
+    canvas.addOutlineEntry("Document", "brief", level=0)
 
     def line(text: str, x: float = left, face: str = font, fsize: float = size) -> None:
         nonlocal y
@@ -79,7 +79,7 @@ def floor_pdf(brief: Brief, font: str) -> bytes:
     return buffer.getvalue()
 
 
-def example_brief() -> tuple[Brief, Any]:
+def example_brief() -> tuple[Document, Any]:
     """The example offer loaded and composed into its brief, with the default template: the
     work the floor does before it draws."""
     from make_brief.advice.compute import compute

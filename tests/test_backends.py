@@ -22,7 +22,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from make_brief import api, backends
 from make_brief.cli import main
-from make_brief.compose.document import Brief
+from make_brief.compose.document import Document
 from make_brief.compose.sandbox import plain
 from make_brief.compose.templates import Template
 from make_brief.errors import SettingError
@@ -43,7 +43,7 @@ class PlainBackend:
     name = "plain"
     preload: tuple[str, ...] = ()
 
-    def render(self, brief: Brief, template: Template, options: Options) -> Rendered:
+    def render(self, brief: Document, template: Template, options: Options) -> Rendered:
         buffer = io.BytesIO()
         canvas = Canvas(buffer, invariant=1)
         canvas.setTitle(brief.title)
@@ -114,7 +114,7 @@ def _asks() -> list[str]:
     return [fmt_money(asks[part].value, "USD", "en_US") for part in ("base", "stock")]
 
 
-def _composed() -> Brief:
+def _composed() -> Document:
     from make_brief.advice.compute import compute
     from make_brief.compose.brief import compose
     from make_brief.compose.templates import load_template

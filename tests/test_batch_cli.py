@@ -287,16 +287,18 @@ def test_a_batch_names_the_input_before_an_error_about_something_else(tmp_path):
 
 def test_a_batch_run_keeps_its_outcomes_but_not_their_pdfs(tmp_path, write_offer):
     """run.outcomes grows with the batch: each keeps its record, not its PDF bytes (on disk at
-    outcome.path), so memory stays flat; the progress callback still sees the bytes."""
-    from make_brief.api import make_briefs
+    outcome.path), so memory stays flat; the progress events say where each went."""
+    from make_brief import BatchOptions, BriefMade, make_briefs
 
     offers = [write_offer(offer_data(candidate={"name": f"P{i}"}), f"p{i}.yaml") for i in range(3)]
     seen = []
-    run = make_briefs(offers, tmp_path / "out", jobs=1, progress=lambda o, _: seen.append(len(o.brief.pdf)))
-    assert run.made == 3 and all(size > 10_000 for size in seen)
-    for outcome, size in zip(run.outcomes, seen, strict=True):
+    run = make_briefs(offers, tmp_path / "out", BatchOptions(jobs=1), progress=seen.append)
+    assert run.made == 3 and [type(e) for e in seen] == [BriefMade] * 3
+    assert all(e.size > 10_000 for e in seen)
+    for outcome, event in zip(run.outcomes, seen, strict=True):
         assert outcome.brief is not None and outcome.brief.pdf == b"" and outcome.brief.counter is None
-        assert outcome.size == size == outcome.path.stat().st_size
+        assert outcome.size == event.size == outcome.path.stat().st_size
+        assert event.path == str(outcome.path) and event.pages == outcome.pages
         assert outcome.pages == len(read_pages(outcome.path))
 
 

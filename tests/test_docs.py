@@ -86,6 +86,8 @@ def test_the_docs_python_api_example_runs_as_written(tmp_path):
     missing = "examples/no-such-offer.yaml"
     assert done.stdout.splitlines()[1:] == [
         "output/batch/jane-doe-segment-engineering-manager.pdf",
+        '{"event":"brief failed","label":"examples/no-such-offer.yaml","error":'
+        '"examples/no-such-offer.yaml: no such offer file (check the path)","held":false,"internal":false}',
         "1 made, 1 failed; manifest: output/batch/manifest.csv",
         f"InputError {missing} - no such offer file",
         f"{missing}: no such offer file (check the path)",

@@ -24,7 +24,7 @@ from hostile import (
 )
 from pypdf import PdfReader, PdfWriter
 
-from make_brief.compose.document import Brief
+from make_brief.compose.document import Document
 from make_brief.errors import InputError
 from make_brief.pdf.merge import Limits, merge
 
@@ -199,7 +199,7 @@ def test_a_decompression_bomb_is_measured_in_bounded_memory(tmp_path):
     bomb.write_bytes(
         one_page_pdf(b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % _bomb(2048))
     )
-    brief = Brief("t", "a", "s", "k", "", "", ())
+    brief = Document("t", "a", "s", "k", "", "", ())
     tracemalloc.start()
     try:
         with pytest.raises(InputError, match="inflates to over 200 MB"):
@@ -259,7 +259,7 @@ def test_an_unchanged_appendix_is_opened_once_and_a_changed_one_again(here):
     process. The same name with new content (or new limits) is read and checked again."""
     from make_brief.pdf import merge as merging
 
-    brief = Brief("t", "a", "s", "k", "", "", ())
+    brief = Document("t", "a", "s", "k", "", "", ())
     brief_pdf, appendix = blank_pages(1), here / "a.pdf"
     appendix.write_bytes(blank_pages(2))
     first = merge(brief_pdf, brief, [("A", appendix)])

@@ -1,11 +1,12 @@
 """make-brief as a library: the same pipeline the command line runs, without click.
 
-    from make_brief.api import make_brief, make_briefs, mail_briefs
+    from make_brief import make_brief, make_briefs, mail_briefs, BatchOptions
 
 * :func:`make_brief`: one offer file → one PDF written; returns where, its pages, its warnings.
 * :func:`make_briefs`: many inputs (offer files, folders, CSV tables) → briefs in a folder, in
-  worker processes, with the manifest (and the mail, when given ``mail``); a callback sees each
-  outcome as it comes; returns every outcome, and every line worth reporting.
+  worker processes, with the manifest (and the mail, when given ``mail``), made as
+  :class:`BatchOptions` say; a callback sees each step as a typed event (run/events.py) as it
+  comes; returns every outcome, and every line worth reporting (run.orchestrate.BatchRun).
 * :func:`mail_briefs`: the briefs the manifests of a folder record → mailed exactly once.
 
 Errors of the user's input are :class:`~make_brief.errors.BriefError` (one line each); in a
@@ -17,18 +18,32 @@ not exceptions. A bug of ours in one item is an outcome whose error is an
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import msgspec
 
-from .errors import BriefError, InternalError, OutputError, describe
+from .money.fx import Rate
+from .run.orchestrate import BatchOptions, BatchRun, Progress
+from .run.orchestrate import count_items as _count_items
 from .run.pipeline import Outcome
 from .run.pipeline import build_brief as _build_brief
 
-__all__ = ["BatchRun", "MailRun", "make_brief", "make_briefs", "mail_briefs"]
+if TYPE_CHECKING:
+    from .deliver.mail import MailSettings
+    from .deliver.postman import Postman
+
+__all__ = [
+    "BatchOptions",
+    "BatchRun",
+    "MailRun",
+    "Progress",
+    "count_items",
+    "make_brief",
+    "make_briefs",
+    "mail_briefs",
+]
 
 
 def make_brief(
@@ -38,6 +53,7 @@ def make_brief(
     template: str | Path | None = None,
     page_size: str | None = None,
     guide_dirs: Iterable[str | Path] = (),
+    rates: Iterable[Rate] = (),
     backend: str = "reportlab",
 ) -> Outcome:
     """Make the brief of the offer file `offer` and write it to `output` (default:
@@ -50,206 +66,86 @@ def make_brief(
         template=template,
         page_size=page_size,
         guide_dirs=tuple(Path(d) for d in guide_dirs),
+        rates=tuple(rates),
         backend=backend,
     )
-
-
-class BatchRun(msgspec.Struct):
-    """What became of a batch: each outcome (pipeline.Outcome; its brief without its PDF bytes,
-    which are in the file at outcome.path, and which the progress callback still sees), the
-    lines worth reporting, and where the manifest is (None when it could not be written)."""
-
-    outcomes: list[Outcome]
-    made: int = 0
-    # one per item that failed, or whose counter draft could not be written: (its input's
-    # label, the error object); errors.describe makes its line at the edge
-    failures: list[tuple[str, BriefError | InternalError]] = msgspec.field(default_factory=list)
-    warnings: list[str] = msgspec.field(default_factory=list)
-    problems: list[str] = msgspec.field(default_factory=list)  # the run's own: manifest, passwords
-    notes: list[str] = msgspec.field(default_factory=list)
-    manifest: Path | None = None
-    folder: Path = Path(".")
-    postman: Any = None  # the mail stage's record (notes, problems, held, summary), when mailed
-
-    @property
-    def internal(self) -> bool:
-        """Whether any item met a bug of ours."""
-        return any(isinstance(error, InternalError) for _, error in self.failures)
-
-    def failure_lines(self, many: bool = True) -> list[str]:
-        """Each failure's one line (errors.describe), each starting with its input unless
-        `many` is false (one offer file, whose errors name it already)."""
-        return [describe(error, label, many) for label, error in self.failures]
-
-
-Progress = Callable[[Outcome, list[str]], None]  # (the outcome, the lines it printed: path, mail)
 
 
 def make_briefs(
     inputs: Iterable[str | Path],
     folder: str | Path,
+    options: BatchOptions | None = None,
     *,
+    mail: MailSettings | None = None,
+    progress: Progress | None = None,
     output: str | Path | None = None,
     template: str | Path | None = None,
     page_size: str | None = None,
-    guide_dirs: Iterable[str | Path] = (),
-    rates: tuple[Any, ...] = (),
+    guide_dirs: Iterable[str | Path] | None = None,
+    rates: Iterable[Rate] | None = None,
     jobs: int | None = None,
     time_limit: float | None = None,
-    lock: bool = False,
-    strict: bool = False,
+    lock: bool | None = None,
+    strict: bool | None = None,
     counter: str | Path | None = None,
     shard: tuple[int, int] | None = None,
-    mail: Any = None,
-    many: bool = True,
+    many: bool | None = None,
     day: date | None = None,
-    progress: Progress | None = None,
-    backend: str = "reportlab",
+    backend: str | None = None,
 ) -> BatchRun:
     """Make the brief of every offer in `inputs` (files, folders, CSV tables) into `folder`,
-    with a manifest; `mail` (mail.settings(...)) mails or writes each as it is made; `counter`
-    writes each candidate's counter-offer draft there. `time_limit` (seconds; batch.TIME_LIMIT
-    unless given, 0 for none) stops a brief that takes longer. `progress(outcome, lines)` is
-    called for every outcome, in input order. `output` names the one file of a single brief,
-    `backend` the PDF back end. Worker processes import the calling script: call this under
-    ``if __name__ == "__main__":``."""
-    from .offers.inputs import expand
-    from .pdf.passwords import PasswordBook
-    from .run.batch import Manifest, Settings
-    from .run.manifest import shard_name
-    from .run.pipeline import today
+    with a manifest, as `options` say (a BatchOptions; each keyword given after it overrides
+    its field of the same name); `mail` (deliver.mail.settings(...)) mails or writes each as it
+    is made. `progress(event)` is called for each step, in input order (run/events.py: a brief
+    made or failed, a counter draft written, a message sent, held or in flight, a problem).
+    Worker processes import the calling script: call this under ``if __name__ == "__main__":``."""
+    given = {
+        "output": output,
+        "template": template,
+        "page_size": page_size,
+        "guide_dirs": tuple(guide_dirs) if guide_dirs is not None else None,
+        "rates": tuple(rates) if rates is not None else None,
+        "jobs": jobs,
+        "time_limit": time_limit,
+        "lock": lock,
+        "strict": strict,
+        "counter": counter,
+        "shard": shard,
+        "many": many,
+        "day": day,
+        "backend": backend,
+    }
+    changes = {name: value for name, value in given.items() if value is not None}
+    chosen = msgspec.structs.replace(options or BatchOptions(), **changes)
+    return _run(tuple(Path(p) for p in inputs), Path(folder), chosen, mail, progress)
 
-    folder = Path(folder)
-    dirs, counting = tuple(map(Path, guide_dirs)), counter is not None
-    settings = Settings(template, page_size, dirs, day or today(), rates, counting, lock, backend)
-    run = BatchRun([], folder=folder)
-    passwords = PasswordBook(folder) if lock else None
-    batch = _batch(folder, settings, jobs, output, passwords, strict, time_limit)
-    with ExitStack() as finally_:  # closed in reverse order, also on errors and Ctrl-C
+
+def _run(
+    inputs: tuple[Path, ...],
+    folder: Path,
+    options: BatchOptions,
+    mail: MailSettings | None,
+    progress: Progress | None,
+) -> BatchRun:
+    """The batch run (run.orchestrate), with its postman when it is mailed."""
+    from contextlib import ExitStack
+
+    from .render.registry import check
+    from .run.orchestrate import run_batch
+
+    check(options.backend)  # before the postman opens the journal: nothing written for a bad name
+    with ExitStack() as finally_:
+        postman = None
         if mail is not None:
             from .deliver.postman import Postman
 
-            run.postman = finally_.enter_context(Postman(mail, folder))
-        manifest = Manifest(folder, shard_name(shard)) if many else None
-        if manifest is not None:
-            finally_.callback(manifest.close)
-        outcomes = batch.run(_share(expand(tuple(Path(p) for p in inputs)), shard))
-        finally_.callback(outcomes.close)
-        for outcome in outcomes:
-            lines = _record(run, outcome, many, Path(counter) if counter is not None else None, output)
-            if manifest is not None:
-                manifest.add(outcome)
-            if progress is not None:
-                progress(outcome, lines)
-            _let_go(outcome)
-        run.manifest = _close(manifest, folder, run.problems) if manifest is not None else None
-        _close_passwords(passwords, run)
-    return run
-
-
-def _batch(
-    folder: Path,
-    settings: Any,
-    jobs: int | None,
-    output: str | Path | None,
-    passwords: Any,
-    strict: bool,
-    time_limit: float | None,
-) -> Any:
-    """The batch of make_briefs: its workers, its one output file, its time limit per brief.
-    An unknown back end is refused here, before anything is made or written."""
-    from .render.registry import check
-    from .run.batch import TIME_LIMIT, Batch, default_jobs
-
-    check(settings.backend)
-
-    return Batch(
-        folder,
-        settings,
-        jobs=jobs or default_jobs(),
-        output=Path(output) if output is not None else None,
-        passwords=passwords,
-        strict=strict,
-        time_limit=TIME_LIMIT if time_limit is None else time_limit,
-    )
-
-
-def _let_go(outcome: Outcome) -> None:
-    """Keep the outcome, not its PDF: once written, mailed and reported, a brief's bytes are on
-    disk (outcome.path), so a batch of 10,000 does not hold 10,000 PDFs in memory."""
-    if outcome.brief is not None:
-        outcome.brief = msgspec.structs.replace(outcome.brief, pdf=b"", counter=None)
+            postman = finally_.enter_context(Postman(mail, folder))
+        return run_batch(inputs, folder, options, postman, progress)
 
 
 def count_items(inputs: Iterable[str | Path], shard: tuple[int, int] | None = None) -> int:
     """How many briefs `make_briefs` would make of `inputs` (for a progress bar)."""
-    from .offers.inputs import expand
-
-    return sum(1 for _ in _share(expand(tuple(Path(p) for p in inputs)), shard))
-
-
-def _record(run: BatchRun, outcome: Outcome, many: bool, counter: Path | None, output: Any) -> list[str]:
-    """Add `outcome` to `run`; the lines it prints (its path, its counter draft, its mail)."""
-    run.outcomes.append(outcome)
-    lines: list[str] = []
-    if outcome.ok and outcome.brief is not None:
-        run.made += 1
-        run.warnings += [f"{outcome.item.label}: {w}" for w in outcome.brief.warnings]
-        lines.append(str(outcome.path))
-        if counter is not None and outcome.brief.counter is not None:
-            lines += _write_counter(counter, outcome, output is not None, run.failures)
-    elif outcome.error is not None:  # in a batch every line names its input; one offer's its file
-        run.failures.append((outcome.item.label, outcome.error))
-    if run.postman is not None and (line := run.postman.handle(outcome)):
-        lines.append(line)
-    return lines
-
-
-def _share(items: Any, shard: tuple[int, int] | None) -> Any:
-    """The items of this shard (all of them without one)."""
-    from .run.shard import shard_of
-
-    if shard is None:
-        return items
-    return (item for item in items if shard_of(item.identity, shard[1]) == shard[0])
-
-
-def _close(manifest: Any, folder: Path, problems: list[str]) -> Path | None:
-    """Finish the manifest; when it cannot be written (a full disk), say so as one more problem
-    that names where the briefs are."""
-    try:
-        return manifest.close()
-    except OutputError as exc:
-        problems.append(f"{exc}; the briefs that were made are in {folder}")
-        return None
-
-
-def _close_passwords(passwords: Any, run: BatchRun) -> None:
-    """Leave one row per locked brief in passwords.csv, and note where it is."""
-    if passwords is None:
-        return
-    try:
-        path = passwords.close()
-    except OutputError as exc:
-        run.problems.append(str(exc))
-        return
-    if path is not None:
-        run.notes.append(f"the passwords of the locked briefs are in {path} (readable by you only)")
-
-
-def _write_counter(folder: Path, outcome: Outcome, named: bool, failures: list[Any]) -> list[str]:
-    """Write the counter-offer e-mail of `outcome` as <name>-<guide>-counter.eml (the brief's
-    default name, or its distinct name in a batch); its path, or a failure line."""
-    from .compose.counter import counter_name
-    from .files.output import write_atomic
-
-    assert outcome.brief is not None and outcome.brief.counter is not None and outcome.path is not None
-    pdf_name = outcome.brief.name if named else outcome.path.name
-    try:
-        return [str(write_atomic(folder / counter_name(pdf_name), outcome.brief.counter))]
-    except BriefError as exc:
-        failures.append((outcome.item.label, exc))
-        return []
+    return _count_items(tuple(Path(p) for p in inputs), shard)
 
 
 class MailRun(msgspec.Struct):
@@ -257,12 +153,14 @@ class MailRun(msgspec.Struct):
     (notes, problems, held, summary())."""
 
     briefs: int
-    postman: Any
+    postman: Postman
 
 
-def mail_briefs(folder: str | Path, mail: Any, echo: Callable[[str], None] = lambda line: None) -> MailRun:
+def mail_briefs(
+    folder: str | Path, mail: MailSettings, echo: Callable[[str], None] = lambda line: None
+) -> MailRun:
     """Mail each brief that the manifests in `folder` record, exactly once; `mail` is
-    mail.settings(...): nothing is sent unless it says send."""
+    deliver.mail.settings(...): nothing is sent unless it says send."""
     from .deliver.postman import Postman
     from .deliver.smtp import check_sign_in
     from .deliver.stage import mail_folder

@@ -7,10 +7,11 @@ the brief can say how it was derived.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Literal
 
 import msgspec
 
-from ..guides.facts import Claims, Unlock, Verdict, read_claims, unlocks
+from ..guides.facts import Claims, CompetingState, Unlock, Verdict, read_claims, unlocks
 from ..guides.schema import Band, Guide, Lever, Region
 from ..money.amounts import round_to
 from ..offers.offer import Competing, Offer
@@ -28,6 +29,9 @@ def _d(value: float | int | Decimal) -> Decimal:
 def annual_total(base: Decimal, stock: Decimal, stock_years: int, bonus_pct: Decimal) -> Decimal:
     """Annual total comp: base + stock / years + base × bonus% (a sign-on is not in it)."""
     return base + stock / stock_years + base * bonus_pct / HUNDRED
+
+
+Standing = Literal["above", "not_above", "not_compared"]  # a competing offer against this one
 
 
 class Position(msgspec.Struct, frozen=True):
@@ -82,7 +86,7 @@ class Figures(msgspec.Struct, frozen=True):
     same_region: bool  # the candidate is in the region the script was written for
     stock_scale: Decimal  # offer vesting years / guide vesting years
     competing: tuple[Competing, ...]
-    standing: tuple[str, ...]  # per competing offer: "above", "not_above" or "not_compared"
+    standing: tuple[Standing, ...]  # per competing offer
     best_competing: Competing | None  # the highest competing offer that is leverage
     strongest_lever: Lever | None
     strongest_reason: str  # "higher_competing", "first_yours", "confirm_first" or "none"
@@ -102,7 +106,7 @@ class Figures(msgspec.Struct, frozen=True):
         return tuple(c for c, s in zip(self.competing, self.standing, strict=True) if s == "above")
 
     @property
-    def competing_state(self) -> str:
+    def competing_state(self) -> CompetingState:
         return competing_state(self.standing)
 
     @property
@@ -191,7 +195,7 @@ def compute(offer: Offer) -> Figures:
     )
 
 
-def competing_state(standing: tuple[str, ...]) -> str:
+def competing_state(standing: tuple[Standing, ...]) -> CompetingState:
     """For what rests on a competing offer: "leverage" (one is above the offer), "none" (no
     competing offer), "not_above" (one is at or below it) or "not_compared" (none comparable)."""
     if "above" in standing:
@@ -201,7 +205,7 @@ def competing_state(standing: tuple[str, ...]) -> str:
     return "not_above" if "not_above" in standing else "not_compared"
 
 
-def standing_of(total: Decimal | None, offer_total: Decimal) -> str:
+def standing_of(total: Decimal | None, offer_total: Decimal) -> Standing:
     """Whether a competing offer whose annual total comp, in the offer's currency, is `total` is
     above the offer ("above": leverage), at or below it ("not_above"), or cannot be compared
     ("not_compared": in another currency, with no exchange rate stated; `total` is None)."""

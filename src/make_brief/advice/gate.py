@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 
 import msgspec
 
-from ..guides.facts import Claims, Fact, Part, Verdict, verdict
+from ..guides.facts import Claims, CompetingState, Fact, Part, Verdict, VerdictKind, verdict
 
 
 class Open(msgspec.Struct, frozen=True):
@@ -36,7 +36,9 @@ class Gated(msgspec.Struct, frozen=True):
     verdicts: tuple[Verdict, ...]  # one per sentence given, in order
 
 
-def gate(parts: tuple[Part, ...], claims: Claims, answers: Mapping[str, bool], competing: str) -> Gated:
+def gate(
+    parts: tuple[Part, ...], claims: Claims, answers: Mapping[str, bool], competing: CompetingState
+) -> Gated:
     """`parts` split into said, only if true and left out, by `answers` (candidate.facts) and
     the state of the competing offers (`competing`: see facts.Verdict.competing)."""
     said, only, left, verdicts = [], [], [], []
@@ -52,7 +54,9 @@ def gate(parts: tuple[Part, ...], claims: Claims, answers: Mapping[str, bool], c
     return Gated(tuple(said), tuple(only), tuple(left), tuple(verdicts))
 
 
-def lever_verdicts(claims: Claims, answers: Mapping[str, bool], competing: str) -> tuple[Verdict, ...]:
+def lever_verdicts(
+    claims: Claims, answers: Mapping[str, bool], competing: CompetingState
+) -> tuple[Verdict, ...]:
     """One verdict per lever, from what the lever rests on and from its sentences: **not yours**
     when what it rests on is refuted (or the competing offer is not leverage) or none of its
     sentences may be given; **yours** when what it rests on is confirmed and one sentence at
@@ -69,7 +73,7 @@ def lever_verdict(
     parts: tuple[Part, ...],
     claims: Claims,
     answers: Mapping[str, bool],
-    competing: str,
+    competing: CompetingState,
 ) -> Verdict:
     whole = verdict(named, claims, answers, competing)
     if whole.kind == "not_yours" or not parts:
@@ -80,7 +84,7 @@ def lever_verdict(
     unconfirmed = _union([whole.unconfirmed, *(o.questions for o in gated.only_if_true)])
     if not gated.said and not gated.only_if_true:
         return Verdict("not_yours", refuted, confirmed, (), whole.competing)
-    kind = "yours" if whole.kind == "yours" and gated.said else "only_if_true"
+    kind: VerdictKind = "yours" if whole.kind == "yours" and gated.said else "only_if_true"
     return Verdict(kind, refuted, confirmed, unconfirmed, whole.competing)
 
 

@@ -33,7 +33,9 @@ def mail(folder: Path, **options: Any) -> None:
     from .run import mail_settings, report_mail
 
     echo = (lambda line: None) if options["quiet"] else click.echo
-    run = mail_briefs(folder, mail_settings(options, required=True), echo)
+    settings = mail_settings(options, required=True)
+    assert settings is not None  # required: always some
+    run = mail_briefs(folder, settings, echo)
     sys.exit(report_mail(run.postman, run.briefs, options["quiet"]))
 
 

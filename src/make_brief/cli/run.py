@@ -11,11 +11,14 @@ import os
 import sys
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from ..errors import EXIT_INTERNAL, InternalError
+
+if TYPE_CHECKING:
+    from .. import BatchRun, Courier, Event, MailSettings
 
 MAIL_OPTIONS = (
     "smtp_host",
@@ -36,7 +39,7 @@ MAIL_OPTIONS = (
 def run_build(offers: tuple[Path, ...], options: dict[str, Any]) -> int:
     """Make the briefs of `offers` (and their mail) through the library's api.make_briefs,
     printing as they come; the exit status."""
-    from ..api import count_items, make_briefs
+    from .. import BatchOptions, BriefFailed, BriefMade, count_items, make_briefs
     from ..money.fx import read_rates
     from ..offers.inputs import is_batch
     from ..run.shard import parse as parse_shard
@@ -60,31 +63,28 @@ def run_build(offers: tuple[Path, ...], options: dict[str, Any]) -> int:
                 click.progressbar(length=total, label="briefs", file=sys.stderr, show_pos=True)
             )
 
-        def progress(outcome: Any, lines: list[str]) -> None:
-            for line in lines:
+        def progress(event: Event) -> None:
+            if (line := _line(event)) is not None:
                 echo(line)
-            if shown is not None:
+            if shown is not None and isinstance(event, (BriefMade, BriefFailed)):  # one per item
                 shown.update(1)
 
-        run = make_briefs(
-            offers,
-            folder,
+        chosen = BatchOptions(
             output=file,
             template=options["template"],
             page_size=options["page_size"],
-            guide_dirs=options["guide_dirs"],
+            guide_dirs=tuple(options["guide_dirs"]),
             rates=read_rates(options["fx"]) if options.get("fx") else (),
             jobs=options["jobs"],
             time_limit=options.get("time_limit"),
             lock=bool(options.get("lock")),
             strict=bool(options.get("strict")),
-            counter=options.get("counter"),
+            counter=Path(options["counter"]) if options.get("counter") else None,
             shard=shard,
-            mail=mail,
             many=many,
-            progress=progress,
             backend=options.get("backend") or "reportlab",
         )
+        run = make_briefs(offers, folder, chosen, mail=mail, progress=progress)
     for note in [] if quiet else run.notes:
         click.echo(f"note: {note}", err=True)
     unwritten = folder if many and run.manifest is None else None
@@ -95,7 +95,19 @@ def run_build(offers: tuple[Path, ...], options: dict[str, Any]) -> int:
     return EXIT_INTERNAL if run.internal else status
 
 
-def _printed(run: Any, many: bool) -> list[str]:
+def _line(event: Event) -> str | None:
+    """The line printed as `event` happens (stdout): a brief's path, its counter draft's path,
+    its message's line. Failures, held messages and problems are printed at the end."""
+    from .. import BriefMade, CounterWritten, MessageSent
+
+    if isinstance(event, (BriefMade, CounterWritten)):
+        return event.path
+    if isinstance(event, MessageSent):
+        return event.text
+    return None
+
+
+def _printed(run: BatchRun, many: bool) -> list[str]:
     """Each failure's line as printed: "error: …", or a bug's own "internal error: …"."""
     return [
         line if isinstance(error, InternalError) else f"error: {line}"
@@ -108,7 +120,7 @@ def _report(
     made: int,
     failures: list[str],  # their lines as printed: "error: ...", or a bug's "internal error: ..."
     warnings: list[str],
-    postman: Any,
+    postman: Courier | None,
     manifest: Path | None,
     quiet: bool,
     unlisted: list[str] | None = None,
@@ -152,7 +164,7 @@ def _targets(output: str | None, out_dir: Path | None, many: bool) -> tuple[Path
     return Path(output).parent, Path(output)
 
 
-def mail_settings(options: dict[str, Any], required: bool = False) -> Any:
+def mail_settings(options: dict[str, Any], required: bool = False) -> MailSettings | None:
     """The mail settings, when any mail option (or a config file) was given or `required`;
     else None."""
     given = {key: options[key] for key in MAIL_OPTIONS}
@@ -173,7 +185,7 @@ def mail_settings(options: dict[str, Any], required: bool = False) -> Any:
     return settings(given, config)
 
 
-def report_mail(postman: Any, briefs: int, quiet: bool) -> int:
+def report_mail(postman: Courier, briefs: int, quiet: bool) -> int:
     """The end of the mail stage on its own: notes, failures, held messages, the summary."""
     if not quiet:
         for note in postman.notes:
@@ -188,7 +200,7 @@ def report_mail(postman: Any, briefs: int, quiet: bool) -> int:
     return 1 if postman.problems or postman.held else 0
 
 
-def _postman_lines(postman: Any, summary: list[str]) -> None:
+def _postman_lines(postman: Courier, summary: list[str]) -> None:
     """Each message another live run is sending, each held one (one line each), the summary."""
     for line in postman.flying:
         click.echo(f"in flight: {line}", err=True)

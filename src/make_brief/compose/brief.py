@@ -35,7 +35,7 @@ from ..money.amounts import (
 )
 from ..offers.offer import Competing, Offer
 from .call import call_context
-from .document import Block, Brief, Chart, ChartRow, Section, Table
+from .document import Block, BlockKind, Chart, ChartRow, Document, Section, Table
 from .sandbox import markup_problem
 from .templates import Template, escape_data, fill, format_day, plain
 from .years import rate_text, years_chart, years_context, years_table
@@ -78,7 +78,7 @@ def brief_marks(offer: Offer) -> dict[str, str]:
     return distinct_marks([*uses, (offer.currency, offer.region.locale)])
 
 
-def compose(offer: Offer, figures: Figures, template: Template, today: date) -> Brief:
+def compose(offer: Offer, figures: Figures, template: Template, today: date) -> Document:
     context = build_context(offer, figures, template, today)
     sections = []
     for name in template.style.sections:
@@ -99,7 +99,7 @@ def compose(offer: Offer, figures: Figures, template: Template, today: date) -> 
     # in the header and footer, braces in the values are doubled, so that a name or a title
     # holding "{page}" is shown as written (the renderer fills {page} and undoes the doubling)
     page_values = {k: v.replace("{", "{{").replace("}", "}}") for k, v in values.items()}
-    return Brief(
+    return Document(
         title=fill(style.metadata.title, values),
         author=offer.name,
         subject=fill(style.metadata.subject, values),
@@ -397,7 +397,7 @@ def personalise(text: str, numbers: dict[str, str], claim: Markup) -> Markup:
 
 # --- from rendered wording to blocks -----------------------------------------------------------
 
-_PREFIXES = (
+_PREFIXES: tuple[tuple[str, BlockKind], ...] = (
     ("### ", "subheading"),
     ("## ", "heading"),
     ("# ", "title"),
@@ -456,7 +456,7 @@ def _parse(text: str, offer: Offer, figures: Figures, template: Template, source
         if all(line.startswith("- ") for line in lines):
             blocks.extend(Block("bullet", line[2:].strip()) for line in lines)
             continue
-        kind = "para"
+        kind: BlockKind = "para"
         first = lines[0]
         for prefix, name in _PREFIXES:
             if first.startswith(prefix):

@@ -8,18 +8,21 @@ are plain text, escaped by the renderer.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Literal
 
 import msgspec
 
+# a block's kind: rows is a table written in the template (`rows` holds markup cells); table,
+# chart and bars carry their record
+BlockKind = Literal[
+    "title", "heading", "subheading", "para", "bullet", "quote", "note", "rows", "table", "chart", "bars"
+]
+
 
 class Block(msgspec.Struct, frozen=True):
-    """One paragraph-level element.
+    """One paragraph-level element, of one of the kinds of BlockKind."""
 
-    kind is one of: title, heading, subheading, para, bullet, quote, note, rows (a table written
-    in the template: `rows` holds markup cells), table, chart, bars.
-    """
-
-    kind: str
+    kind: BlockKind
     text: str = ""
     rows: tuple[tuple[str, ...], ...] = ()
     header: bool = False
@@ -73,7 +76,10 @@ class Section(msgspec.Struct, frozen=True):
     blocks: tuple[Block, ...]
 
 
-class Brief(msgspec.Struct, frozen=True):
+class Document(msgspec.Struct, frozen=True):
+    """What a brief says, composed (compose.brief.compose), for a back end to draw. (The
+    pipeline's run.pipeline.Brief is the made brief: its PDF and what the run needs.)"""
+
     title: str
     author: str
     subject: str

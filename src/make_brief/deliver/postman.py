@@ -16,12 +16,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Literal
 
 import msgspec
 
 from ..errors import BriefError, RefusedError, ServerError, UnconfirmedError, name_input
 from ..files.fs import shown
-from ..run.pipeline import Outcome
+from ..run.events import MessageEvent, MessageHeld, MessageInFlight, MessageNotSent, MessageSent
+from ..run.pipeline import MailStatus, Outcome
 from .delivered import Delivery, Record
 from .journal import Entry as JournalEntry
 from .journal import Journal, now
@@ -77,7 +79,7 @@ class Parcel(msgspec.Struct):
     company: str = ""
     region: str = ""
     pdf: bytes | None = None  # read from `path` when not given
-    mail: str = ""  # set by the postman: what became of it
+    mail: MailStatus = ""  # set by the postman: what became of it
     recipient: str = ""
 
     def data(self) -> bytes:
@@ -152,6 +154,26 @@ class Postman:
         line = self.deliver(parcel)
         outcome.mail, outcome.recipient = parcel.mail, parcel.recipient
         return line
+
+    def post(self, outcome: Outcome) -> MessageEvent | None:
+        """handle(outcome) as a typed event (events.Courier): what became of its message."""
+        line = self.handle(outcome)
+        status = outcome.mail
+        if line is None and not status:
+            return None  # no brief to mail
+        label, to = outcome.item.label, outcome.recipient
+        if status in ("sent", "would send", "already sent"):
+            return MessageSent(label, status, to, line or "")
+        if status in ("held", "unconfirmed"):
+            return MessageHeld(label, status, to, self.held[-1])
+        if status == "in flight":
+            return MessageInFlight(label, to, self.flying[-1])
+        if status == "failed":
+            return MessageNotSent(label, status, to, self.problems[-1])
+        if status == "no e-mail":
+            return MessageNotSent(label, status, to, self.notes[-1])
+        assert status == "not sent", status
+        return MessageNotSent(label, status, to, self.broken or "")
 
     def deliver(self, parcel: Parcel) -> str | None:
         """Write and send the message of `parcel`; a line to show, or None."""
@@ -354,7 +376,7 @@ class Postman:
         command = f"make-brief journal release {recipient} {whose} --folder {shown(str(self.folder))}"
         return f"if it did not arrive, `{command}` lets the next run send it"
 
-    def _hold(self, parcel: Parcel, text: str, status: str = "held") -> str:
+    def _hold(self, parcel: Parcel, text: str, status: Literal["held", "unconfirmed"] = "held") -> str:
         """Held for the user to decide: one line, at the end of the run (`held`); the empty
         line now (a stop with nothing to print as it happens)."""
         self.held.append(name_input(parcel.label, text))
@@ -368,7 +390,7 @@ class Postman:
         self._status(parcel, "in flight", None)
         return ""
 
-    def _status(self, parcel: Parcel, status: str, line: str | None) -> str | None:
+    def _status(self, parcel: Parcel, status: MailStatus, line: str | None) -> str | None:
         parcel.mail = status
         self.counts[status] += 1
         return line

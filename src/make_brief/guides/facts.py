@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import Literal
 
 import msgspec
 
@@ -59,6 +60,12 @@ def sentences(text: str) -> list[str]:
 def first_person(text: str) -> bool:
     """Whether `text` speaks of the speaker ("I", "I'm", "my", "me", ...)."""
     return _FIRST_PERSON.search(text) is not None
+
+
+VerdictKind = Literal["yours", "not_yours", "only_if_true"]  # whether a lever is the candidate's to use
+# what rests on a competing offer: "leverage" (one is above the offer), "none" (no competing
+# offer), "not_above" (every one is at or below it) or "not_compared" (no exchange rate)
+CompetingState = Literal["leverage", "none", "not_above", "not_compared"]
 
 
 class Part(msgspec.Struct, frozen=True):
@@ -226,16 +233,15 @@ def _script_part(text: str, guide: Guide) -> Part | None:
 class Verdict(msgspec.Struct, frozen=True):
     """Whether the candidate can use a lever or say a sentence, and why."""
 
-    kind: str  # "yours", "not_yours" or "only_if_true"
+    kind: VerdictKind
     refuted: tuple[Fact, ...] = ()  # facts the candidate answered "no" to
     confirmed: tuple[Fact, ...] = ()  # facts the candidate answered "yes" to
     unconfirmed: tuple[Fact, ...] = ()  # facts not answered yet
-    competing: str | None = None  # for what rests on a competing offer: "leverage", "none",
-    # "not_above" (every offer is at or below this one) or "not_compared" (no exchange rate)
+    competing: CompetingState | None = None  # for what rests on a competing offer
 
 
 def verdict(
-    rests_on: tuple[str, ...], claims: Claims, answers: Mapping[str, bool], competing: str
+    rests_on: tuple[str, ...], claims: Claims, answers: Mapping[str, bool], competing: CompetingState
 ) -> Verdict:
     """The verdict on something resting on `rests_on`, given the candidate's `answers` and the
     state of their competing offers (`competing`: see Verdict.competing)."""
@@ -253,6 +259,7 @@ def verdict(
         else:
             confirmed.append(fact)
     offer_state = competing if needs_offer else None
+    kind: VerdictKind
     if refuted or (needs_offer and competing != "leverage"):
         kind = "not_yours"
     elif unconfirmed:

@@ -23,7 +23,7 @@ from typing import Any
 
 import msgspec
 
-from ..compose.document import Brief
+from ..compose.document import Document
 from ..errors import InputError, SettingError
 from ..files.loading import read_bounded
 from . import pack as pdfpack
@@ -73,7 +73,7 @@ def read_appendix(path: Path, max_bytes: int = MAX_APPENDIX_BYTES) -> bytes:
 
 
 def merge(
-    brief_pdf: bytes, brief: Brief, appendices: list[tuple[str, Path]], limits: Limits | None = None
+    brief_pdf: bytes, brief: Document, appendices: list[tuple[str, Path]], limits: Limits | None = None
 ) -> tuple[bytes, int, tuple[str, ...]]:
     """The brief followed by each appendix (each with an outline entry titled as given), the
     page count of the whole, and a warning for each appendix that had to be repaired."""

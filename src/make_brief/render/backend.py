@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 import msgspec
 
 if TYPE_CHECKING:
-    from ..compose.document import Brief
+    from ..compose.document import Document
     from ..compose.templates import Template
 
 
@@ -51,6 +51,6 @@ class Backend(Protocol):
     name: str
     preload: tuple[str, ...]
 
-    def render(self, brief: Brief, template: Template, options: Options) -> Rendered: ...
+    def render(self, brief: Document, template: Template, options: Options) -> Rendered: ...
 
     def warm_up(self, template: str | Path | None, day: date) -> None: ...

@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import msgspec
 
@@ -28,6 +28,21 @@ if TYPE_CHECKING:
     from ..offers.inputs import Item
 
 DEFAULT_OUTPUT = Path("output")
+
+Status = Literal["ok", "failed", "held"]  # an outcome's (the manifest's status column)
+# what the mail step did with a brief (Outcome.mail, the manifest's mail column); "" for none
+MailStatus = Literal[
+    "",
+    "sent",
+    "already sent",
+    "held",
+    "unconfirmed",
+    "in flight",
+    "would send",
+    "not sent",
+    "failed",
+    "no e-mail",
+]
 
 
 class Settings(msgspec.Struct, frozen=True):
@@ -76,7 +91,7 @@ class Outcome(msgspec.Struct):
     path: Path | None = None
     sha256: str = ""
     size: int = 0  # the bytes written
-    mail: str = ""  # what the mail step did with it ("sent", "no e-mail", ...)
+    mail: MailStatus = ""  # what the mail step did with it
     recipient: str = ""
     held: bool = False  # made with a warning and not written (--strict)
 
@@ -85,7 +100,7 @@ class Outcome(msgspec.Struct):
         return self.error is None
 
     @property
-    def status(self) -> str:
+    def status(self) -> Status:
         return "ok" if self.ok else "held" if self.held else "failed"
 
     @property
@@ -207,7 +222,7 @@ def content_key(offer: Offer, template_name: str | Path | None = None, page_size
     the next day is the same brief, a corrected offer is another."""
     import hashlib
 
-    from .. import __version__
+    from .._version import __version__
     from ..compose.templates import load_template
 
     digest = hashlib.sha256(f"make-brief {__version__}\n{page_size or ''}\n".encode())
@@ -321,7 +336,7 @@ def build_brief(
     template: str | Path | None = None,
     page_size: str | None = None,
     guide_dirs: tuple[Path, ...] = (),
-    rates: tuple[Any, ...] = (),
+    rates: tuple[Rate, ...] = (),
     backend: str = "reportlab",
 ) -> Outcome:
     """Make the brief for the offer file at `offer_path` and write it; what became of it (an

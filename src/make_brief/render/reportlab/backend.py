@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ...compose.document import Brief
+    from ...compose.document import Document
     from ...compose.templates import Template
     from ..backend import Options, Rendered
 
@@ -21,7 +21,7 @@ class ReportlabBackend:
     name = "reportlab"
     preload = ("make_brief.render.reportlab.warm",)
 
-    def render(self, brief: Brief, template: Template, options: Options) -> Rendered:
+    def render(self, brief: Document, template: Template, options: Options) -> Rendered:
         from .render import render
 
         return render(brief, template, options.page_size, options.day)

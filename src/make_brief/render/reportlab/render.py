@@ -47,10 +47,11 @@ from reportlab.platypus import (
 from reportlab.platypus.doctemplate import LayoutError
 from reportlab.platypus.paragraph import cleanBlockQuotedText
 
-from ...compose.document import Bars, Block, Brief, Chart
+from ...compose.document import Bars, Block, Chart, Document
 from ...compose.document import Table as TableModel
 from ...compose.templates import FONT_KEYS, Template, plain
 from ...errors import TemplateError
+from ...files.clock import today
 from ...pdf.pack import pack
 from ..backend import Rendered
 from .lines import LINES
@@ -216,7 +217,7 @@ class Styles:
             "cell_label", table, fontName=self.bold, textColor=self.color["muted"], leading=table * 1.3
         )
 
-    def find_fallbacks(self, brief: Brief) -> None:
+    def find_fallbacks(self, brief: Document) -> None:
         """Register installed fonts (fonts.py) for the characters of `brief` that the
         template's font lacks: paragraphs, table cells and the page header then draw them."""
         # the distinct characters first: the brief's text is some 20,000 of them, 100 distinct
@@ -465,7 +466,7 @@ def _para(markup: str, style: ParagraphStyle, st: Styles, bullet: str | None = N
 SHORT_LIST = 6  # a list of at most this many bullets is never split across pages
 
 
-def _flowables(brief: Brief, st: Styles, width: float, page: float) -> list[Flowable]:
+def _flowables(brief: Document, st: Styles, width: float, page: float) -> list[Flowable]:
     story: list[Flowable] = []
     for number, section in enumerate(brief.sections):
         outlined = False
@@ -871,7 +872,7 @@ def _date_by_day(canvas: Canvas, day: date) -> None:
 
 
 def render(
-    brief: Brief, template: Template, page_size: str | None = None, day: date | None = None
+    brief: Document, template: Template, page_size: str | None = None, day: date | None = None
 ) -> Rendered:
     """The brief as PDF bytes, its page count and the characters its font could not draw.
 
@@ -882,7 +883,7 @@ def render(
         return _render(brief, template, page_size, day)
 
 
-def _render(brief: Brief, template: Template, page_size: str | None, day: date | None) -> Rendered:
+def _render(brief: Document, template: Template, page_size: str | None, day: date | None) -> Rendered:
     style = template.style
     size_name = (page_size or style.page_size).lower()
     if size_name not in PAGE_SIZES:
@@ -925,7 +926,7 @@ def _render(brief: Brief, template: Template, page_size: str | None, day: date |
     canvas_class = type(
         "BriefCanvas",
         (_Canvas,),
-        {"count_font": (st.font, st.small, st.color["muted"]), "day": day or date.today()},
+        {"count_font": (st.font, st.small, st.color["muted"]), "day": day or today()},
     )
     _build(doc, _flowables(brief, st, doc.width, doc.height), canvas_class, template)
     return Rendered(pack(buffer.getvalue()), doc.page, frozenset(st.missing))
@@ -946,7 +947,7 @@ def _build(doc: BaseDocTemplate, story: list[Flowable], canvas_class: type, temp
 
 
 def _page_drawer(
-    brief: Brief, st: Styles, size: tuple[float, float], margins: dict[str, float], logo: Any
+    brief: Document, st: Styles, size: tuple[float, float], margins: dict[str, float], logo: Any
 ) -> Callable[[Canvas, Any], None]:
     """What every page gets: the running header (from page 2), the footer, the logo on page 1."""
     width, height = size
