@@ -8,6 +8,7 @@ import io
 import os
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from make_brief.errors import InputError, InternalError, OutputError, WorkerError, describe
@@ -140,7 +141,7 @@ def test_an_unwritable_brief_is_that_item_failing(tmp_path):
 
 def test_the_manifest_lists_every_item_and_never_a_formula(tmp_path):
     outcomes = list(Batch(tmp_path, work=fake_work).run(items("Ann", "bad")))
-    outcomes[0].item = Item(0, "=HYPERLINK(evil).yaml", Path("x"))
+    outcomes[0] = msgspec.structs.replace(outcomes[0], item=Item(0, "=HYPERLINK(evil).yaml", Path("x")))
     manifest = Manifest(tmp_path)
     for outcome in outcomes:
         manifest.add(outcome)

@@ -146,21 +146,21 @@ class Postman:
     def __exit__(self, *_: object) -> None:
         self.close()
 
-    def handle(self, outcome: Outcome) -> str | None:
-        """Write and send the message of a batch's `outcome`; a line to show, or None."""
+    def post(self, outcome: Outcome) -> tuple[Outcome, MessageEvent | None]:
+        """Write and send the message of a batch's `outcome` (events.Courier): the mail stage's
+        record of it (the outcome with what became of its message), and that as a typed event
+        (None when it has no brief to mail)."""
         parcel = parcel_of(outcome)
         if parcel is None:
-            return None
+            return outcome, None
         line = self.deliver(parcel)
-        outcome.mail, outcome.recipient = parcel.mail, parcel.recipient
-        return line
+        mailed = msgspec.structs.replace(outcome, mail=parcel.mail, recipient=parcel.recipient)
+        return mailed, self._event(mailed, line)
 
-    def post(self, outcome: Outcome) -> MessageEvent | None:
-        """handle(outcome) as a typed event (events.Courier): what became of its message."""
-        line = self.handle(outcome)
+    def _event(self, outcome: Outcome, line: str | None) -> MessageEvent | None:
         status = outcome.mail
         if line is None and not status:
-            return None  # no brief to mail
+            return None
         label, to = outcome.item.label, outcome.recipient
         if status in ("sent", "would send", "already sent"):
             return MessageSent(label, status, to, line or "")

@@ -151,29 +151,32 @@ class Batch:
 
     def run(self, items: Iterable[Item]) -> Generator[Outcome, None, None]:
         for item, (brief, error) in self._results(iter(items)):
-            outcome = Outcome(item, brief, error)
-            if brief is not None and self.strict and brief.warnings:
-                outcome.held = True
-                said = "; ".join(brief.warnings)
-                outcome.error = HeldError(f"held back by --strict, not written: {said}", file=item.label)
-            elif brief is not None:
-                self._write(outcome, brief)
-            yield outcome
+            yield self._outcome(item, brief, error)
 
-    def _write(self, outcome: Outcome, brief: Brief) -> None:
+    def _outcome(self, item: Item, brief: Brief | None, error: Failure | None) -> Outcome:
+        """The write stage's record of one item, made once: its brief written, held back
+        (--strict) or its error."""
+        if brief is None:
+            return Outcome(item, None, error)
+        if self.strict and brief.warnings:
+            said = "; ".join(brief.warnings)
+            held = HeldError(f"held back by --strict, not written: {said}", file=item.label)
+            return Outcome(item, brief, held, held=True)
+        try:
+            path = self._write(brief)
+        except BriefError as exc:
+            return Outcome(item, brief, exc)
+        return Outcome(
+            item, brief, path=path, sha256=hashlib.sha256(brief.pdf).hexdigest(), size=len(brief.pdf)
+        )
+
+    def _write(self, brief: Brief) -> Path:
         from ..files.output import write_atomic
 
         path = self.output or self.out_dir / self._distinct(brief.name)
-        try:
-            if brief.password and self.passwords is not None:  # first: no brief without its password
-                self.passwords.add(path, brief.candidate, brief.password)
-            write_atomic(path, brief.pdf)
-        except BriefError as exc:
-            outcome.error = exc
-            return
-        outcome.path = path
-        outcome.sha256 = hashlib.sha256(brief.pdf).hexdigest()
-        outcome.size = len(brief.pdf)
+        if brief.password and self.passwords is not None:  # first: no brief without its password
+            self.passwords.add(path, brief.candidate, brief.password)
+        return write_atomic(path, brief.pdf)
 
     def _distinct(self, name: str) -> str:
         """`name`, or `name` with -2, -3, ... when another brief of this batch has it already."""

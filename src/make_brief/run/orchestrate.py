@@ -115,12 +115,13 @@ def run_batch(
             finally_.callback(manifest.close)
         outcomes = batch.run(share(expand(tuple(inputs)), options.shard))
         finally_.callback(outcomes.close)
-        for outcome in outcomes:
-            for event in _record(run, outcome, options):
+        for made in outcomes:
+            outcome, events = _record(run, made, options)
+            for event in events:
                 report(event)
             if manifest is not None:
                 manifest.add(outcome)
-            _let_go(outcome)
+            run.outcomes.append(_let_go(outcome))
         run.manifest = _close(manifest, folder, run.problems) if manifest is not None else None
         _close_passwords(passwords, run)
     for problem in run.problems:
@@ -153,11 +154,14 @@ def _batch(folder: Path, options: BatchOptions, passwords: PasswordBook | None) 
     )
 
 
-def _let_go(outcome: Outcome) -> None:
-    """Keep the outcome, not its PDF: once written, mailed and reported, a brief's bytes are on
-    disk (outcome.path), so a batch of 10,000 does not hold 10,000 PDFs in memory."""
-    if outcome.brief is not None:
-        outcome.brief = msgspec.structs.replace(outcome.brief, pdf=b"", counter=None)
+def _let_go(outcome: Outcome) -> Outcome:
+    """The outcome to keep, without its PDF: once written, mailed and reported, a brief's bytes
+    are on disk (outcome.path), so a batch of 10,000 does not hold 10,000 PDFs in memory."""
+    if outcome.brief is None:
+        return outcome
+    return msgspec.structs.replace(
+        outcome, brief=msgspec.structs.replace(outcome.brief, pdf=b"", counter=None)
+    )
 
 
 def count_items(inputs: Iterable[Path], shard: tuple[int, int] | None = None) -> int:
@@ -167,10 +171,9 @@ def count_items(inputs: Iterable[Path], shard: tuple[int, int] | None = None) ->
     return sum(1 for _ in share(expand(tuple(inputs)), shard))
 
 
-def _record(run: BatchRun, outcome: Outcome, options: BatchOptions) -> list[Event]:
-    """Add `outcome` to `run`; what it reports: its brief (or failure), its counter draft, its
-    message."""
-    run.outcomes.append(outcome)
+def _record(run: BatchRun, outcome: Outcome, options: BatchOptions) -> tuple[Outcome, list[Event]]:
+    """Count `outcome` in `run`; the mail stage's record of it (as it came when not mailed)
+    and what it reports: its brief (or failure), its counter draft, its message."""
     events: list[Event] = []
     label = outcome.item.label
     if outcome.ok and outcome.brief is not None:
@@ -182,9 +185,11 @@ def _record(run: BatchRun, outcome: Outcome, options: BatchOptions) -> list[Even
     elif outcome.error is not None:  # in a batch every line names its input; one offer's its file
         run.failures.append((label, outcome.error))
         events.append(_failed(label, outcome, options.many))
-    if run.postman is not None and (mailed := run.postman.post(outcome)) is not None:
-        events.append(mailed)
-    return events
+    if run.postman is not None:
+        outcome, mailed = run.postman.post(outcome)
+        if mailed is not None:
+            events.append(mailed)
+    return outcome, events
 
 
 def _made(outcome: Outcome) -> BriefMade:

@@ -80,7 +80,7 @@ class Brief(msgspec.Struct, frozen=True):
     password: str = ""  # a locked brief's: for passwords.csv only, never a message or the manifest
 
 
-class Outcome(msgspec.Struct):
+class Outcome(msgspec.Struct, frozen=True):
     """The write (and mail) stage's record: what became of one input. Its brief and where it
     was written, or its error as the error object (errors.describe makes its line, once, for
     the command line and the manifest)."""
