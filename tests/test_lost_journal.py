@@ -3,6 +3,7 @@ every brief that went from going twice. Real rendering, a real SMTP server on lo
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -132,7 +133,7 @@ def test_the_record_is_append_only_and_says_what_went(server, six, tmp_path, mai
     for step in steps[1::2]:
         got = by_id[step["message_id"]]
         assert got.rcpt_tos == [step["recipient"]]
-        assert step["sha256"] == __import__("hashlib").sha256(got.attachments[0][2]).hexdigest()
+        assert step["sha256"] == hashlib.sha256(got.attachments[0][2]).hexdigest()
         assert step["at"].endswith(" UTC") and step["content"] and step["guide"]
 
 

@@ -58,6 +58,9 @@ class Record:
         self.folder = folder
         self.last: dict[tuple[str, str], Delivery] = {}  # (content, recipient): its last step
         self.sent_by_guide: dict[tuple[str, str], Delivery] = {}  # (recipient, guide): latest sent
+        # (recipient, guide): the messages whose last step is "sending", by content (no scan of
+        # every message per brief: a batch of 10,000 looks each one up)
+        self.sending: dict[tuple[str, str], dict[str, Delivery]] = {}
         self.offset = 0
         self._legacy()
         self.refresh()
@@ -86,6 +89,10 @@ class Record:
 
     def _take(self, step: Delivery) -> None:
         self.last[(step.content, step.recipient)] = step
+        claims = self.sending.setdefault((step.recipient, step.guide), {})
+        claims.pop(step.content, None)
+        if step.event == "sending":
+            claims[step.content] = step
         if step.event == "sent":
             self.sent_by_guide[(step.recipient, step.guide)] = step
 
@@ -121,11 +128,7 @@ class Record:
     def other(self, recipient: str, guide: str, content: str) -> Delivery | None:
         """Another version of the same brief (recipient and guide): one in flight or that may
         have arrived first, else the latest one sent."""
-        pending = [
-            s
-            for (c, r), s in self.last.items()
-            if r == recipient and c != content and s.guide == guide and s.event == "sending"
-        ]
+        pending = [s for c, s in self.sending.get((recipient, guide), {}).items() if c != content]
         if pending:
             return pending[-1]
         sent = self.sent_by_guide.get((recipient, guide))
@@ -179,7 +182,5 @@ def release(folder: Path, recipient: str, run: str, at: str) -> int:
     record = Record(folder)
     found = record.pending(recipient)
     for step in found:
-        record.append(
-            msgspec.structs.replace(step, event="released", at=at, run=run, message_id=step.message_id)
-        )
+        record.append(msgspec.structs.replace(step, event="released", at=at, run=run))
     return len(found)
