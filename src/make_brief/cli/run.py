@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -93,6 +94,16 @@ def run_build(offers: tuple[Path, ...], options: dict[str, Any]) -> int:
         many, run.made, failures, run.warnings, run.postman, run.manifest, quiet, run.problems, unwritten
     )
     return EXIT_INTERNAL if run.internal else status
+
+
+def printer(quiet: bool) -> Callable[[Event], None]:
+    """What prints each event's line as it happens (nothing when `quiet`)."""
+
+    def progress(event: Event) -> None:
+        if not quiet and (line := _line(event)) is not None:
+            click.echo(line)
+
+    return progress
 
 
 def _line(event: Event) -> str | None:

@@ -164,15 +164,16 @@ class Postman:
         parcel = parcel_of(outcome)
         if parcel is None:
             return outcome, None
-        line = self.deliver(parcel)
-        mailed = msgspec.structs.replace(outcome, mail=parcel.mail, recipient=parcel.recipient)
-        return mailed, self._event(mailed, line)
+        event = self.mail(parcel)
+        return msgspec.structs.replace(outcome, mail=parcel.mail, recipient=parcel.recipient), event
 
-    def _event(self, outcome: Outcome, line: str | None) -> MessageEvent | None:
-        status = outcome.mail
+    def mail(self, parcel: Parcel) -> MessageEvent | None:
+        """Write and send the message of `parcel` (deliver); what became of it as a typed event
+        (events.py), None when nothing was done with it."""
+        line = self.deliver(parcel)
+        status, label, to = parcel.mail, parcel.label, parcel.recipient
         if line is None and not status:
             return None
-        label, to = outcome.item.label, outcome.recipient
         if status in ("sent", "would send", "already sent"):
             return MessageSent(label, status, to, line or "")
         if status in ("held", "unconfirmed"):
