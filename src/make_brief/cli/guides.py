@@ -127,13 +127,21 @@ def show(guide: str, guide_dirs: tuple[Path, ...]) -> None:
 @guides.command("check", epilog=GUIDES_EXAMPLES)
 @click.argument("targets", nargs=-1)
 @guides_option
+@click.option(
+    "--max-age",
+    type=click.IntRange(1, 240),
+    default=12,
+    show_default=True,
+    metavar="MONTHS",
+    help="Warn when a guide's figures (its as_of month) are older than this today.",
+)
 @guarded
-def check(targets: tuple[str, ...], guide_dirs: tuple[Path, ...]) -> None:
+def check(targets: tuple[str, ...], guide_dirs: tuple[Path, ...], max_age: int) -> None:
     """Check guides (ids, guide files or markdown guides; all guides when none is named) for what
     would mislead a candidate. Exits 1 when there are errors, 0 with warnings only."""
     from .guide_text import check_targets
 
-    results = check_targets(targets, guide_dirs)
+    results = check_targets(targets, guide_dirs, max_age)
     errors = warnings = 0
     for result in results:
         errors, warnings = errors + result.errors, warnings + result.warnings

@@ -24,6 +24,7 @@ from ..advice.asks import ask_lines, script_numbers, views
 from ..advice.compute import Figures
 from ..advice.gate import Open, gate
 from ..errors import TemplateError
+from ..guides.age import MAX_AGE_MONTHS, guide_age
 from ..guides.facts import Unlock, Verdict
 from ..money.amounts import (
     distinct_marks,
@@ -78,8 +79,10 @@ def brief_marks(offer: Offer) -> dict[str, str]:
     return distinct_marks([*uses, (offer.currency, offer.region.locale)])
 
 
-def compose(offer: Offer, figures: Figures, template: Template, today: date) -> Document:
-    context = build_context(offer, figures, template, today)
+def compose(
+    offer: Offer, figures: Figures, template: Template, today: date, *, guide_max_age: int = MAX_AGE_MONTHS
+) -> Document:
+    context = build_context(offer, figures, template, today, guide_max_age=guide_max_age)
     sections = []
     for name in template.style.sections:
         source = f"sections/{name}.j2"
@@ -116,9 +119,13 @@ def compose(offer: Offer, figures: Figures, template: Template, today: date) -> 
 # --- the context the wording templates see --------------------------------------------------
 
 
-def build_context(offer: Offer, figures: Figures, template: Template, today: date) -> dict[str, Any]:
+def build_context(
+    offer: Offer, figures: Figures, template: Template, today: date, *, guide_max_age: int = MAX_AGE_MONTHS
+) -> dict[str, Any]:
     """What the wording templates see: every figure formatted, every text of the inputs as it
-    is (escaped when rendered), and what the candidate may say."""
+    is (escaped when rendered), and what the candidate may say; `guide_age` says how old the
+    guide's figures are on `today` (stale: older than `guide_max_age` months)."""
+    age = guide_age(offer.guide.as_of, today, guide_max_age)
     guide = offer.guide
     money = Money(offer.currency, offer.region.locale, brief_marks(offer))
     numbers = script_numbers(offer, figures, money)
@@ -126,6 +133,7 @@ def build_context(offer: Offer, figures: Figures, template: Template, today: dat
     return {
         "today": today.isoformat(),
         "today_long": format_day(today, template.style),
+        "guide_age": None if age is None else {**msgspec.structs.asdict(age), "stale": age.stale},
         "colors": msgspec.structs.asdict(template.style.colors),
         "candidate": {"name": offer.name, "email": offer.email},
         "guide": _guide_view(offer),

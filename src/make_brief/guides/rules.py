@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 import msgspec
 
 from ..money.places import find_place, place_key
+from .age import MAX_AGE_MONTHS, guide_age
 from .schema import PLACEHOLDERS, TOTAL_TOLERANCE, Band, Guide, Region
 
 
@@ -28,9 +30,12 @@ class Finding(msgspec.Struct, frozen=True):
 Add = Callable[[str, str, str], None]  # (level, field, message)
 
 
-def check_guide(guide: Guide, warnings: bool = True) -> list[Finding]:
+def check_guide(
+    guide: Guide, warnings: bool = True, today: date | None = None, max_age: int = MAX_AGE_MONTHS
+) -> list[Finding]:
     """Everything in `guide` that would mislead a candidate, errors first (only errors when
-    `warnings` is false: loading a guide for a brief needs no more, and formats no money)."""
+    `warnings` is false: loading a guide for a brief needs no more, and formats no money).
+    Given `today`, figures older than `max_age` months on that day are a warning."""
     found: list[Finding] = []
 
     def add(level: str, field: str, message: str) -> None:
@@ -44,6 +49,14 @@ def check_guide(guide: Guide, warnings: bool = True) -> list[Finding]:
     _check_facts(guide, add, warnings)
     _check_call_prep(guide, add)
     _check_sources(guide, add)
+    age = guide_age(guide.as_of, today, max_age) if today is not None else None
+    if age is not None and today is not None and age.stale:
+        add(
+            "warning",
+            "as_of",
+            f"the figures are as of {age.month}, {age.months} months before {today.isoformat()}"
+            f" (the limit is {max_age}): update them from a recent source and the as_of month",
+        )
     found.sort(key=lambda f: f.level != "error")
     return found if warnings else [f for f in found if f.level == "error"]
 

@@ -400,13 +400,31 @@ def _call_prep(doc: Document, raw: RawOffer, currency: str, region: Region) -> d
         )
     return {
         "walk_away": walk_away,
-        "deadline": _day(doc, "offer.deadline", terms.deadline),
+        "deadline": _deadline(doc, terms.deadline),
         "recruiter": recruiter,
         "rounds": tuple(rounds),
     }
 
 
-def _day(doc: Document, field: str, value: str | None) -> date | None:
+_IN_DAYS = re.compile(r"in\s+(\d{1,3})\s+(day|days|week|weeks)", re.I)
+
+
+def _deadline(doc: Document, value: str | None) -> date | None:
+    """The offer's deadline: a date (YYYY-MM-DD), or "in N days" ("in N weeks") counted from
+    the day the offer file is read (SOURCE_DATE_EPOCH's day when set): for examples and
+    samples that must never have expired; a real offer's deadline is a date."""
+    match = _IN_DAYS.fullmatch(value.strip()) if value is not None else None
+    if match is None:
+        return _day(doc, "offer.deadline", value, ' (or "in 14 days")')
+    from datetime import timedelta
+
+    from ..files.clock import today
+
+    days = int(match.group(1)) * (7 if match.group(2).lower().startswith("week") else 1)
+    return today() + timedelta(days=days)
+
+
+def _day(doc: Document, field: str, value: str | None, other: str = "") -> date | None:
     """A calendar date written YYYY-MM-DD (blank: none)."""
     if value is None or not value.strip():
         return None
@@ -417,7 +435,7 @@ def _day(doc: Document, field: str, value: str | None) -> date | None:
         return date.fromisoformat(text)
     except ValueError:
         raise doc.error(
-            field, f"{text!r} is not a date", 'write it as YYYY-MM-DD, such as "2026-12-05"'
+            field, f"{text!r} is not a date", f'write it as YYYY-MM-DD, such as "2026-12-05"{other}'
         ) from None
 
 
