@@ -37,11 +37,12 @@ from ..money.amounts import (
 from ..offers.offer import Competing, Offer
 from .call import call_context
 from .document import Block, BlockKind, Chart, ChartRow, Document, Section, Table
+from .equity import equity_chart, equity_context
 from .sandbox import markup_problem
 from .templates import Template, escape_data, fill, format_day, plain
 from .years import rate_text, years_chart, years_context, years_table
 
-COMPUTED = ("market_table", "band_chart", "years_table", "years_chart")
+COMPUTED = ("market_table", "band_chart", "years_table", "years_chart", "equity_chart")
 
 
 class Money:
@@ -87,6 +88,8 @@ def compose(
     for name in template.style.sections:
         source = f"sections/{name}.j2"
         blocks = tuple(parse_blocks(template.render(source, context), offer, figures, template, source))
+        if not blocks:  # a section with nothing to say (equity, for an offer without it)
+            continue
         title = next((plain(b.text) for b in blocks if b.kind in ("heading", "title")), name)
         sections.append(Section(name=name, title=title, blocks=blocks))
     guide, style = offer.guide, template.style
@@ -160,6 +163,7 @@ def build_context(
         "appendices": [p.name for p in offer.appendices]
         + ([a.title for a in guide.appendices] if template.style.guide_appendices else []),
         "call": call_context(offer, figures, money, template.style, today),
+        "equity": equity_context(offer, money),
     }
 
 
@@ -444,21 +448,7 @@ def _parse(text: str, offer: Offer, figures: Figures, template: Template, source
             continue
         pending_rows = []
         if lines[0].startswith("@"):
-            name = lines[0][1:].strip()
-            if name == "market_table":
-                blocks.append(Block("table", table=market_table(offer, figures, template)))
-            elif name == "band_chart":
-                blocks.append(Block("chart", chart=band_chart(offer, figures, template)))
-            elif name in ("years_table", "years_chart"):
-                blocks.append(_years_block(name, offer, figures, template))
-            else:
-                file, line = template.locate(source, f"@{name}")
-                raise TemplateError(
-                    f"unknown block @{name}",
-                    file=file,
-                    line=line,
-                    hint=f"known: {', '.join('@' + c for c in COMPUTED)}",
-                )
+            blocks.append(_computed(lines[0][1:].strip(), offer, figures, template, source))
             continue
         # bullets may be written on consecutive lines: one block each
         if all(line.startswith("- ") for line in lines):
@@ -472,6 +462,26 @@ def _parse(text: str, offer: Offer, figures: Figures, template: Template, source
                 break
         blocks.append(Block(kind, " ".join(lines)))
     return blocks
+
+
+def _computed(name: str, offer: Offer, figures: Figures, template: Template, source: str) -> Block:
+    """The block a template asks for by `@name`: a table or chart the figures make."""
+    if name == "market_table":
+        return Block("table", table=market_table(offer, figures, template))
+    if name == "band_chart":
+        return Block("chart", chart=band_chart(offer, figures, template))
+    if name in ("years_table", "years_chart"):
+        return _years_block(name, offer, figures, template)
+    if name == "equity_chart":
+        money = Money(offer.currency, offer.region.locale, brief_marks(offer))
+        return Block("bars", bars=equity_chart(offer, money))
+    file, line = template.locate(source, f"@{name}")
+    raise TemplateError(
+        f"unknown block @{name}",
+        file=file,
+        line=line,
+        hint=f"known: {', '.join('@' + c for c in COMPUTED)}",
+    )
 
 
 def _years_block(name: str, offer: Offer, figures: Figures, template: Template) -> Block:

@@ -24,8 +24,10 @@ from ..guides.schema import Band, Guide, Region
 from ..model import Model
 from ..money.amounts import parse_amount
 from ..money.fx import Rate
+from ..money.options import Options
 from ..money.places import is_currency
 from ..money.vesting import MAX_CLIFF_MONTHS, Pay, schedule
+from .equity import RawOptions, read_equity
 
 AmountIn = int | float | str
 
@@ -67,6 +69,10 @@ class RawTerms(Model, frozen=True):
     clawback: RawClawback | None = None
     deadline: str | None = None  # when the offer expires, YYYY-MM-DD
     recruiter: RawRecruiter | None = None
+    options: RawOptions | None = None  # stock options of a private company (offers/equity.py)
+    exit_values: list[AmountIn] | None = None  # company values to show the options at
+    dilution_pct: int | float | None = None  # assumed dilution before an exit
+    stock_liquid: bool = True  # false: a private company's RSUs, paid only at an exit
 
 
 class RawRecruiter(Model, frozen=True):
@@ -172,6 +178,10 @@ class Offer(msgspec.Struct, frozen=True):
     deadline: date | None = None
     recruiter: Recruiter | None = None
     rounds: tuple[Round, ...] = ()  # the company's earlier offers, oldest first
+    options: Options | None = None  # stock options (money/options.py)
+    exit_values: tuple[Decimal, ...] = ()  # company values to show them at; () the defaults
+    dilution_pct: Decimal | None = None  # assumed dilution before an exit
+    stock_liquid: bool = True  # false: RSUs of a private company
 
     @property
     def pay(self) -> Pay:
@@ -245,6 +255,7 @@ def offer_from_document(doc: Document, guide_dirs: tuple[Path, ...] = ()) -> Off
         clawback=_clawback(doc, terms.clawback),
         rates=rates(doc, raw.fx),
         **_call_prep(doc, raw, currency, region),
+        **read_equity(doc, terms, currency, (vesting, cliff)),
         pdf_password=_password(doc, raw.candidate.pdf_password),
     )
 
@@ -532,17 +543,13 @@ def sign_ons(
     return tuple(_amount(doc, f"{field}.{i}", v, cur, band, zero_ok=True) for i, v in enumerate(value))
 
 
-def cliff(doc: Document, months: int | None, years: int) -> int | None:
+def cliff(doc: Document, months: int | None, years: int, field: str = "offer.cliff_months") -> int | None:
     if months is None:
         return None
     if not 0 <= months <= MAX_CLIFF_MONTHS:
-        raise doc.error(
-            "offer.cliff_months", f"{months} months is not a cliff", f"write 0 to {MAX_CLIFF_MONTHS} months"
-        )
+        raise doc.error(field, f"{months} months is not a cliff", f"write 0 to {MAX_CLIFF_MONTHS} months")
     if months > years * 12:
-        raise doc.error(
-            "offer.cliff_months", f"{months} months is after the {years}-year vesting period ends"
-        )
+        raise doc.error(field, f"{months} months is after the {years}-year vesting period ends")
     return months
 
 
