@@ -186,7 +186,8 @@ def test_a_csv_table_takes_the_equity_columns(runner, in_tmp, read_pdf):
         "candidate.name,guide,region,offer.base,offer.stock,offer.bonus_pct,offer.options.count,"
         "offer.options.strike,offer.options.preferred_price,offer.options.fully_diluted_shares,"
         "offer.options.exercise_window_years,offer.exit_values.0,offer.exit_values.1,offer.dilution_pct\n"
-        "Ana Options,segment-engineering-manager,SF,210000,0,15,40000,1.85,7.40,52000000,0.25,0,385000000,20\n",
+        "Ana Options,segment-engineering-manager,SF,210000,0,15,40000,1.85,7.40,52000000,0.25,"
+        "0,385000000,20\n",
         encoding="utf-8",
     )
     result = runner.invoke(main, [str(table), "-o", "out"])
