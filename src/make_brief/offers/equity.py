@@ -16,6 +16,7 @@ from ..files.loading import Document
 from ..model import Model
 from ..money.amounts import parse_amount
 from ..money.options import Options
+from ..money.vesting import Refresh
 
 AmountIn = int | float | str
 Checks = tuple[Callable[..., tuple[Decimal, ...]], Callable[..., int | None]]
@@ -136,3 +137,41 @@ def _exit_values(doc: Document, given: list[AmountIn] | None, currency: str) -> 
             raise doc.error(f"offer.exit_values.{i}", "is not a plausible company value", "check the amount")
         out.append(amount)
     return tuple(out)
+
+
+class RawRefresh(Model, frozen=True, kw_only=True):
+    """`refresh:` a grant each year from `from_year`: `amount`, or `pct` of the initial grant."""
+
+    amount: AmountIn | None = None
+    pct: int | float | None = None
+    from_year: int = 2
+    vesting: list[int | float] | None = None
+
+
+def read_refresh(
+    doc: Document, where: str, raw: RawRefresh | None, currency: str, years: int, checks: Checks
+) -> Refresh | None:
+    """The refresh grants at `where` (offer.refresh, competing_offers.N.refresh), checked."""
+    if raw is None:
+        return None
+    if (raw.amount is None) == (raw.pct is None):
+        raise doc.error(where, "give its amount or its pct (of the initial grant), one of them")
+    if not 1 <= raw.from_year <= years:
+        raise doc.error(f"{where}.from_year", f"year {raw.from_year} is not within the {years} vesting years")
+    amount = pct = None
+    if raw.amount is not None:
+        try:
+            amount = parse_amount(raw.amount, currency)
+        except AmountError as exc:
+            raise doc.error(f"{where}.amount", str(exc)) from None
+        if amount == 0 or amount > MAX_COMPANY_VALUE:
+            raise doc.error(f"{where}.amount", "is not a plausible grant", "check the amount")
+    else:
+        assert raw.pct is not None
+        pct = _number(doc, f"{where}.pct", raw.pct, 1, 200)
+    shares: tuple[Decimal, ...] = ()
+    if raw.vesting is not None:
+        if not 1 <= len(raw.vesting) <= 10:
+            raise doc.error(f"{where}.vesting", "give 1 to 10 yearly percentages, summing to 100")
+        shares = checks[0](doc, f"{where}.vesting", raw.vesting, len(raw.vesting))
+    return Refresh(raw.from_year, amount, pct, shares)

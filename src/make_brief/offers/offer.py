@@ -26,8 +26,8 @@ from ..money.amounts import parse_amount
 from ..money.fx import Rate
 from ..money.options import Options
 from ..money.places import is_currency
-from ..money.vesting import MAX_CLIFF_MONTHS, Pay, schedule
-from .equity import RawOptions, read_equity
+from ..money.vesting import MAX_CLIFF_MONTHS, Pay, Refresh, schedule
+from .equity import RawOptions, RawRefresh, read_equity, read_refresh
 
 AmountIn = int | float | str
 
@@ -36,7 +36,7 @@ MAX_COMPETING = 50
 MAX_APPENDICES = 20
 MAX_TEXT = 300  # characters in a name, company or e-mail address
 MAX_AMOUNT = 10**12
-PART_FIELDS = ("base", "stock", "stock_years", "vesting", "bonus_pct", "sign_on")
+PART_FIELDS = ("base", "stock", "stock_years", "vesting", "bonus_pct", "sign_on", "refresh")
 CLAWBACK_TERMS = ("full", "pro_rata")
 APPENDIX_DIRS_ENV = "MAKE_BRIEF_APPENDIX_DIRS"  # folders besides the offer's own, for appendices
 
@@ -73,6 +73,7 @@ class RawTerms(Model, frozen=True):
     exit_values: list[AmountIn] | None = None  # company values to show the options at
     dilution_pct: int | float | None = None  # assumed dilution before an exit
     stock_liquid: bool = True  # false: a private company's RSUs, paid only at an exit
+    refresh: RawRefresh | None = None  # a refresh grant each year (offers/equity.py)
 
 
 class RawRecruiter(Model, frozen=True):
@@ -102,6 +103,7 @@ class RawCompeting(Model, frozen=True):
     vesting: list[int | float] | None = None
     bonus_pct: int | float | None = None
     sign_on: AmountIn | list[AmountIn] | None = None
+    refresh: RawRefresh | None = None
 
 
 class RawRate(Model, frozen=True):
@@ -182,6 +184,7 @@ class Offer(msgspec.Struct, frozen=True):
     exit_values: tuple[Decimal, ...] = ()  # company values to show them at; () the defaults
     dilution_pct: Decimal | None = None  # assumed dilution before an exit
     stock_liquid: bool = True  # false: RSUs of a private company
+    refresh: Refresh | None = None  # refresh grants (money/vesting.py)
 
     @property
     def pay(self) -> Pay:
@@ -194,6 +197,7 @@ class Offer(msgspec.Struct, frozen=True):
             self.vesting,
             self.sign_on_years,
             self.cliff_months,
+            self.refresh,
         )
 
 
@@ -256,6 +260,9 @@ def offer_from_document(doc: Document, guide_dirs: tuple[Path, ...] = ()) -> Off
         rates=rates(doc, raw.fx),
         **_call_prep(doc, raw, currency, region),
         **read_equity(doc, terms, currency, (vesting, cliff)),
+        refresh=read_refresh(
+            doc, "offer.refresh", terms.refresh, currency, terms.stock_years, (vesting, cliff)
+        ),
         pdf_password=_password(doc, raw.candidate.pdf_password),
     )
 
@@ -582,6 +589,7 @@ def competing_pay(doc: Document, where: str, item: RawCompeting, cur: str, regio
         bonus,
         vesting(doc, f"{where}.vesting", item.vesting, years),
         sign_ons(doc, f"{where}.sign_on", item.sign_on, cur, bands[0], years),
+        refresh=read_refresh(doc, f"{where}.refresh", item.refresh, cur, years, (vesting, cliff)),
     )
 
 
