@@ -207,3 +207,21 @@ def test_a_csv_table_takes_private_rsus(runner, in_tmp, read_pdf):
     assert result.exit_code == 0, result.output
     flat = read_pdf(in_tmp / "out" / "rui-private-segment-engineering-manager.pdf").flat
     assert "Private RSUs. Your $180,000 of restricted stock units" in flat
+
+
+def test_the_docs_equity_example_is_a_valid_offer(runner, in_tmp, write_offer):
+    import re
+    from pathlib import Path
+
+    import yaml
+
+    page = (Path(__file__).parent.parent / "docs" / "offer-file.md").read_text(encoding="utf-8")
+    section = page.split("## Equity in a private company", 1)[1]
+    example = yaml.safe_load(re.search(r"```yaml\n(.*?)```", section, re.S).group(1))
+    refresh = yaml.safe_load(
+        re.search(r"```yaml\n(.*?)```", section.split("## Refresh grants")[1], re.S).group(1)
+    )
+    example["offer"]["refresh"] = refresh["offer"]["refresh"]
+    data = offer_data(offer=example["offer"], competing_offers=refresh["competing_offers"])
+    result = runner.invoke(main, ["validate", str(write_offer(data))])
+    assert result.exit_code == 0, result.output
