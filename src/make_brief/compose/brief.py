@@ -38,6 +38,7 @@ from ..offers.offer import Competing, Offer
 from .call import call_context
 from .document import Block, BlockKind, Chart, ChartRow, Document, Section, Table
 from .equity import equity_chart, equity_context
+from .percentiles import percentile_views
 from .sandbox import markup_problem
 from .templates import Template, escape_data, fill, format_day, plain
 from .years import rate_text, years_chart, years_context, years_table
@@ -164,6 +165,7 @@ def build_context(
         + ([a.title for a in guide.appendices] if template.style.guide_appendices else []),
         "call": call_context(offer, figures, money, template.style, today),
         "equity": equity_context(offer, money),
+        "percentiles": percentile_views(offer, figures, money),
     }
 
 

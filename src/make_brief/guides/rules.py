@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +77,7 @@ def _check_regions(guide: Guide, add: Add, warnings: bool) -> None:
         if not re.fullmatch(r"[A-Z]{3}", region.currency):
             add("error", f"{where}.currency", f"{region.currency!r} is not an ISO 4217 code")
         _check_bands(region, where, add)
+        _check_percentiles(region, where, add)
         if not re.fullmatch(r"[a-z]{2,3}(_[A-Z][a-z]{3})?(_(?:[A-Z]{2}|\d{3}))?", region.locale):
             add("error", f"{where}.locale", f"{region.locale!r} is not a locale such as en_US")
         place = find_place(region.name)
@@ -89,6 +91,23 @@ def _check_regions(guide: Guide, add: Add, warnings: bool) -> None:
         valid = all(b.low <= b.high for b in bands)
         if warnings and valid and (message := total_mismatch(region, guide.stock_years)):
             add("warning", f"{where}.total_comp", message)
+
+
+def _check_percentiles(region: Region, where: str, add: Add) -> None:
+    """Each component's percentile points: positive, and none below the one before it."""
+    if region.percentiles is None:
+        return
+    for part in ("base", "stock", "bonus_pct", "total_comp"):
+        points = getattr(region.percentiles, part)
+        if points is None:
+            continue
+        field = f"{where}.percentiles.{part}"
+        known = points.known()
+        if any(v < 0 for _, v in known):
+            add("error", field, "a percentile must not be negative")
+        for (p, v), (q, w) in pairwise(known):
+            if w < v:
+                add("error", f"{field}.p{q}", f"p{q} {w} is below p{p} {v}: percentiles rise")
 
 
 def _check_bands(region: Region, where: str, add: Add) -> None:
