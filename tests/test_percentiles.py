@@ -81,3 +81,58 @@ def test_guides_check_refuses_falling_percentiles(runner, guide_dir):
     result = runner.invoke(main, ["guides", "check", str(path)])
     assert result.exit_code == 1
     assert "regions.0.percentiles.base.p75: p75 210000 is below p50 220000: percentiles rise" in result.output
+
+
+LUMEN = GUIDES / "sources" / "lumen-payments-staff-software-engineer.md"
+TABLE = """
+**Percentiles**
+
+| Region | Component | P10 | P25 | P50 | P75 | P90 |
+|---|---|---|---|---|---|---|
+| Bengaluru | Base | ₹46L | ₹50L | ₹56L | ₹62L | ₹66L |
+| Bengaluru | Bonus | | 10% | 12% | 15% | |
+| Pune | Total Comp | | ₹54L | ₹64L | ₹74L | |
+"""
+
+
+def with_table(table: str) -> str:
+    text = LUMEN.read_text(encoding="utf-8")
+    head, mark, tail = text.partition("\n**Negotiation DNA**\n")
+    return head + table + mark + tail
+
+
+def test_the_import_reads_a_percentile_table():
+    from make_brief.guides.importer import import_guide
+
+    data = import_guide(with_table(TABLE), file="g.md").data
+    bengaluru, _, pune = data["regions"]
+    assert bengaluru["percentiles"] == {
+        "base": {"p10": 4600000, "p25": 5000000, "p50": 5600000, "p75": 6200000, "p90": 6600000},
+        "bonus_pct": {"p25": 10, "p50": 12, "p75": 15},
+    }
+    assert pune["percentiles"] == {"total_comp": {"p25": 5400000, "p50": 6400000, "p75": 7400000}}
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        (
+            "| Mumbai | Base | | ₹50L | ₹56L | ₹62L | |",
+            "percentiles: 'Mumbai' is not a region of the region table",
+        ),
+        ("| Pune | Perks | | 1 | 2 | 3 | |", "percentiles: 'Perks' is not a component"),
+        ("| Pune | Base | | ₹50L | | ₹62L | |", "percentiles: Pune, Base: no P50"),
+        (
+            "| Pune | Base | | $50K | $56K | $62K | |",
+            "'$50K' is written in $ (USD), but the amount is in INR",
+        ),
+    ],
+)
+def test_a_bad_percentile_row_names_its_line(row, expected):
+    from make_brief.errors import GuideError
+    from make_brief.guides.importer import import_guide
+
+    table = "\n**Percentiles**\n\n| Region | Component | P10 | P25 | P50 | P75 | P90 |\n|---|---|---|---|---|---|---|\n"
+    with pytest.raises(GuideError) as caught:
+        import_guide(with_table(table + row + "\n"), file="g.md")
+    assert expected in str(caught.value) and str(caught.value).startswith("g.md:15:"), str(caught.value)

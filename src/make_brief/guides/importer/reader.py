@@ -59,6 +59,7 @@ from ...errors import AmountError, GuideError, shown
 from ...money.amounts import currency_for_mark, parse_amount
 from ...money.places import CURRENCIES, aliases_for, find_place, locale_for
 from .markdown import Block, Inline, parse_blocks
+from .percentiles import add_percentiles
 from .script import lever_data, number, rests_data, script_data
 
 # --- the guide -----------------------------------------------------------------------------
@@ -80,6 +81,7 @@ _SECTION_LABELS = {
     "still open": "open_asks",
     "questions to ask": "questions",
     "objections": "objections",
+    "percentiles": "percentiles",
 }
 
 
@@ -111,6 +113,7 @@ class _Reader:
         self.dna: list[str] = []
         self.levels: tuple[int, str] | None = None
         self.table: Block | None = None
+        self.percentiles: Block | None = None
         self.lever: dict[str, Any] | None = None
         self.levers: list[tuple[int, Inline]] = []
         self.script: Block | None = None
@@ -186,6 +189,10 @@ class _Reader:
         self.lines[key] = line
 
     def _table(self, block: Block) -> None:
+        if self.section == "percentiles":  # the percentile table (percentiles.py)
+            self._once("percentile table", block.line)
+            self.percentiles = block
+            return
         self._once("regions", block.line)
         self.table = block
 
@@ -238,6 +245,7 @@ def _assemble(r: _Reader) -> dict[str, Any]:
     assert r.title is not None and r.table is not None and r.script is not None
     role, company = split_title(r.title[1]) or ("", "")
     regions, stock_years = _regions(r, r.table)
+    add_percentiles(r.percentiles, regions, r.file)
     levels = _levels(r, company) if r.levels else []
     levers = []
     for i, (line, item) in enumerate(r.levers):
