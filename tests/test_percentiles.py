@@ -132,7 +132,10 @@ def test_a_bad_percentile_row_names_its_line(row, expected):
     from make_brief.errors import GuideError
     from make_brief.guides.importer import import_guide
 
-    table = "\n**Percentiles**\n\n| Region | Component | P10 | P25 | P50 | P75 | P90 |\n|---|---|---|---|---|---|---|\n"
+    table = (
+        "\n**Percentiles**\n\n| Region | Component | P10 | P25 | P50 | P75 | P90 |\n"
+        "|---|---|---|---|---|---|---|\n"
+    )
     with pytest.raises(GuideError) as caught:
         import_guide(with_table(table + row + "\n"), file="g.md")
     assert expected in str(caught.value) and str(caught.value).startswith("g.md:15:"), str(caught.value)
