@@ -114,6 +114,7 @@ class _Reader:
         self.levels: tuple[int, str] | None = None
         self.table: Block | None = None
         self.percentiles: Block | None = None
+        self.marks: dict[str, set[str]] = {}  # the currency marks each region's row is written in
         self.lever: dict[str, Any] | None = None
         self.levers: list[tuple[int, Inline]] = []
         self.script: Block | None = None
@@ -251,7 +252,7 @@ def _assemble(r: _Reader) -> dict[str, Any]:
     for i, (line, item) in enumerate(r.levers):
         r.lines[f"levers.{i}"] = line
         levers.append(lever_data(item, r.file, line))
-    script = script_data(r.script, regions, stock_years, r.file, r.script_region)
+    script = script_data(r.script, regions, stock_years, r.file, r.script_region, r.marks)
     prose = [r.headline or "", *r.dna, *(r.lever or {}).get("paragraphs", [])]
     data: dict[str, Any] = {"title": r.title[1], "role": role, "company": company}
     parent = _parent(company, levels, [*prose, *(lv["quote"] for lv in levers), script["quote"]])
@@ -434,6 +435,7 @@ def _row_currency(r: _Reader, name: str, cells: dict[str, str], line: int) -> st
         for side in _sides(cell, line, r.file, f"{shown(name, quote=False)}, {key}")
         for m in _marks(side)
     }
+    r.marks[name] = marks
     currencies = {m: currency_for_mark(m, name) for m in marks}
     unknown = [m for m, c in currencies.items() if c is None]
     if unknown:
