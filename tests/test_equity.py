@@ -225,3 +225,68 @@ def test_the_docs_equity_example_is_a_valid_offer(runner, in_tmp, write_offer):
     data = offer_data(offer=example["offer"], competing_offers=refresh["competing_offers"])
     result = runner.invoke(main, ["validate", str(write_offer(data))])
     assert result.exit_code == 0, result.output
+
+
+def test_a_startup_guides_equity_band_gives_the_ask_in_ownership(equity_text):
+    """The Brightwater guide (illustrative): its script asks $360K of options in San Francisco,
+    (360 − 150) ÷ (400 − 150) = 84.0% of the way through $150K–$400K. Toronto's equity band is
+    0.15%–0.75% of the company: 25,000 of 5,000,000 shares is 0.5%, (0.5 − 0.15) ÷ 0.6 = 58.3%
+    of the way; the ask 0.15 + 0.84 × 0.6 = 0.654%, which is 32,700 options."""
+    data = offer_data(
+        guide="brightwater-labs-founding-engineer",
+        region="Toronto",
+        offer={
+            "base": "CA$170K",
+            "stock": 0,
+            "bonus_pct": 0,
+            "options": {
+                "count": 25000,
+                "strike": 0.80,
+                "preferred_price": 3.20,
+                "fully_diluted_shares": 5000000,
+                "exercise_window_years": 10,
+            },
+        },
+    )
+    text = equity_text(data)
+    assert "The guide's equity band for Toronto is 0.15%–0.75% of the company." in text
+    assert "Your offer (0.5% of the company) is 58.3% of the way through it." in text
+    assert (
+        "its San Francisco band (84.0% of the way), the ask is 0.654% of the company (32,700 options" in text
+    )
+    assert "Beyond that band, general negotiating practice, not this guide's data:" in text
+    assert "Illustrative example data" not in text  # said in the guide's DNA, not here
+
+
+def test_guides_check_checks_an_equity_band(runner, tmp_path):
+    from pathlib import Path
+
+    import yaml
+
+    source = Path(__file__).parent.parent / "data" / "guides" / "brightwater-labs-founding-engineer.yaml"
+    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    data["regions"][0]["equity"] = {"unit": "pct", "low": 0.5, "high": 120}
+    data["regions"][1]["equity"] = {"unit": "shares", "low": 1, "high": 2}
+    path = tmp_path / "startup.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    result = runner.invoke(main, ["guides", "check", str(path)])
+    assert result.exit_code == 1
+    assert "regions.0.equity.high: 120% of the company is more than all of it" in result.output
+    assert "regions.1.equity.unit: 'shares' is not options, pct or value" in result.output
+
+
+def test_the_import_reads_an_equity_column():
+    from pathlib import Path
+
+    from make_brief.guides.importer import import_guide
+
+    source = (
+        Path(__file__).parent.parent / "data" / "guides" / "sources" / "brightwater-labs-founding-engineer.md"
+    )
+    regions = import_guide(source.read_text(encoding="utf-8"), file="b.md").data["regions"]
+    assert [r["equity"] for r in regions] == [
+        {"unit": "pct", "low": 0.25, "high": 1},
+        {"unit": "pct", "low": 0.2, "high": 0.9},
+        {"unit": "pct", "low": 0.15, "high": 0.75},
+    ]
+    assert [r["currency"] for r in regions] == ["USD", "USD", "CAD"]

@@ -25,6 +25,7 @@ BUNDLED_SOURCES = {
     "kestrel-mobility-senior-data-scientist": "Berlin",
     "lumen-payments-staff-software-engineer": None,
     "alpenglow-robotics-principal-product-manager": None,
+    "brightwater-labs-founding-engineer": None,
 }
 
 

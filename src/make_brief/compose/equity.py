@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..advice.equity import Equity, equity
-from ..money.amounts import fmt_count, fmt_money_about, fmt_number, fmt_price
+from ..money.amounts import fmt_count, fmt_money_about, fmt_number, fmt_pct, fmt_price
 from ..offers.offer import Offer
 from .document import Bars, Series
 
@@ -89,6 +89,35 @@ def _options_view(found: Equity, money: Any) -> dict[str, Any]:
         "vesting": "/".join(fmt_number(v) for v in grant.vesting) if grant.vesting else None,
         "cliff": grant.cliff_months,
         "asks": list(found.asks),
+        "band": _band_view(found, money) if found.band is not None else None,
+        "stock_zero": found.stock_zero,
+    }
+
+
+def _band_view(found: Equity, money: Any) -> dict[str, Any]:
+    band = found.band
+    assert band is not None and found.grant is not None
+
+    def show(value: Decimal) -> str:
+        if band.unit == "pct":
+            return ownership_text(value) + " of the company"
+        if band.unit == "options":
+            return fmt_count(int(value), money.locale) + " options"
+        return money.full(value)
+
+    also = fmt_count(band.ask_options, money.locale) + " options"
+    if band.unit == "options":
+        also = ownership_text(band.ask / found.grant.fully_diluted_shares * 100) + " of the company"
+    return {
+        "unit": band.unit,
+        "range": _range(band.unit, band.low, band.high, money),
+        "offered": show(band.offered),
+        "where": band.where,
+        "position": fmt_pct(band.fraction),
+        "script_position": fmt_pct(band.script_position),
+        "ask": show(band.ask),
+        "also": also,
+        "met": band.met,
     }
 
 
@@ -110,3 +139,12 @@ def equity_chart(offer: Offer, money: Any) -> Bars:
             ),
         ),
     )
+
+
+def _range(unit: str, low: Decimal, high: Decimal, money: Any) -> str:
+    """A band in its unit: "0.15%–0.75% of the company", "30,000–50,000 options", "$150,000–$300,000"."""
+    if unit == "pct":
+        return f"{ownership_text(low)}–{ownership_text(high)} of the company"
+    if unit == "options":
+        return f"{fmt_count(int(low), money.locale)}–{fmt_count(int(high), money.locale)} options"
+    return f"{money.full(low)}–{money.full(high)}"

@@ -17,7 +17,7 @@ import msgspec
 
 from ..money.places import find_place, place_key
 from .age import MAX_AGE_MONTHS, guide_age
-from .schema import PLACEHOLDERS, TOTAL_TOLERANCE, Band, Guide, Region
+from .schema import EQUITY_UNITS, PLACEHOLDERS, TOTAL_TOLERANCE, Band, Guide, Region
 
 
 class Finding(msgspec.Struct, frozen=True):
@@ -78,6 +78,7 @@ def _check_regions(guide: Guide, add: Add, warnings: bool) -> None:
             add("error", f"{where}.currency", f"{region.currency!r} is not an ISO 4217 code")
         _check_bands(region, where, add)
         _check_percentiles(region, where, add)
+        _check_equity(region, where, add)
         if not re.fullmatch(r"[a-z]{2,3}(_[A-Z][a-z]{3})?(_(?:[A-Z]{2}|\d{3}))?", region.locale):
             add("error", f"{where}.locale", f"{region.locale!r} is not a locale such as en_US")
         place = find_place(region.name)
@@ -91,6 +92,21 @@ def _check_regions(guide: Guide, add: Add, warnings: bool) -> None:
         valid = all(b.low <= b.high for b in bands)
         if warnings and valid and (message := total_mismatch(region, guide.stock_years)):
             add("warning", f"{where}.total_comp", message)
+
+
+def _check_equity(region: Region, where: str, add: Add) -> None:
+    """A startup's equity band: a known unit, positive, low below high, a percentage under 100."""
+    band = region.equity
+    if band is None:
+        return
+    if band.unit not in EQUITY_UNITS:
+        add("error", f"{where}.equity.unit", f"{band.unit!r} is not options, pct or value")
+    if band.low < 0 or band.high <= 0:
+        add("error", f"{where}.equity", "a band must be positive")
+    elif band.low > band.high:
+        add("error", f"{where}.equity", f"low {band.low} is above high {band.high}")
+    elif band.unit == "pct" and band.high > 100:
+        add("error", f"{where}.equity.high", f"{band.high}% of the company is more than all of it")
 
 
 def _check_percentiles(region: Region, where: str, add: Add) -> None:

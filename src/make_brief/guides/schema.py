@@ -48,6 +48,18 @@ class Percentiles(Model, frozen=True):
     total_comp: Points | None = None
 
 
+class EquityBand(Model, frozen=True):
+    """A startup's band for its equity grant: in options (a count), in percent of the company
+    (`pct`), or in value (in the region's currency)."""
+
+    unit: str  # "options", "pct" or "value"
+    low: int | float
+    high: int | float
+
+
+EQUITY_UNITS = ("options", "pct", "value")
+
+
 class Region(Model, frozen=True):
     name: str
     currency: str
@@ -58,6 +70,7 @@ class Region(Model, frozen=True):
     total_comp: Band
     aliases: list[str] = []
     percentiles: Percentiles | None = None
+    equity: EquityBand | None = None  # a startup's equity band, beside the stock band
 
 
 class Claim(Model, frozen=True):
