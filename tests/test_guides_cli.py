@@ -105,8 +105,7 @@ def test_list_shows_every_bundled_guide(runner):
     lines = result.stdout.splitlines()
     assert [line.split()[0] for line in lines[::2]] == BUNDLED_IDS
     assert lines[2] == (
-        "brightwater-labs-founding-engineer"
-        "  Founding Engineer | Brightwater Labs Global Negotiation Guide"
+        "brightwater-labs-founding-engineer  Founding Engineer | Brightwater Labs Global Negotiation Guide"
     )
     assert "regions: San Francisco, New York, Toronto · currencies: USD, CAD · as of 2026-03" in lines[3]
     assert lines[4] == (

@@ -17,7 +17,7 @@ import click
 
 from .. import __version__
 from ..errors import EXIT_INPUT, BriefError
-from .edge import fx_option, guarded, guides_option, mail_options
+from .edge import fx_option, guarded, guides_option, mail_options, max_age_option
 from .guides import guides
 from .mail import journal, mail
 from .templates import templates
@@ -89,14 +89,7 @@ def main() -> None:
     help="The PDF back end that lays the brief out (make_brief.backends() lists the installed ones).",
 )
 @guides_option
-@click.option(
-    "--guide-max-age",
-    type=click.IntRange(1, 240),
-    default=12,
-    show_default=True,
-    metavar="MONTHS",
-    help="Say on the brief's first page when its guide's figures are older than this.",
-)
+@max_age_option("--guide-max-age", "Say on the brief's first page when its guide is older than this.")
 @fx_option
 @click.option(
     "-j", "--jobs", type=click.IntRange(min=1), help="Worker processes for many offers (default: the cores)."

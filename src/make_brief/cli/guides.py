@@ -10,7 +10,7 @@ import click
 
 from ..errors import EXIT_INPUT
 from ..files.fs import exists
-from .edge import guarded, guides_option
+from .edge import guarded, guides_option, max_age_option
 
 GUIDES_EXAMPLES = """
 \b
@@ -127,14 +127,7 @@ def show(guide: str, guide_dirs: tuple[Path, ...]) -> None:
 @guides.command("check", epilog=GUIDES_EXAMPLES)
 @click.argument("targets", nargs=-1)
 @guides_option
-@click.option(
-    "--max-age",
-    type=click.IntRange(1, 240),
-    default=12,
-    show_default=True,
-    metavar="MONTHS",
-    help="Warn when a guide's figures (its as_of month) are older than this today.",
-)
+@max_age_option("--max-age", "Warn when a guide's figures (its as_of month) are older than this today.")
 @guarded
 def check(targets: tuple[str, ...], guide_dirs: tuple[Path, ...], max_age: int) -> None:
     """Check guides (ids, guide files or markdown guides; all guides when none is named) for what
