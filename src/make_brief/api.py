@@ -92,6 +92,7 @@ def make_briefs(
     many: bool | None = None,
     day: date | None = None,
     backend: str | None = None,
+    guide_max_age: int | None = None,
 ) -> BatchRun:
     """Make the brief of every offer in `inputs` (files, folders, CSV tables) into `folder`,
     with a manifest, as `options` say (a BatchOptions; each keyword given after it overrides
@@ -114,6 +115,7 @@ def make_briefs(
         "many": many,
         "day": day,
         "backend": backend,
+        "guide_max_age": guide_max_age,
     }
     changes = {name: value for name, value in given.items() if value is not None}
     chosen = msgspec.structs.replace(options or BatchOptions(), **changes)

@@ -49,6 +49,7 @@ class BatchOptions(msgspec.Struct, frozen=True, kw_only=True):
     many: bool = True  # a batch: a manifest, and every line names its input
     day: date | None = None  # the briefs' date (files.clock.today() when None)
     backend: str = "reportlab"  # the PDF back end, by its name in render.registry (--backend)
+    guide_max_age: int = 12  # months: a guide older than this is flagged (--guide-max-age)
 
 
 def with_paths(options: BatchOptions) -> BatchOptions:
@@ -142,6 +143,7 @@ def _batch(folder: Path, options: BatchOptions, passwords: PasswordBook | None) 
         counter=options.counter is not None,
         lock=options.lock,
         backend=options.backend,
+        guide_max_age=options.guide_max_age,
     )
     return Batch(
         folder,

@@ -56,6 +56,7 @@ class Settings(msgspec.Struct, frozen=True):
     counter: bool = False  # also draft each candidate's counter-offer e-mail (counter.py)
     lock: bool = False  # --lock: each brief encrypted (AES-256), its password in passwords.csv
     backend: str = "reportlab"  # --backend: the PDF back end, by its name in render.registry
+    guide_max_age: int = 12  # --guide-max-age: a guide older (months) is flagged on the cover
 
 
 DEFAULTS = Settings()
@@ -132,6 +133,7 @@ def make(offer: Offer, settings: Settings = DEFAULTS) -> Brief:
         settings.day,
         lock=settings.lock,
         backend=settings.backend,
+        guide_max_age=settings.guide_max_age,
     )
     counter, problem = None, None
     if settings.counter:
@@ -153,6 +155,7 @@ def make_pdf(
     day: date | None = None,
     lock: bool = False,
     backend: str = "reportlab",
+    guide_max_age: int = 12,
 ) -> Brief:
     """The brief for `offer`, laid out by the back end named `backend`, its PDF with its
     appendices merged; locked with AES-256 when `lock` is set (by the offer's password, else one
@@ -167,7 +170,7 @@ def make_pdf(
     template = load_template(template_name)
     day = day or today()
     figures = compute(offer)
-    brief = compose(offer, figures, template, day)
+    brief = compose(offer, figures, template, day, guide_max_age=guide_max_age)
     rendered = layout.render(brief, template, Options(day, page_size))
     _check_name(offer, rendered.missing)
     pdf, pages = rendered.pdf, rendered.pages
