@@ -125,8 +125,9 @@ def _composed() -> Document:
     return compose(offer, compute(offer), load_template(None), today())
 
 
-def test_the_registry_lists_both_and_the_default_first():
-    assert BACKENDS == registry.names() == backends() == ["reportlab", "plain"]
+def test_the_registry_lists_them_all_and_the_default_first():
+    assert registry.names() == backends() == ["reportlab", "plain", "typst"]
+    assert sorted(BACKENDS) == sorted(registry.names())
     assert all(isinstance(registry.get(name), Backend) for name in BACKENDS)
 
 
@@ -203,12 +204,25 @@ def _day():
 
 
 def test_an_unknown_back_end_is_one_line_naming_the_installed_ones(tmp_path):
+    result = CliRunner().invoke(main, [str(EXAMPLE), "-o", str(tmp_path / "x.pdf"), "--backend", "nosuch"])
+    assert result.exit_code == 1
+    assert (
+        result.stderr == "error: --backend: unknown back end 'nosuch' (installed: reportlab, plain, typst)\n"
+    )
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(SettingError, match="installed: reportlab, plain, typst"):
+        api.make_briefs([EXAMPLE], tmp_path / "out", backend="nosuch")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_typst_back_end_without_its_extra_is_one_line_saying_what_to_install(tmp_path, monkeypatch):
+    monkeypatch.setitem(registry.EXTRAS, "typst", ("make_brief_no_such_module", "make-brief[typst]"))
     result = CliRunner().invoke(main, [str(EXAMPLE), "-o", str(tmp_path / "x.pdf"), "--backend", "typst"])
     assert result.exit_code == 1
-    assert result.stderr == "error: --backend: unknown back end 'typst' (installed: reportlab, plain)\n"
-    assert list(tmp_path.iterdir()) == []
-    with pytest.raises(SettingError, match="installed: reportlab, plain"):
-        api.make_briefs([EXAMPLE], tmp_path / "out", backend="typst")
+    assert result.stderr == (
+        "error: --backend: the typst back end needs the make_brief_no_such_module package, which is"
+        " not installed (pip install 'make-brief[typst]')\n"
+    )
     assert list(tmp_path.iterdir()) == []
 
 
@@ -226,16 +240,16 @@ def test_an_installed_entry_point_shows_up(tmp_path, monkeypatch):
     (info / "METADATA").write_text("Metadata-Version: 2.1\nName: make-brief-plain\nVersion: 1.0\n")
     (info / "entry_points.txt").write_text("[make_brief.backends]\nplain2 = test_backends:PlainBackend\n")
     monkeypatch.syspath_prepend(str(tmp_path))
-    assert registry.names() == ["reportlab", "plain", "plain2"]
+    assert registry.names() == ["reportlab", "plain", "plain2", "typst"]
     backend = registry.get("plain2")  # the entry point names the class: made once
     assert isinstance(backend, PlainBackend) and registry.get("plain2") is backend
     registry._LOADED.pop("plain2")
 
 
 def test_importing_the_package_and_listing_back_ends_imports_no_reportlab():
-    code = "import sys, make_brief; print(make_brief.backends(), 'reportlab' in sys.modules)"
+    code = "import sys, make_brief; print(make_brief.backends(), {'reportlab', 'typst'} & set(sys.modules))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout == "['reportlab'] False\n"
+    assert done.stdout == "['reportlab', 'typst'] set()\n"
 
 
 def test_reportlab_settings_hold_only_around_a_build_and_give_the_same_bytes():

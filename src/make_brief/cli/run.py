@@ -83,6 +83,7 @@ def run_build(offers: tuple[Path, ...], options: dict[str, Any]) -> int:
             shard=shard,
             many=many,
             backend=options.get("backend") or "reportlab",
+            pdf_standards=tuple(s.lower() for s in options.get("pdf_standards") or ()),
         )
         run = make_briefs(offers, folder, chosen, mail=mail, progress=progress)
     for note in [] if quiet else run.notes:

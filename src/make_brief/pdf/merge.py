@@ -77,14 +77,13 @@ def merge(
 ) -> tuple[bytes, int, tuple[str, ...]]:
     """The brief followed by each appendix (each with an outline entry titled as given), the
     page count of the whole, and a warning for each appendix that had to be repaired."""
-    from pypdf import PdfReader, PdfWriter
+    from pypdf import PdfReader
 
     limits = limits or Limits.from_env()
     spliced = _spliced(brief_pdf, appendices, limits)
     if spliced is not None:
         return spliced
-    writer = PdfWriter()
-    writer.append(PdfReader(io.BytesIO(brief_pdf)), import_outline=True)
+    writer = _writer_of(PdfReader(io.BytesIO(brief_pdf)))
     notes = []
     for title, path in appendices:
         reader, said_opening = _opened(path, limits)
@@ -113,6 +112,19 @@ def merge(
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue(), len(writer.pages), tuple(notes)
+
+
+def _writer_of(reader: Any) -> Any:
+    """A writer that starts with the brief: a tagged brief (Typst's) cloned whole, so that its
+    structure tree, language and mark info stay (its pages tagged, the appendices' not); any
+    other copied page by page with its outline."""
+    from pypdf import PdfWriter
+
+    if "/StructTreeRoot" in reader.trailer["/Root"]:
+        return PdfWriter(clone_from=reader)
+    writer = PdfWriter()
+    writer.append(reader, import_outline=True)
+    return writer
 
 
 def _spliced(

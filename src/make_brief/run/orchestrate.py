@@ -49,6 +49,7 @@ class BatchOptions(msgspec.Struct, frozen=True, kw_only=True):
     many: bool = True  # a batch: a manifest, and every line names its input
     day: date | None = None  # the briefs' date (files.clock.today() when None)
     backend: str = "reportlab"  # the PDF back end, by its name in render.registry (--backend)
+    pdf_standards: tuple[str, ...] = ()  # --pdf-standard: "ua-1", "a-2b" (else the template's)
 
 
 def with_paths(options: BatchOptions) -> BatchOptions:
@@ -100,10 +101,11 @@ def run_batch(
     and counter drafts; post each to `courier` when given; report each step to `progress`."""
     from ..offers.inputs import expand
     from ..pdf.passwords import PasswordBook
-    from ..render.registry import check
+    from ..render.registry import check, check_standards
     from .manifest import shard_name
 
     check(options.backend)  # an unknown back end: refused before anything is made or written
+    check_standards(options.backend, options.pdf_standards)
     options = with_paths(options)
     run = BatchRun([], folder=folder, postman=courier)
     passwords = PasswordBook(folder) if options.lock else None
@@ -142,6 +144,7 @@ def _batch(folder: Path, options: BatchOptions, passwords: PasswordBook | None) 
         counter=options.counter is not None,
         lock=options.lock,
         backend=options.backend,
+        pdf_standards=tuple(options.pdf_standards),
     )
     return Batch(
         folder,
