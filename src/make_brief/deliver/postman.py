@@ -83,13 +83,25 @@ class Parcel(msgspec.Struct):
     recipient: str = ""
 
     def data(self) -> bytes:
+        """The brief's bytes, read from its file once: refused when they are not the brief
+        this parcel stands for (another run re-made the file since), so what is sent is always
+        what the journal records."""
         if self.pdf is None:
+            import hashlib
+
             from ..errors import OutputError
 
             try:
-                self.pdf = self.path.read_bytes()
+                data = self.path.read_bytes()
             except OSError as exc:
                 raise OutputError(f"cannot read the brief: {exc.strerror}", file=self.path) from None
+            if self.sha256 and hashlib.sha256(data).hexdigest() != self.sha256:
+                raise OutputError(
+                    "the brief changed on disk since it was made (another run wrote it)",
+                    file=self.path,
+                    hint="make it again, then send",
+                )
+            self.pdf = data
         return self.pdf
 
 
@@ -109,7 +121,6 @@ def parcel_of(outcome: Outcome) -> Parcel | None:
         built.role,
         built.company,
         built.region,
-        pdf=built.pdf,
     )
 
 
