@@ -78,6 +78,8 @@ def _lines(blocks: tuple) -> list[str]:
             rows = tuple(
                 (r.label, r.low_text, r.high_text, r.offer_text, r.ask_text) for r in block.chart.rows
             )
+        elif block.bars is not None:
+            rows = tuple((series.name, *series.labels) for series in block.bars.series)
         else:
             rows = block.rows or ((block.text,),)
         for row in rows:
@@ -271,3 +273,45 @@ def test_reportlab_settings_hold_only_around_a_build_and_give_the_same_bytes():
 
 def test_the_ask_figures_are_the_guides_positions():
     assert _asks() == ["$239,000", "$278,000"] and Decimal(239000) > 210000
+
+
+@pytest.fixture(scope="module")
+def each_text(tmp_path_factory):
+    """The text of each back end's brief of the example, its appendices left out (one brief
+    per back end, shared by the tests that compare them)."""
+    from make_brief.offers.offer import load_offer
+    from make_brief.run.pipeline import Settings, make
+
+    offer = load_offer(EXAMPLE)
+    found = {}
+    for name in BACKENDS:
+        brief = make(offer, Settings(backend=name, day=_day()))
+        reader = PdfReader(io.BytesIO(brief.pdf))
+        appended = {title for title, _ in _composed().appendices} | {
+            "How to read this brief and where the numbers come from"
+        }
+        first = min(
+            (reader.get_destination_page_number(i) for i in reader.outline if i.title in appended),
+            default=len(reader.pages),
+        )
+        found[name] = " ".join(" ".join(page.extract_text() for page in reader.pages[:first]).split())
+    return found
+
+
+SENTENCES = (
+    "$286,500 is $13,500 below your walk-away of $300,000.",
+    "At every ask the offer would come to $351,520 a year, $51,520 above your walk-away.",
+    "The deadline has passed: the offer expired on 5 December 2026,",
+)
+
+
+@pytest.mark.parametrize("name", BACKENDS)
+def test_each_back_end_says_the_same_figures_and_sentences(each_text, name):
+    import re
+
+    def figures(text: str) -> set[str]:
+        return set(re.findall(r"\$[\d,.]+[KM]?|\b\d+(?:\.\d+)?%", text))
+
+    assert figures(each_text[name]) == figures(each_text["reportlab"])
+    for sentence in SENTENCES:
+        assert sentence in each_text[name], (name, sentence)

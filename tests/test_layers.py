@@ -70,7 +70,7 @@ def test_a_library_outside_its_home_and_io_in_the_figures_fail_the_check(tmp_pat
     for rule in (
         "reportlab only in the reportlab back end (render/reportlab/) BROKEN",
         "typst only in the typst back end (render/typst/) BROKEN",
-        "pypdf only in the PDF stage (pdf/) BROKEN",
+        "pypdf and pikepdf only in the PDF stage (pdf/) BROKEN",
         "click only in the command line (cli/) BROKEN",
         "smtplib only in the SMTP transport (deliver/smtp.py) BROKEN",
         "The figures (advice/) do no I/O: no files, processes, sockets or output stages BROKEN",

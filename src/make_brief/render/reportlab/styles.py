@@ -252,7 +252,12 @@ def _register_fallback(data: bytes) -> str:
     key = hashlib.sha256(data).hexdigest()[:16]
     if key not in _FALLBACKS:
         name = f"BriefFallback-{key}"
-        pdfmetrics.registerFont(TTFont(name, io.BytesIO(data)))
+        font = TTFont(name, io.BytesIO(data))
+        # reportlab knows a face by its PostScript name: two cuts of one font (a Chinese name,
+        # then a Korean one, in one worker) would share it, and the second draw the first's
+        # glyphs. Each cut is named by its bytes: the same cut, the same name, in any process.
+        font.face.name = font.face.name + b"-" + key[:8].encode()
+        pdfmetrics.registerFont(font)
         pdfmetrics.registerFontFamily(name, normal=name, bold=name, italic=name, boldItalic=name)
         _FALLBACKS[key] = name
     return _FALLBACKS[key]

@@ -114,6 +114,7 @@ def brief_data(brief: Document, template: Template, family: str, lang: tuple[str
         "footer": page_text(brief.footer),
         "sections": sections,
         "font": family,
+        "upright_bold": same_bold,
         "lang": lang[0],
         "region": lang[1],
         "logo": None if template.logo is None else str(template.logo),
