@@ -312,3 +312,18 @@ def test_the_accessible_brief_without_appendices_is_at_most_60_kb(tmp_path):
     size = len(path.read_bytes())
     assert size <= 60_000, size
     assert len(PdfReader(io.BytesIO(path.read_bytes())).pages) >= 5
+
+
+def test_a_tagged_brief_keeps_its_tags_when_its_appendices_are_merged(tmp_path):
+    """Without a standard, the appendices are merged (pypdf's general path): the brief is
+    cloned whole, so its structure tree, language and mark info survive, and lock keeps them."""
+    outcome = api.make_brief(EXAMPLE, tmp_path / "brief.pdf", backend="typst")
+    reader = PdfReader(tmp_path / "brief.pdf")
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root and root["/Lang"] == "en" and bool(root["/MarkInfo"]["/Marked"])
+    assert "/H1" in [tag for tag, _ in _tree(reader)]
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "Offer of employment" in text and outcome.brief is not None
+    assert len(reader.pages) == outcome.brief.pages
+    xmp = root["/Metadata"].get_object().get_data().decode()
+    assert "pdfuaid" not in xmp and "pdfaid" not in xmp  # it claims no standard
