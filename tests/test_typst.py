@@ -119,7 +119,8 @@ def test_a_brief_that_claims_a_standard_lists_its_appendices_and_merges_none(acc
     path, printed = accessible
     reader = PdfReader(path)
     text = "\n".join(page.extract_text() for page in reader.pages)
-    assert "Offer of employment" not in text  # the letter is not merged
+    assert "Offer of employment" not in text  # the letter is not merged, nor said to be
+    assert "Appended after this brief" not in text
     assert "Appendices not included" in text and "offer-letter.pdf" in text
     assert printed == (
         f"warning: {EXAMPLE}: appendices not merged into a brief that"

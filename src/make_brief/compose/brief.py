@@ -78,8 +78,14 @@ def brief_marks(offer: Offer) -> dict[str, str]:
     return distinct_marks([*uses, (offer.currency, offer.region.locale)])
 
 
-def compose(offer: Offer, figures: Figures, template: Template, today: date) -> Document:
+def compose(
+    offer: Offer, figures: Figures, template: Template, today: date, appended: bool = True
+) -> Document:
+    """The brief's document. `appended` is False for a brief whose appendices are not merged
+    (one that claims a PDF standard): its wording then names no appendix as appended."""
     context = build_context(offer, figures, template, today)
+    if not appended:
+        context["appendices"] = []
     sections = []
     for name in template.style.sections:
         source = f"sections/{name}.j2"

@@ -177,7 +177,7 @@ def make_pdf(
     check_standards(backend, standards)  # reportlab asked for PDF/UA: one line naming typst
     day = day or today()
     figures = compute(offer)
-    brief = compose(offer, figures, template, day)
+    brief = compose(offer, figures, template, day, appended=not standards)
     appendices = [(title, Path(path)) for title, path in brief.appendices]
     guide_files = _guide_appendices(offer) if template.style.guide_appendices else []
     left_out: tuple[str, ...] = ()
