@@ -26,6 +26,7 @@ import msgspec
 from ..compose.document import Document
 from ..errors import InputError, SettingError
 from ..files.loading import read_bounded
+from . import compact
 from . import pack as pdfpack
 
 MAX_MB_ENV = "MAKE_BRIEF_APPENDIX_MAX_MB"
@@ -83,35 +84,72 @@ def merge(
     spliced = _spliced(brief_pdf, appendices, limits)
     if spliced is not None:
         return spliced
-    writer = _writer_of(PdfReader(io.BytesIO(brief_pdf)))
+    brief_reader = PdfReader(io.BytesIO(brief_pdf))
+    if _tagged(brief_reader) and compact.available():
+        return _joined(brief_pdf, brief, appendices, limits)
+    writer = _writer_of(brief_reader)
     notes = []
     for title, path in appendices:
-        reader, said_opening = _opened(path, limits)
-        with _pypdf_said() as said:
-            first = len(writer.pages)
-            try:
-                writer.append(reader, import_outline=False)
-                _strip_pages(writer.pages[first:])
-            except Exception as exc:  # pypdf raises many kinds on damaged files
-                raise _unreadable(path, exc) from None
-        said = [*said_opening, *said]
-        if said:
-            notes.append(f"{path}: the appendix is damaged and was repaired as far as possible ({said[0]})")
+        first = len(writer.pages)
+        notes.extend(_append_checked(writer, path, limits))
         writer.add_outline_item(title=title, page_number=first)
     _strip_document(writer)
-    writer.add_metadata(
-        {
-            "/Title": brief.title,
-            "/Author": brief.author,
-            "/Subject": brief.subject,
-            "/Keywords": brief.keywords,
-            "/Creator": "make-brief",
-        }
-    )
+    writer.add_metadata(_info(brief))
     writer.compress_identical_objects()
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue(), len(writer.pages), tuple(notes)
+
+
+def _info(brief: Document) -> dict[str, str]:
+    return {
+        "/Title": brief.title,
+        "/Author": brief.author,
+        "/Subject": brief.subject,
+        "/Keywords": brief.keywords,
+        "/Creator": "make-brief",
+    }
+
+
+def _tagged(reader: Any) -> bool:
+    return "/StructTreeRoot" in reader.trailer["/Root"]
+
+
+def _joined(
+    brief_pdf: bytes, brief: Document, appendices: list[tuple[str, Path]], limits: Limits
+) -> tuple[bytes, int, tuple[str, ...]]:
+    """A tagged brief and its appendices: each appendix checked, copied and stripped of active
+    content by pypdf, as in the general merge; the brief kept whole and joined to them by qpdf
+    (compact.join), which keeps its structure tree and packs the whole."""
+    from pypdf import PdfWriter
+
+    parts, notes = [], []
+    for title, path in appendices:
+        writer = PdfWriter()
+        notes.extend(_append_checked(writer, path, limits))
+        _strip_document(writer)
+        out = io.BytesIO()
+        writer.write(out)
+        parts.append((title, out.getvalue()))
+    pdf, pages = compact.join(brief_pdf, parts, _info(brief))
+    return pdf, pages, tuple(notes)
+
+
+def _append_checked(writer: Any, path: Path, limits: Limits) -> list[str]:
+    """The appendix at `path` checked (_opened) and its pages appended to `writer`, stripped of
+    active content; a note when it had to be repaired."""
+    reader, said_opening = _opened(path, limits)
+    with _pypdf_said() as said:
+        first = len(writer.pages)
+        try:
+            writer.append(reader, import_outline=False)
+            _strip_pages(writer.pages[first:])
+        except Exception as exc:  # pypdf raises many kinds on damaged files
+            raise _unreadable(path, exc) from None
+    found = [*said_opening, *said]
+    if not found:
+        return []
+    return [f"{path}: the appendix is damaged and was repaired as far as possible ({found[0]})"]
 
 
 def _writer_of(reader: Any) -> Any:
