@@ -9,6 +9,7 @@ pikepdf comes with the typst extra (make-brief[typst]); without it the PDF is ke
 from __future__ import annotations
 
 import io
+from typing import Any
 
 
 def compact(pdf: bytes) -> bytes:
@@ -18,13 +19,30 @@ def compact(pdf: bytes) -> bytes:
     except ImportError:  # pragma: no cover - the typst extra installs it
         return pdf
     with pikepdf.open(io.BytesIO(pdf)) as document:
-        out = io.BytesIO()
-        document.save(
-            out,
-            object_stream_mode=pikepdf.ObjectStreamMode.generate,
-            deterministic_id=True,
-            compress_streams=True,
-        )
+        return _saved(document)
+
+
+def tagged(pdf: bytes) -> bool:
+    """Whether `pdf` has a structure tree (Typst's; reportlab's never has): a look at the
+    bytes, as the writer (Typst) leaves the catalog uncompressed."""
+    return b"/StructTreeRoot" in pdf
+
+
+def pack_tagged(pdf: bytes) -> bytes:
+    """A tagged PDF packed (`compact`), any other as it is (reportlab's: the same bytes)."""
+    return compact(pdf) if tagged(pdf) and available() else pdf
+
+
+def _saved(document: Any) -> bytes:
+    import pikepdf
+
+    out = io.BytesIO()
+    document.save(
+        out,
+        object_stream_mode=pikepdf.ObjectStreamMode.generate,
+        deterministic_id=True,
+        compress_streams=True,
+    )
     return out.getvalue()
 
 
@@ -55,14 +73,7 @@ def join(brief_pdf: bytes, parts: list[tuple[str, bytes]], info: dict[str, str])
                 outline.root.append(pikepdf.OutlineItem(title, first))
         for key, value in info.items():
             document.docinfo[pikepdf.Name(key)] = value
-        out = io.BytesIO()
-        document.save(
-            out,
-            object_stream_mode=pikepdf.ObjectStreamMode.generate,
-            deterministic_id=True,
-            compress_streams=True,
-        )
-        pages = len(document.pages)
+        packed, pages = _saved(document), len(document.pages)
         for part in opened:
             part.close()
-    return out.getvalue(), pages
+    return packed, pages

@@ -84,14 +84,13 @@ def merge(
     spliced = _spliced(brief_pdf, appendices, limits)
     if spliced is not None:
         return spliced
-    brief_reader = PdfReader(io.BytesIO(brief_pdf))
-    if _tagged(brief_reader) and compact.available():
+    if compact.tagged(brief_pdf) and compact.available():
         return _joined(brief_pdf, brief, appendices, limits)
-    writer = _writer_of(brief_reader)
+    writer = _writer_of(PdfReader(io.BytesIO(brief_pdf)))
     notes = []
     for title, path in appendices:
         first = len(writer.pages)
-        notes.extend(_append_checked(writer, path, limits))
+        notes.extend(_append_checked(writer, path, *_opened(path, limits)))
         writer.add_outline_item(title=title, page_number=first)
     _strip_document(writer)
     writer.add_metadata(_info(brief))
@@ -111,34 +110,50 @@ def _info(brief: Document) -> dict[str, str]:
     }
 
 
-def _tagged(reader: Any) -> bool:
-    return "/StructTreeRoot" in reader.trailer["/Root"]
-
-
 def _joined(
     brief_pdf: bytes, brief: Document, appendices: list[tuple[str, Path]], limits: Limits
 ) -> tuple[bytes, int, tuple[str, ...]]:
     """A tagged brief and its appendices: each appendix checked, copied and stripped of active
     content by pypdf, as in the general merge; the brief kept whole and joined to them by qpdf
     (compact.join), which keeps its structure tree and packs the whole."""
-    from pypdf import PdfWriter
-
     parts, notes = [], []
     for title, path in appendices:
-        writer = PdfWriter()
-        notes.extend(_append_checked(writer, path, limits))
-        _strip_document(writer)
-        out = io.BytesIO()
-        writer.write(out)
-        parts.append((title, out.getvalue()))
+        data, said = _stripped(path, limits)
+        parts.append((title, data))
+        notes.extend(said)
     pdf, pages = compact.join(brief_pdf, parts, _info(brief))
     return pdf, pages, tuple(notes)
 
 
-def _append_checked(writer: Any, path: Path, limits: Limits) -> list[str]:
-    """The appendix at `path` checked (_opened) and its pages appended to `writer`, stripped of
-    active content; a note when it had to be repaired."""
-    reader, said_opening = _opened(path, limits)
+_STRIPPED: OrderedDict[tuple, tuple[bytes, list[str]]] = OrderedDict()
+
+
+def _stripped(path: Path, limits: Limits) -> tuple[bytes, list[str]]:
+    """The appendix at `path` checked and written again without active content (and its
+    notes); made once per process for an appendix kept open (a guide's, in a batch)."""
+    from pypdf import PdfWriter
+
+    reader, said = _opened(path, limits)
+    opened = next((key for key, (kept, _) in _OPENED.items() if kept is reader), None)
+    if opened is not None and opened in _STRIPPED:
+        return _STRIPPED[opened]
+    writer = PdfWriter()
+    notes = _append_checked(writer, path, reader, said)
+    _strip_document(writer)
+    out = io.BytesIO()
+    writer.write(out)
+    found = (out.getvalue(), notes)
+    if opened is not None:
+        _STRIPPED[opened] = found
+        while len(_STRIPPED) > KEEP_OPENED:
+            _STRIPPED.popitem(last=False)
+    return found
+
+
+def _append_checked(writer: Any, path: Path, reader: Any, said_opening: tuple[str, ...]) -> list[str]:
+    """The pages of the checked appendix at `path` (its reader, and what pypdf said opening
+    it: _opened) appended to `writer`, stripped of active content; a note when it had to be
+    repaired."""
     with _pypdf_said() as said:
         first = len(writer.pages)
         try:

@@ -190,6 +190,10 @@ def make_pdf(
     notes: tuple[str, ...] = ()
     if appendices or guide_files:
         pdf, pages, notes = _merged(offer, pdf, brief, appendices, guide_files)
+    else:
+        from ..pdf.compact import pack_tagged
+
+        pdf = pack_tagged(pdf)  # a tagged PDF's objects in object streams (merging packs too)
     from ..offers.offer import doubts
 
     warnings = (

@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 
 from ...compose.sandbox import plain
 from ...errors import SettingError, TemplateError
-from ...pdf.compact import compact
 from ..backend import Options, Rendered
 from .data import brief_data
 
@@ -73,7 +72,7 @@ def render(brief: Document, template: Template, options: Options) -> Rendered:
         )
     except typst.TypstError as exc:
         raise _refused(exc, options.standards, template) from None
-    return Rendered(compact(pdf), page_count(pdf), missing(brief, template))
+    return Rendered(pdf, page_count(pdf), missing(brief, template))
 
 
 def _refused(exc: Any, standards: tuple[str, ...], template: Template) -> Exception:
