@@ -88,6 +88,15 @@ def main() -> None:
     show_default=True,
     help="The PDF back end that lays the brief out (make_brief.backends() lists the installed ones).",
 )
+@click.option(
+    "--pdf-standard",
+    "pdf_standards",
+    multiple=True,
+    type=click.Choice(["ua-1", "a-2b"], case_sensitive=False),
+    help="Make each brief claim and meet a PDF standard: ua-1 (accessible, PDF/UA-1), a-2b "
+    "(archival, PDF/A-2b); give it twice for both (default: the template's pdf_standard). "
+    "Needs --backend typst; appendices are then listed in the brief, not merged.",
+)
 @guides_option
 @max_age_option("--guide-max-age", "Say on the brief's first page when its guide is older than this.")
 @fx_option

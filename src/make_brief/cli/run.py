@@ -85,6 +85,7 @@ def run_build(offers: tuple[Path, ...], options: dict[str, Any]) -> int:
             many=many,
             backend=options.get("backend") or "reportlab",
             guide_max_age=options.get("guide_max_age") or 12,
+            pdf_standards=tuple(s.lower() for s in options.get("pdf_standards") or ()),
         )
         run = make_briefs(offers, folder, chosen, mail=mail, progress=progress)
     for note in [] if quiet else run.notes:

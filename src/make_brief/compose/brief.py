@@ -82,9 +82,19 @@ def brief_marks(offer: Offer) -> dict[str, str]:
 
 
 def compose(
-    offer: Offer, figures: Figures, template: Template, today: date, *, guide_max_age: int = MAX_AGE_MONTHS
+    offer: Offer,
+    figures: Figures,
+    template: Template,
+    today: date,
+    appended: bool = True,
+    *,
+    guide_max_age: int = MAX_AGE_MONTHS,
 ) -> Document:
+    """The brief's document. `appended` is False for a brief whose appendices are not merged
+    (one that claims a PDF standard): its wording then names no appendix as appended."""
     context = build_context(offer, figures, template, today, guide_max_age=guide_max_age)
+    if not appended:
+        context["appendices"] = []
     sections = []
     for name in template.style.sections:
         source = f"sections/{name}.j2"
