@@ -79,7 +79,7 @@ class Guard:
                 await _answer(send, 500, html.escape(internal(exc)))
 
     def too_big(self) -> str:
-        limit = self.max_bytes // 1_000_000
+        limit = f"{self.max_bytes / 1_000_000:g}"
         return f"refused: the upload is over the limit of {limit} MB (make-brief serve --max-upload)"
 
     def _counted(self, receive: Receive) -> Receive:
@@ -141,7 +141,9 @@ def _header(scope: Scope, name: bytes) -> str | None:
 
 
 async def _answer(send: Send, status: int, line: str) -> None:
-    body = f"<!doctype html><html lang=en><title>make-brief</title><p role=alert>{line}</p></html>".encode()
+    body = (
+        f'<!doctype html><html lang="en"><title>make-brief</title><p role="alert">{line}</p></html>'.encode()
+    )
     headers = [(b"content-type", b"text/html; charset=utf-8"), (b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})

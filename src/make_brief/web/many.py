@@ -70,6 +70,15 @@ class Job:
         finally:
             self.done.set()
 
+    def tidy(self, text: str) -> str:
+        """`text` without the private folder's paths: "candidates.csv:row 3", "briefs/x.pdf"."""
+        return text.replace(f"{self.folder / 'in'}{os.sep}", "").replace(f"{self.folder}{os.sep}", "")
+
+    def shown(self, event: Any) -> dict[str, Any]:
+        """`event` as plain data (its "event" tag too), its paths tidied."""
+        data = msgspec.to_builtins(event)
+        return {k: self.tidy(v) if isinstance(v, str) else v for k, v in data.items()}
+
     def counts(self) -> tuple[int, int]:
         """(briefs made, briefs failed) so far."""
         made = sum(isinstance(e, api.BriefMade) for e in self.events)
@@ -81,7 +90,7 @@ class Job:
         if path is None or not Path(path).is_file():
             return []
         with open(path, encoding="utf-8", newline="") as handle:
-            return list(csv.reader(handle))
+            return [[self.tidy(cell) for cell in row] for row in csv.reader(handle)]
 
     def drafts(self) -> list[str]:
         """The counter drafts and mail previews (.eml) written, as "counter/x.eml", "mail/y.eml"."""
@@ -110,7 +119,10 @@ async def start(request: Request) -> Response:
     state = request.app.state.serve
     form = await parsed(request, files=state.settings.max_files)
     ident, folder = state.new_folder("jobs")
-    inputs = await _keep(form.getlist("files"), folder / "in")
+    try:
+        inputs = await _keep(form.getlist("files"), folder / "in")
+    finally:
+        await form.close()
     options = api.BatchOptions(
         template=chosen_template(state, str(form.get("template") or "")),
         page_size=str(form.get("page_size") or "") or None,
@@ -181,21 +193,20 @@ async def job_page(request: Request) -> Response:
         job=job,
         made=made,
         failed=failed,
-        events=[_row(e) for e in job.events],
+        events=[_row(job.shown(e)) for e in job.events],
+        failures=[job.tidy(line) for line in job.run.failure_lines()] if job.run else [],
         manifest=rows,
         drafts=job.drafts(),
         locked=job.options.lock,
     )
 
 
-def _row(event: Any) -> tuple[str, str, str]:
-    """An event as the page lists it: (input, what happened, detail)."""
-    kind = msgspec.to_builtins(event)["event"]
-    label = getattr(event, "label", "")
-    detail = getattr(event, "error", "") or getattr(event, "reason", "") or getattr(event, "text", "")
-    if isinstance(event, api.BriefMade):
-        detail = f"{Path(event.path).name}, {event.pages} pages"
-    return label, kind, detail
+def _row(event: dict[str, Any]) -> tuple[str, str, str]:
+    """An event (as plain data) as the page lists it: (input, what happened, detail)."""
+    detail = event.get("error") or event.get("reason") or event.get("text") or ""
+    if event["event"] == "brief made":
+        detail = f"{event['path']}, {event['pages']} pages"
+    return event.get("label", ""), event["event"], detail
 
 
 async def events(request: Request) -> Response:
@@ -207,7 +218,7 @@ async def events(request: Request) -> Response:
         while True:
             finished = job.done.is_set()
             while sent < len(job.events):
-                yield b"data: " + msgspec.json.encode(job.events[sent]) + b"\n\n"
+                yield b"data: " + msgspec.json.encode(job.shown(job.events[sent])) + b"\n\n"
                 sent += 1
             if finished:
                 yield b"event: done\ndata: {}\n\n"
@@ -227,7 +238,10 @@ async def archive(request: Request) -> Response:
         for path in _files(job):
             entry = zipfile.ZipInfo(path.relative_to(job.folder).as_posix(), ZIP_DAY)
             entry.compress_type = zipfile.ZIP_STORED if path.suffix == ".pdf" else zipfile.ZIP_DEFLATED
-            zipped.writestr(entry, path.read_bytes())
+            data = path.read_bytes()
+            if path.name == "manifest.csv":  # its paths as the zip holds them
+                data = job.tidy(data.decode("utf-8")).encode("utf-8")
+            zipped.writestr(entry, data)
     headers = {"content-disposition": 'attachment; filename="briefs.zip"'}
     return Response(buffer.getvalue(), media_type="application/zip", headers=headers)
 
@@ -255,5 +269,24 @@ async def draft(request: Request) -> Response:
     name = f"{request.path_params['kind']}/{request.path_params['name']}"
     if name not in job.drafts():
         raise HTTPException(404, "no such message")
-    text = (job.folder / name).read_text(encoding="utf-8", errors="replace")
-    return PlainTextResponse(text, headers={"content-disposition": "inline"})
+    return PlainTextResponse(_preview((job.folder / name).read_bytes()))
+
+
+HEADERS = ("From", "Reply-To", "To", "Cc", "Subject", "Date")
+
+
+def _preview(data: bytes) -> str:
+    """A message as its reader sees it: its headers, its text, and what is attached."""
+    from email import policy
+    from email.message import EmailMessage
+    from email.parser import BytesParser
+
+    message = BytesParser(policy=policy.default).parsebytes(data)
+    assert isinstance(message, EmailMessage)
+    lines = [f"{key}: {message[key]}" for key in HEADERS if message[key] is not None]
+    body = message.get_body(preferencelist=("plain",))
+    lines += ["", body.get_content().rstrip() if body is not None else "", ""]
+    for part in message.iter_attachments():
+        size = len(part.get_payload(decode=True) or b"")
+        lines.append(f"attached: {part.get_filename()} ({size:,} bytes)")
+    return "\n".join(lines) + "\n"

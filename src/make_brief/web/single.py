@@ -76,12 +76,15 @@ async def load(request: Request) -> Response:
     """An uploaded offer file, in the form."""
     state = request.app.state.serve
     form = await parsed(request, files=1)
-    upload = form.get("offer_file")
-    if upload is None or isinstance(upload, str) or not upload.filename:
-        return _show(request, {}, 400, top="choose an offer file to load")
-    ident, folder = state.new_folder("forms")
-    path = folder / "offer.yaml"
-    path.write_bytes(await upload.read())
+    try:
+        upload = form.get("offer_file")
+        if upload is None or isinstance(upload, str) or not upload.filename:
+            return _show(request, {}, 400, top="choose an offer file to load")
+        ident, folder = state.new_folder("forms")
+        path = folder / "offer.yaml"
+        path.write_bytes(await upload.read())
+    finally:
+        await form.close()
     try:
         values = api.offer_values(path)
     except api.BriefError as exc:

@@ -26,7 +26,7 @@
       var row = document.createElement("tr");
       row.className = event.event.replace(/ /g, "-");
       var detail = event.error || event.reason || event.text || "";
-      if (event.event === "brief made") { detail = event.path.split("/").pop() + ", " + event.pages + " pages"; }
+      if (event.event === "brief made") { detail = event.path + ", " + event.pages + " pages"; }
       [event.label || "", event.event, detail].forEach(function (text) {
         var cell = document.createElement("td"); cell.textContent = text; row.appendChild(cell);
       });
