@@ -26,6 +26,7 @@ from make_brief.web.state import ServeSettings
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "offer.yaml"
 TOKEN = "test-token-0123456789"
+NOT_AN_AMOUNT = """'lots' is not an amount; write e.g. 210000, "210K" or "$210,000\""""
 
 
 def example_values() -> dict[str, str]:
@@ -90,10 +91,7 @@ def test_a_bad_value_is_shown_next_to_its_field_in_the_command_lines_words(app, 
     printed = CliRunner().invoke(main, [str(offer), "-o", str(tmp_path / "x.pdf")])
     assert printed.exit_code == 1
     assert printed.output == f"error: {offer}:12: {unescape(shown.group(1))}\n"
-    assert (
-        unescape(shown.group(1))
-        == """offer.base: 'lots' is not an amount; write e.g. 210000, "210K" or "$210,000\""""
-    )
+    assert unescape(shown.group(1)) == f"offer.base: {NOT_AN_AMOUNT}"
 
 
 def test_the_brief_is_made_from_the_form_and_shown(app, read_pdf):
@@ -166,9 +164,7 @@ def test_a_batch_with_a_bad_row_gives_the_zip_and_the_manifest(app, read_pdf):
     page = client.get(f"/batch/{ident}").text
     assert alerts(page) == []
     failures = re.findall(r"<ul id=\"failures\"><li>([^<]*)</li>", page)
-    assert [unescape(f) for f in failures] == [
-        """error: candidates.csv:row 3: offer.base: 'lots' is not an amount; write e.g. 210000, "210K" or "$210,000\""""
-    ]
+    assert [unescape(f) for f in failures] == [f"error: candidates.csv:row 3: offer.base: {NOT_AN_AMOUNT}"]
     assert '<table id="manifest">' in page and "person-02-segment-engineering-manager.pdf" in page
     zipped = zipfile.ZipFile(io.BytesIO(client.get(f"/batch/{ident}/briefs.zip").content))
     assert zipped.namelist() == [
