@@ -34,5 +34,10 @@ def serve(settings: ServeSettings, echo: Callable[[str], None], browser: bool = 
     echo("press Ctrl-C to stop")
     if browser:
         threading.Timer(0.5, webbrowser.open, args=(url,)).start()
-    server.run(sockets=[sock])
+    try:
+        server.run(sockets=[sock])
+    except KeyboardInterrupt:  # uvicorn stops on Ctrl-C, then raises it again: stopping is normal here
+        pass
+    finally:
+        sock.close()
     echo("stopped; the uploads are removed")
