@@ -26,7 +26,7 @@ import make_brief as api
 from .forms import chosen_template, parsed, template_choices
 from .guard import internal
 from .pages import page
-from .state import upload_name
+from .state import keep, upload_name
 
 LOG = logging.getLogger("make_brief.web")
 INPUTS = {".csv": "table", ".yaml": "offer", ".yml": "offer", ".pdf": "appendix"}
@@ -154,7 +154,7 @@ async def _keep(uploads: list[Any], folder: Path) -> list[Path]:
         if name in names:
             raise HTTPException(400, f"refused: two files are named {name}: rename one")
         names.add(name)
-        (folder / name).write_bytes(await upload.read())
+        keep(folder / name, await upload.read())
         if INPUTS[suffix] != "appendix":
             inputs.append(folder / name)
     if not inputs:

@@ -16,6 +16,7 @@ import make_brief as api
 
 from .forms import parsed, template_choices
 from .pages import page
+from .state import keep
 
 PAGE_SIZES = ("", "A4", "Letter")
 EXAMPLE_GUIDE = "segment-engineering-manager"  # the bundled example's: the form's first choice
@@ -82,7 +83,7 @@ async def load(request: Request) -> Response:
             return _show(request, {}, 400, top="choose an offer file to load")
         ident, folder = state.new_folder("forms")
         path = folder / "offer.yaml"
-        path.write_bytes(await upload.read())
+        keep(path, await upload.read())
     finally:
         await form.close()
     try:
@@ -109,7 +110,7 @@ async def make(request: Request) -> Response:
     values, look = _values(await parsed(request))
     ident, folder = state.new_folder("forms")
     try:
-        (folder / "offer.yaml").write_text(api.offer_yaml(values), encoding="utf-8")
+        keep(folder / "offer.yaml", api.offer_yaml(values).encode("utf-8"))
         outcome = await run_in_threadpool(_build, state, folder, look)
     except api.BriefError as exc:
         return _show(request, values, 400, errors=_errors(exc, values))

@@ -73,6 +73,14 @@ class State:
         return ident, path
 
 
+def keep(path: Path, data: bytes) -> Path:
+    """Write `data` at `path`, a new file in the private folder (an upload, the form's offer
+    file): the one place web/ writes a file. Not the atomic writer's job: nobody else sees
+    the private folder, and the whole folder goes when the server stops."""
+    path.write_bytes(data)
+    return path
+
+
 def upload_name(given: str | None, number: int, suffix: str) -> str:
     """The name an upload is kept under: its own base name when that is a plain one (letters,
     digits, ``._-``) ending in `suffix`, else ``upload-<number><suffix>``; never a path."""
