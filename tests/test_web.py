@@ -280,3 +280,40 @@ def test_an_unknown_template_is_refused(app):
     )
     assert answer.status_code == 400
     assert alerts(answer.text) == ["refused: no template '../../etc' (choose one of the list)"]
+
+
+def test_sending_from_the_page_uses_the_command_lines_journal(tmp_path):
+    from smtp_sink import SmtpServer
+
+    with SmtpServer() as smtp:
+        config = tmp_path / "mail.yaml"
+        config.write_text(
+            f"smtp-host: 127.0.0.1\nsmtp-port: {smtp.port}\nsmtp-security: none\nfrom: coach@example.org\n",
+            encoding="utf-8",
+        )
+        guard, state = create(ServeSettings(token=TOKEN, jobs=1, mail_config=config))
+        with TestClient(guard, base_url="http://127.0.0.1") as client:
+            client.get(f"/?token={TOKEN}")
+            files = [("candidates.csv", table(2, mail=True))]
+            first = start_batch(client, state, files, mail="send")
+            sent = [e for e in state.jobs[first].events if isinstance(e, api.MessageSent)]
+            assert [(e.status, e.recipient) for e in sent] == [
+                ("sent", "p0@example.com"),
+                ("sent", "p1@example.com"),
+            ]
+            assert sorted(r.rcpt_tos[0] for r in smtp.sink.received) == ["p0@example.com", "p1@example.com"]
+            table_file = tmp_path / "candidates.csv"
+            table_file.write_bytes(table(2, mail=True))
+            again = CliRunner().invoke(
+                main, [str(table_file), "-o", str(tmp_path / "out"), "--send", "--config", str(config)]
+            )
+            assert again.exit_code == 0, again.output
+            assert len(smtp.sink.received) == 2  # never sent again from the terminal
+            assert "already sent" in again.output
+            second = start_batch(client, state, files, mail="send")
+            resent = [e for e in state.jobs[second].events if isinstance(e, api.MessageSent)]
+            assert [e.status for e in resent] == ["already sent", "already sent"]
+            assert len(smtp.sink.received) == 2
+            page = unescape(client.get(f"/batch/{second}").text)
+            for event in resent:  # the line the command prints, in the page
+                assert f"<td>message sent</td><td>{state.jobs[second].tidy(event.text)}</td>" in page

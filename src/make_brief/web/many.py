@@ -195,10 +195,22 @@ async def job_page(request: Request) -> Response:
         failed=failed,
         events=[_row(job.shown(e)) for e in job.events],
         failures=[job.tidy(line) for line in job.run.failure_lines()] if job.run else [],
+        mail=_mail_lines(job),
         manifest=rows,
         drafts=job.drafts(),
         locked=job.options.lock,
     )
+
+
+def _mail_lines(job: Job) -> list[str]:
+    """What the mail stage says at the end, as the command line prints it: each message another
+    run is sending, each held one, its problems and its summary."""
+    postman = job.run.postman if job.run is not None else None
+    if postman is None:
+        return []
+    lines = [f"in flight: {line}" for line in postman.flying] + [f"held: {line}" for line in postman.held]
+    lines += [f"error: {line}" for line in postman.problems] + [f"note: {line}" for line in postman.notes]
+    return [job.tidy(line) for line in lines + postman.summary()]
 
 
 def _row(event: dict[str, Any]) -> tuple[str, str, str]:

@@ -14,7 +14,7 @@ from starlette.responses import FileResponse, Response
 
 import make_brief as api
 
-from .forms import parsed, template_choices
+from .forms import chosen_template, parsed, template_choices
 from .pages import page
 from .state import keep
 
@@ -123,7 +123,7 @@ def _build(state: Any, folder: Path, look: dict[str, str]) -> Any:
         return api.make_brief(
             folder / "offer.yaml",
             folder / "brief.pdf",
-            template=look.get("template") or None,
+            template=chosen_template(state, look.get("template", "")),
             page_size=look.get("page_size") or None,
             guide_dirs=state.settings.guide_dirs,
         )
