@@ -2,10 +2,10 @@
 
 An ASGI middleware: a request carries the server's secret token, in the address it was given
 (``?token=...``, as Jupyter prints it; the answer then sets it as a cookie, HttpOnly and
-SameSite=Strict, for the pages it leads to) or in that cookie; any other request is refused
-(403). A body over the upload limit is refused (413) by its Content-Length, or, when it has
-none, as soon as more has come than the limit allows. Forms are checked against cross-site
-requests by their CSRF field (`check_csrf`), once they are parsed.
+SameSite=Strict, named by the server's port, for the pages it leads to) or in that cookie;
+any other request is refused (403). A body over the upload limit is refused (413) by its
+Content-Length, or, when it has none, as soon as more has come than the limit allows. Forms
+are checked against cross-site requests by their CSRF field (`check_csrf`), once parsed.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ class Guard:
             return
         query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
         from_query = same((query.get("token") or [None])[0], self.token)
-        if not (from_query or same(_cookie(scope), self.token)):
+        if not (from_query or same(_cookie(scope, cookie_name(scope)), self.token)):
             await _answer(send, 403, REFUSED)
             return
         length = _header(scope, b"content-length")
@@ -63,7 +63,7 @@ class Guard:
             started = started or message["type"] == "http.response.start"
             await send(message)
 
-        answer = self._with_cookie(sending) if from_query else sending
+        answer = self._with_cookie(sending, cookie_name(scope)) if from_query else sending
         try:
             await self.app(scope, self._counted(receive), answer)
         except Exception as exc:  # a bug of ours: one line; the traceback only with MAKE_BRIEF_DEBUG=1
@@ -95,8 +95,8 @@ class Guard:
 
         return counted
 
-    def _with_cookie(self, send: Send) -> Send:
-        cookie = f"{COOKIE}={self.token}; Path=/; HttpOnly; SameSite=Strict".encode()
+    def _with_cookie(self, send: Send, name: str) -> Send:
+        cookie = f"{name}={self.token}; Path=/; HttpOnly; SameSite=Strict".encode()
 
         async def sending(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -120,7 +120,14 @@ def internal(exc: BaseException) -> str:
     return f"internal error: {type(exc).__name__}: {exc} (set MAKE_BRIEF_DEBUG=1 for the traceback)"
 
 
-def _cookie(scope: Scope) -> str | None:
+def cookie_name(scope: Scope) -> str:
+    """The token's cookie, named by the server's port: browsers share a host's cookies across
+    its ports, and two servers on one machine each keep their own token."""
+    server = scope.get("server") or ("", 0)
+    return f"{COOKIE}_{server[1] or 0}"
+
+
+def _cookie(scope: Scope, name: str) -> str | None:
     raw = _header(scope, b"cookie")
     if raw is None:
         return None
@@ -129,7 +136,7 @@ def _cookie(scope: Scope) -> str | None:
         jar.load(raw)
     except Exception:  # a malformed cookie header: no token
         return None
-    morsel = jar.get(COOKIE)
+    morsel = jar.get(name)
     return morsel.value if morsel is not None else None
 
 
