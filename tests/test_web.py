@@ -110,6 +110,21 @@ def test_the_brief_is_made_from_the_form_and_shown(app, read_pdf):
     assert "$212,345" in brief.flat
 
 
+def test_the_form_starts_as_the_sample_offer_and_makes_its_brief(app, tmp_path, monkeypatch):
+    client, state = app
+    page = client.get("/?guide=segment-engineering-manager").text
+    values = dict(re.findall(r'<input id="f-[^"]+" name="([^"]+)" value="([^"]*)"', page))
+    assert values["candidate.name"] == "Jane Doe" and values["offer.base"] == "210000"
+    values["region"] = "San Francisco"
+    made = post_form(client, state, values)
+    page_pdf = client.get(re.search(r'<a id="download" href="([^"]+)"', made.text).group(1)).content
+    monkeypatch.chdir(tmp_path)
+    assert CliRunner().invoke(main, ["init"]).exit_code == 0
+    cli = CliRunner().invoke(main, ["offer.yaml", "-o", "cli.pdf"])
+    assert cli.exit_code == 0, cli.output
+    assert (tmp_path / "cli.pdf").read_bytes() == page_pdf
+
+
 def test_the_form_saved_as_yaml_is_read_back_by_the_command_line_unchanged(app, tmp_path):
     client, state = app
     loaded = client.post(

@@ -24,6 +24,7 @@ _HOMES = {
     "offer_fields": "api",
     "offer_values": "api",
     "offer_yaml": "api",
+    "sample_values": "api",
     "OfferField": "offers.form",
     "GuideInfo": "offers.form",
     "MailRun": "api",
@@ -66,6 +67,7 @@ __all__ = [  # the same names as _HOMES, and backends (tests/test_public_api.py 
     "offer_fields",
     "offer_values",
     "offer_yaml",
+    "sample_values",
     "OfferField",
     "GuideInfo",
     "MailRun",
@@ -129,6 +131,7 @@ if TYPE_CHECKING:  # what type checkers and editors see: the same names, importe
         offer_fields,
         offer_values,
         offer_yaml,
+        sample_values,
     )
     from .deliver.mail import MailSettings
     from .deliver.mail import load_config as load_mail_config

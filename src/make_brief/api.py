@@ -49,6 +49,7 @@ __all__ = [
     "offer_fields",
     "offer_values",
     "offer_yaml",
+    "sample_values",
 ]
 
 
@@ -218,6 +219,20 @@ def offer_values(offer: str | Path) -> dict[str, str]:
     from .offers.offer import MAX_OFFER_BYTES
 
     return values_of(load_yaml(Path(offer), what="offer file", max_bytes=MAX_OFFER_BYTES).data)
+
+
+def sample_values(guide: str | None = None, guide_dirs: Iterable[str | Path] = ()) -> dict[str, str]:
+    """The values of the offer file ``make-brief init --guide GUIDE`` writes (the bundled
+    example's guide when None), by dotted name: a form's starting point."""
+    from .files.loading import parse_yaml
+    from .files.resources import data_dir
+    from .guides.catalogue import find_guide, load_guide
+    from .offers.form import values_of
+    from .offers.sample import SAMPLE_GUIDE, sample_offer
+
+    found = load_guide(find_guide(guide or SAMPLE_GUIDE, tuple(Path(d) for d in guide_dirs)))
+    text = sample_offer((data_dir() / "offer-sample.yaml").read_text(encoding="utf-8"), found)
+    return values_of(parse_yaml(text, Path("offer.yaml"), what="offer file").data)
 
 
 def list_templates() -> list[tuple[str, str]]:

@@ -70,7 +70,13 @@ def _show(request: Request, values: dict[str, str], status: int = 200, **extra: 
 
 
 async def form_page(request: Request) -> Response:
-    return _show(request, {})
+    """The form, filled with the sample offer (``make-brief init``) for the guide chosen."""
+    state = request.app.state.serve
+    try:
+        values = api.sample_values(request.query_params.get("guide"), state.settings.guide_dirs)
+    except api.BriefError:  # an unknown guide: the form without it
+        values = {}
+    return _show(request, values)
 
 
 async def load(request: Request) -> Response:
