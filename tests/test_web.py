@@ -42,6 +42,7 @@ def app():
     with TestClient(guard, base_url="http://127.0.0.1") as client:
         client.get(f"/?token={TOKEN}")  # the cookie, as a browser keeps it
         yield client, state
+    assert state.folder is None
 
 
 def alerts(html: str) -> list[str]:

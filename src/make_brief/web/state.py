@@ -48,15 +48,22 @@ class State:
         self.briefs: dict[str, Path] = {}  # id -> the PDF made from the form
         self.jobs: dict[str, Any] = {}  # id -> many.Job
         self.lock = threading.Lock()  # one brief from the form at a time (renderer settings)
+        self.opened = 0  # the app's lifespans running (a test client may start one more)
 
     def open(self) -> Path:
-        """The private folder, made now (mode 0700)."""
-        self.folder = Path(tempfile.mkdtemp(prefix="make-brief-serve-"))
-        self.folder.chmod(0o700)
+        """The private folder (mode 0700), made by the first lifespan that starts."""
+        if self.folder is None:
+            self.folder = Path(tempfile.mkdtemp(prefix="make-brief-serve-"))
+            self.folder.chmod(0o700)
+        self.opened += 1
         return self.folder
 
     def close(self) -> None:
-        """Remove the private folder and everything in it."""
+        """Remove the private folder and everything in it, when the last lifespan stops (after
+        the batches still being made are done)."""
+        self.opened -= 1
+        if self.opened > 0:
+            return
         for job in list(self.jobs.values()):
             job.wait()
         if self.folder is not None:
