@@ -333,3 +333,34 @@ def test_sending_from_the_page_uses_the_command_lines_journal(tmp_path):
             page = unescape(client.get(f"/batch/{second}").text)
             for event in resent:  # the line the command prints, in the page
                 assert f"<td>message sent</td><td>{state.jobs[second].tidy(event.text)}</td>" in page
+
+
+def test_every_page_has_its_headings_in_order_and_a_label_for_every_input(app):
+    client, state = app
+    ident = start_batch(client, state, [("candidates.csv", table(2, bad=0))])
+    made = post_form(client, state, example_values())
+    bad = post_form(client, state, {**example_values(), "offer.stock": "lots"})
+    pages = [client.get("/").text, client.get("/batch").text, client.get(f"/batch/{ident}").text, made.text]
+    pages.append(client.get("/batch/no-such-batch").text)
+    for page in [*pages, bad.text]:
+        levels = [int(n) for n in re.findall(r"<h([1-6])[ >]", page)]
+        assert levels[0] == 1 and levels.count(1) == 1
+        assert all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False)), levels
+        controls = re.findall(r'<(?:input|select)(?![^>]*type="hidden")[^>]*\bid="([^"]+)"', page)
+        labels = set(re.findall(r'<label for="([^"]+)"', page))
+        assert [c for c in controls if c not in labels] == []
+    assert 'aria-describedby="f-offer-stock-help f-offer-stock-error"' in bad.text
+
+
+def test_a_template_folder_of_the_users_is_among_the_choices(tmp_path, read_pdf):
+    folder = tmp_path / "mine"
+    assert CliRunner().invoke(main, ["templates", "export", str(folder), "--from", "compact"]).exit_code == 0
+    guard, state = create(ServeSettings(token=TOKEN, templates=(folder,)))
+    with TestClient(guard, base_url="http://127.0.0.1") as client:
+        client.get(f"/?token={TOKEN}")
+        assert f'<option value="{folder}">mine (your folder {folder})</option>' in client.get("/").text
+        data = {**example_values(), "csrf": state.csrf, "template": str(folder)}
+        made = client.post("/brief", data=data)
+        assert made.status_code == 200, alerts(made.text)
+        pdf = client.get(re.search(r'<a id="download" href="([^"]+)"', made.text).group(1)).content
+        assert len(read_pdf(pdf).pages) == 1  # the compact template's one page

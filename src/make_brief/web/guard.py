@@ -148,9 +148,8 @@ def _header(scope: Scope, name: bytes) -> str | None:
 
 
 async def _answer(send: Send, status: int, line: str) -> None:
-    body = (
-        f'<!doctype html><html lang="en"><title>make-brief</title><p role="alert">{line}</p></html>'.encode()
-    )
+    head = '<!doctype html><html lang="en"><title>make-brief</title><h1>make-brief</h1>'
+    body = f'{head}<p role="alert">{line}</p></html>'.encode()
     headers = [(b"content-type", b"text/html; charset=utf-8"), (b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
