@@ -41,7 +41,7 @@ def broken_copy(tmp_path: Path, edits: dict[str, str]) -> Path:
 def test_the_package_keeps_every_contract(tmp_path):
     done = lint(ROOT / "src", tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "Contracts: 8 kept, 0 broken." in done.stdout
+    assert "Contracts: 10 kept, 0 broken." in done.stdout
 
 
 def test_a_lower_stage_importing_a_higher_one_fails_the_check(tmp_path):
@@ -50,7 +50,7 @@ def test_a_lower_stage_importing_a_higher_one_fails_the_check(tmp_path):
     assert done.returncode == 1
     assert "Each stage imports only the stages below it BROKEN" in done.stdout
     assert "make_brief.files.fs -> make_brief.run.pipeline" in done.stdout
-    assert "Contracts: 7 kept, 1 broken." in done.stdout
+    assert "Contracts: 9 kept, 1 broken." in done.stdout
 
 
 def test_a_library_outside_its_home_and_io_in_the_figures_fail_the_check(tmp_path):
@@ -85,4 +85,20 @@ def test_a_library_outside_its_home_and_io_in_the_figures_fail_the_check(tmp_pat
         "make_brief.render.reportlab.lines -> typst",
     ):
         assert chain in out
-    assert "Contracts: 2 kept, 6 broken." in out
+    assert "Contracts: 4 kept, 6 broken." in out
+
+
+def test_the_web_app_past_the_public_api_and_its_framework_elsewhere_fail_the_check(tmp_path):
+    src = broken_copy(
+        tmp_path,
+        {"web/many.py": "from ..run import pipeline  # noqa", "deliver/stage.py": "import starlette  # noqa"},
+    )
+    done = lint(src, tmp_path)
+    assert done.returncode == 1
+    out = done.stdout
+    assert "The web app (web/) stands on the public API only: the package root and api.py BROKEN" in out
+    assert "make_brief.web.many -> make_brief.run.pipeline" in out
+    framework = "The web framework (starlette, uvicorn, python-multipart) only in the web app \n(web/) BROKEN"
+    assert framework in out
+    assert "make_brief.deliver.stage -> starlette" in out
+    assert "Contracts: 8 kept, 2 broken." in out

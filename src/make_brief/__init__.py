@@ -19,6 +19,14 @@ _HOMES = {
     "make_briefs": "api",
     "mail_briefs": "api",
     "count_items": "api",
+    "list_guides": "api",
+    "list_templates": "api",
+    "offer_fields": "api",
+    "offer_values": "api",
+    "offer_yaml": "api",
+    "sample_values": "api",
+    "OfferField": "offers.form",
+    "GuideInfo": "offers.form",
     "MailRun": "api",
     "BatchOptions": "run.orchestrate",
     "BatchRun": "run.orchestrate",
@@ -54,6 +62,14 @@ __all__ = [  # the same names as _HOMES, and backends (tests/test_public_api.py 
     "make_briefs",
     "mail_briefs",
     "count_items",
+    "list_guides",
+    "list_templates",
+    "offer_fields",
+    "offer_values",
+    "offer_yaml",
+    "sample_values",
+    "OfferField",
+    "GuideInfo",
     "MailRun",
     "BatchOptions",
     "BatchRun",
@@ -104,12 +120,25 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # what type checkers and editors see: the same names, imported
-    from .api import MailRun, count_items, mail_briefs, make_brief, make_briefs
+    from .api import (
+        MailRun,
+        count_items,
+        list_guides,
+        list_templates,
+        mail_briefs,
+        make_brief,
+        make_briefs,
+        offer_fields,
+        offer_values,
+        offer_yaml,
+        sample_values,
+    )
     from .deliver.mail import MailSettings
     from .deliver.mail import load_config as load_mail_config
     from .deliver.mail import settings as mail_settings
     from .errors import BriefError, InternalError, describe
     from .money.fx import Rate, read_rates
+    from .offers.form import GuideInfo, OfferField
     from .run.events import (
         BriefFailed,
         BriefMade,

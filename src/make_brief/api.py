@@ -17,7 +17,7 @@ not exceptions. A bug of ours in one item is an outcome whose error is an
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,6 +33,7 @@ from .run.pipeline import build_brief as _build_brief
 if TYPE_CHECKING:
     from .deliver.mail import MailSettings
     from .deliver.postman import Postman
+    from .offers.form import GuideInfo, OfferField
 
 __all__ = [
     "BatchOptions",
@@ -40,9 +41,15 @@ __all__ = [
     "MailRun",
     "Progress",
     "count_items",
+    "list_guides",
+    "list_templates",
     "make_brief",
     "make_briefs",
     "mail_briefs",
+    "offer_fields",
+    "offer_values",
+    "offer_yaml",
+    "sample_values",
 ]
 
 
@@ -176,3 +183,67 @@ def mail_briefs(folder: str | Path, mail: MailSettings, progress: Progress | Non
     with Postman(mail, Path(folder)) as postman:
         briefs = mail_folder(Path(folder), postman, progress or (lambda event: None))
     return MailRun(briefs, postman)
+
+
+# --- for a front end's forms (web/): the offer's fields, the guides, the templates -----------
+
+
+def list_guides(guide_dirs: Iterable[str | Path] = ()) -> list[GuideInfo]:
+    """Every guide a brief can be made with (--guides folders, $MAKE_BRIEF_GUIDES, the bundled
+    ones), by id: its company, role, regions and questions; one that cannot be read, with its
+    one line (`error`)."""
+    from .guides.catalogue import list_guides as listed
+    from .offers.form import guide_info
+
+    return [guide_info(g.id, g.guide, g.error) for g in listed(tuple(Path(d) for d in guide_dirs))]
+
+
+def offer_fields(guide: str | None = None, guide_dirs: Iterable[str | Path] = ()) -> list[OfferField]:
+    """The fields of an offer by their dotted names (a CSV table's columns), with the help the
+    sample offer file gives each, and the questions of the guide `guide` (its id) as
+    ``candidate.facts.<id>``; a BriefError for an unknown guide."""
+    from .files.resources import data_dir
+    from .guides.catalogue import find_guide, load_guide
+    from .offers.form import fields
+
+    found = load_guide(find_guide(guide, tuple(Path(d) for d in guide_dirs))) if guide else None
+    return fields(found, (data_dir() / "offer-sample.yaml").read_text(encoding="utf-8"))
+
+
+def offer_yaml(values: Mapping[str, str]) -> str:
+    """The text of the offer file that a form's `values` (dotted names, as text) make: nested
+    and typed as a CSV row is, blank values left out; a BriefError for a list with a gap."""
+    from .offers.form import offer_yaml as text_of
+
+    return text_of(dict(values))
+
+
+def offer_values(offer: str | Path) -> dict[str, str]:
+    """The values of the offer file `offer` by dotted name, as text (read with the safe YAML
+    loader, within the offer file's size limit); a BriefError when it cannot be read."""
+    from .files.loading import load_yaml
+    from .offers.form import values_of
+    from .offers.offer import MAX_OFFER_BYTES
+
+    return values_of(load_yaml(Path(offer), what="offer file", max_bytes=MAX_OFFER_BYTES).data)
+
+
+def sample_values(guide: str | None = None, guide_dirs: Iterable[str | Path] = ()) -> dict[str, str]:
+    """The values of the offer file ``make-brief init --guide GUIDE`` writes (the bundled
+    example's guide when None), by dotted name: a form's starting point."""
+    from .files.loading import parse_yaml
+    from .files.resources import data_dir
+    from .guides.catalogue import find_guide, load_guide
+    from .offers.form import values_of
+    from .offers.sample import SAMPLE_GUIDE, sample_offer
+
+    found = load_guide(find_guide(guide or SAMPLE_GUIDE, tuple(Path(d) for d in guide_dirs)))
+    text = sample_offer((data_dir() / "offer-sample.yaml").read_text(encoding="utf-8"), found)
+    return values_of(parse_yaml(text, Path("offer.yaml"), what="offer file").data)
+
+
+def list_templates() -> list[tuple[str, str]]:
+    """The bundled templates: (name, what each is for)."""
+    from .compose.templates import bundled
+
+    return bundled()

@@ -20,6 +20,7 @@ from ..errors import EXIT_INPUT, BriefError
 from .edge import fx_option, guarded, guides_option, mail_options, max_age_option
 from .guides import guides
 from .mail import journal, mail
+from .serve import serve
 from .templates import templates
 
 EXAMPLES = """
@@ -213,7 +214,7 @@ def init(path: Path, guide_id: str, guide_dirs: tuple[Path, ...], force: bool) -
     click.echo(f"wrote {path}: edit it, then run `make-brief {path}`")
 
 
-for command in (guides, templates, mail, journal):
+for command in (guides, templates, mail, journal, serve):
     main.add_command(command)
 
 if __name__ == "__main__":  # pragma: no cover
