@@ -328,3 +328,27 @@ def test_a_tagged_brief_keeps_its_tags_when_its_appendices_are_merged(tmp_path):
     assert len(reader.pages) == outcome.brief.pages
     xmp = root["/Metadata"].get_object().get_data().decode()
     assert "pdfuaid" not in xmp and "pdfaid" not in xmp  # it claims no standard
+
+
+def test_the_running_headers_right_to_left_words_are_shaped_in_reportlab():
+    """The canvas (running header, footer) draws each right-to-left word shaped by harfbuzz,
+    its letters joined, in the line's visual order: the family name left of the first name."""
+    import shutil
+    import subprocess
+
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from make_brief.render.reportlab.bidi import shaped_words, visual
+
+    assert shutil.which("fc-match"), "fontconfig is needed (CI installs it)"
+    path = subprocess.run(
+        ["fc-match", "-f", "%{file}", ":lang=ar"], capture_output=True, text=True, check=True
+    ).stdout
+    pdfmetrics.registerFont(TTFont("ArabicTest", path))
+    pieces = shaped_words(visual("Negotiation brief · ليلى حداد", shaped=True), "ArabicTest", 10)
+    words = [(text, width) for text, width in pieces if width is not None]
+    # harfbuzz's glyphs, read back: joined forms (presentation forms), drawn right to left
+    assert [unicodedata.normalize("NFKC", str(text))[::-1] for text, _ in words] == ["حداد", "ليلى"]
+    assert all(any("\ufe70" <= ch <= "\ufeff" for ch in str(text)) for text, _ in words)
+    assert all(hasattr(text, "__shapeData__") and width > 0 for text, width in words)

@@ -56,3 +56,26 @@ def shaping() -> bool:
     from reportlab.pdfbase import ttfonts
 
     return getattr(ttfonts, "uharfbuzz", None) is not None
+
+
+def shaped_words(run: str, font: str, size: float) -> list[tuple[str, float | None]]:
+    """A line already in visual order (`visual(..., shaped=True)`) as the pieces the canvas
+    draws one after the other: each right-to-left word shaped by harfbuzz (joined, drawn right
+    to left), with its shaped width; the text between them as it is (width None: measured)."""
+    from reportlab.lib.abag import ABag
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.pdfbase.ttfonts import shapeFragWord
+
+    pieces: list[tuple[str, float | None]] = []
+    for piece in _split_words(run):
+        if _WORD.fullmatch(piece):
+            style = ABag(fontName=font, fontSize=size)
+            word = shapeFragWord([stringWidth(piece, font, size), (style, piece)])
+            pieces.append((word[1][1], word[0]))
+        elif piece:
+            pieces.append((piece, None))
+    return pieces
+
+
+def _split_words(run: str) -> list[str]:
+    return re.split(f"({_WORD.pattern})", run)

@@ -21,7 +21,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from ...compose.document import Document
 from ...compose.templates import FONT_KEYS, Template
-from .bidi import has_rtl, shaping, visual, visual_markup
+from .bidi import has_rtl, shaped_words, shaping, visual, visual_markup
 
 FAMILY = "BriefSans"
 
@@ -223,12 +223,14 @@ class Styles:
         return sum(pdfmetrics.stringWidth(run, other or font, size) for other, run in self.runs(text))
 
     def draw(self, canvas: Canvas, x: float, y: float, text: str, font: str, size: float) -> None:
-        """drawString, with each run in its own font (right-to-left runs in visual order:
-        the canvas does not shape)."""
-        for other, run in self.runs(visual(text, shaped=False)):
+        """drawString, with each run in its own font; right-to-left runs in visual order, each
+        right-to-left word shaped (its letters joined) where reportlab can shape (bidi.py)."""
+        shaped = has_rtl(text) and shaping()
+        for other, run in self.runs(visual(text, shaped=shaped)):
             canvas.setFont(other or font, size)
-            canvas.drawString(x, y, run)
-            x += pdfmetrics.stringWidth(run, other or font, size)
+            for piece, width in shaped_words(run, other or font, size) if shaped else ((run, None),):
+                canvas.drawString(x, y, piece)
+                x += pdfmetrics.stringWidth(piece, other or font, size) if width is None else width
         canvas.setFont(font, size)
 
 
