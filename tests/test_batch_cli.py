@@ -249,7 +249,8 @@ def test_two_hundred_offers_sent_across_two_runs_each_good_brief_once(tmp_path, 
     for message in received:
         row = manifest[message.rcpt_tos[0]]
         ((name, kind, data),) = message.attachments
-        assert (name, kind) == (Path(row["output"]).name, "application/pdf")
+        assert (name, kind) == (f"{row['candidate']} – Engineering Manager, Segment.pdf", "application/pdf")
+        assert message.plain_names == [Path(row["output"]).name]
         assert data == Path(row["output"]).read_bytes()
     assert len(list(out.glob("*.pdf"))) == 160
 

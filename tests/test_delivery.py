@@ -151,8 +151,8 @@ def test_the_mail_stage_mails_what_the_manifest_records_once(server, seven, tmp_
     assert sent.exit_code == 0, sent.output
     assert sorted(r.rcpt_tos[0] for r in server.sink.received) == sorted(map(email, SEVEN))
     for received in server.sink.received:
-        ((name, _, data),) = received.attachments
-        assert data == (out / name).read_bytes()
+        ((_, _, data),) = received.attachments
+        assert data == (out / received.plain_names[0]).read_bytes()
     rows = list(csv.DictReader((out / "manifest.csv").read_text(encoding="utf-8").splitlines()))
     assert {r["mail"] for r in rows} == {"sent"}
     again = run("mail", out, "--send", *server.options, *SENDER)

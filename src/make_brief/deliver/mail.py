@@ -273,13 +273,36 @@ def recipient_key(found: Address) -> str:
 
 
 class Letter(msgspec.Struct, frozen=True):
-    """One brief to send: who gets it and what is attached."""
+    """One brief to send: who gets it and what is attached. `file_name` is the attachment's
+    name as the candidate reads it (attachment_name: their name in their own script), sent with
+    RFC 2231 parameters; `ascii_name` (the file's name on disk) is the fallback for old clients."""
 
     to: Address
     pdf: bytes
     file_name: str
     sha256: str
     context: dict[str, Any]
+    ascii_name: str = ""
+
+
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
+MAX_ATTACHMENT_NAME = 120  # characters before ".pdf"
+
+
+def attachment_name(candidate: str, role: str, company: str) -> str:
+    """The brief's name as its candidate sees it in their inbox, in their own script:
+    "سلمى يوسف – Staff Software Engineer, Lumen.pdf". Characters no file name can hold (a
+    slash, a colon, control characters) become spaces."""
+    what = ", ".join(part for part in (role.strip(), company.strip()) if part)
+    text = f"{candidate.strip()} – {what}" if what else candidate.strip()
+    text = " ".join(_UNSAFE.sub(" ", text).split()).strip(". ") or "brief"
+    return f"{text[:MAX_ATTACHMENT_NAME].rstrip()}.pdf"
+
+
+def _ascii_fallback(name: str) -> str:
+    from anyascii import anyascii
+
+    return " ".join(_UNSAFE.sub(" ", anyascii(name)).split()) or "brief.pdf"
 
 
 class Wording:
@@ -344,7 +367,9 @@ SAMPLE = {
     "company": "Segment",
     "region": "San Francisco",
     "guide": "segment-engineering-manager",
-    "file": "jane-doe-segment-engineering-manager.pdf",
+    "file": "Jane Doe – Engineering Manager, Segment.pdf",
+    "locked": False,
+    "test": False,
     "pages": 4,
     "sender": {"name": "", "email": ""},
 }
@@ -395,5 +420,10 @@ def message(
         msg["X-Unsent"] = "1"
     msg.set_content(body)
     msg.add_attachment(letter.pdf, maintype="application", subtype="pdf", filename=letter.file_name)
+    # the name as its reader wrote it in filename* (RFC 2231, when not ASCII), and an ASCII name
+    # (the file's on disk) as Content-Type's name= for clients that read no RFC 2231
+    (part,) = msg.iter_attachments()
+    plain = letter.ascii_name if letter.ascii_name.isascii() else ""
+    part.set_param("name", plain or _ascii_fallback(letter.file_name))
     msg.set_boundary(f"==brief-{digest[32:56]}==")
     return msg

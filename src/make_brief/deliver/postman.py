@@ -33,6 +33,7 @@ from .mail import (
     MailSettings,
     Wording,
     address,
+    attachment_name,
     context,
     message,
     recipient_key,
@@ -190,8 +191,9 @@ class Postman:
                     f"{size_text(self.settings.max_attachment)} attachment limit",
                     hint="raise --max-attachment, or send this brief another way",
                 )
-            ctx = context(parcel, parcel.path.name, self.settings.sender)
-            letter = Letter(to, pdf, parcel.path.name, parcel.sha256, ctx)
+            shown_as = attachment_name(parcel.candidate, parcel.role, parcel.company)
+            ctx = context(parcel, shown_as, self.settings.sender)
+            letter = Letter(to, pdf, shown_as, parcel.sha256, ctx, ascii_name=parcel.path.name)
             subject, body = self.wording.render(ctx)
             if self.settings.eml_dir is not None:
                 self._eml(letter, subject, body)
@@ -205,7 +207,7 @@ class Postman:
 
         assert self.settings.eml_dir is not None
         draft = message(letter, subject, body, self.settings, draft=True)
-        write_atomic(self.settings.eml_dir / f"{Path(letter.file_name).stem}.eml", draft.as_bytes())
+        write_atomic(self.settings.eml_dir / f"{Path(letter.ascii_name).stem}.eml", draft.as_bytes())
         self.counts["eml"] += 1
 
     def _deliver(self, parcel: Parcel, letter: Letter, subject: str, body: str) -> str | None:
