@@ -164,6 +164,8 @@ def test_the_manifest_lists_every_item_and_never_a_formula(tmp_path):
         "role": "",
         "company": "",
         "region": "",
+        "deadline": "",
+        "days_left": "",
         "recipient": "",
         "mail": "",
         "locked": "",

@@ -559,11 +559,12 @@ def test_a_deadline_before_a_rounds_date_is_a_warning(runner, in_tmp, write_offe
         f"warning: {path}: offer.deadline: 2026-11-05 is before the date of rounds.1 (2026-11-10):"
         " check both dates"
     )
+    passed = f"warning: {path}: offer.deadline: the offer expired on 2026-11-05 (13 days ago)"
     result = runner.invoke(main, [str(path), "-o", "brief.pdf"])
-    assert result.exit_code == 0 and result.stderr.splitlines() == [warning]
+    assert result.exit_code == 0 and result.stderr.splitlines() == [warning, passed]
     assert (in_tmp / "brief.pdf").is_file()
     result = runner.invoke(main, ["validate", str(path)])
-    assert result.exit_code == 0 and result.stderr.splitlines() == [warning]
+    assert result.exit_code == 0 and result.stderr.splitlines() == [warning, passed]
 
 
 # --- the compact call sheet and init --------------------------------------------------------------

@@ -90,3 +90,75 @@ def test_the_candidate_sees_their_own_name_on_the_attachment(server, tmp_path, w
         assert disposition.isascii() and b"filename*" in disposition  # RFC 2231's, in ASCII
         body = received.message.get_body(("plain",)).get_content()
         assert f"Dear {name}," in body and f"The brief is the attached PDF, {shown_as} (" in body
+
+
+# --- deadlines where a coach looks (the tests' day is 2026-11-18: SOURCE_DATE_EPOCH) ------------
+
+EXPIRED, TOMORROW, LATER = "2026-11-12", "2026-11-19", "2026-11-30"
+
+
+def with_deadline(name: str, deadline: str, email: str | None = None) -> dict:
+    data = offer_data(candidate={"name": name, "email": email or f"{name.split()[0].lower()}@example.com"})
+    data["offer"] = {**data["offer"], "deadline": deadline}
+    return data
+
+
+@pytest.fixture
+def week(tmp_path, write_offer):
+    """A folder of offers: one expired six days ago, one expiring tomorrow, one in twelve days."""
+    (tmp_path / "offers").mkdir()
+    write_offer(with_deadline("Ana Ruiz", EXPIRED), "offers/ana.yaml")
+    write_offer(with_deadline("Bo Chen", TOMORROW), "offers/bo.yaml")
+    write_offer(with_deadline("Cy Diaz", LATER), "offers/cy.yaml")
+    return tmp_path / "offers"
+
+
+def test_validate_warns_of_a_passed_deadline_and_notes_a_near_one(week):
+    result = run("validate", week)
+    assert result.exit_code == 0
+    assert result.stderr.splitlines() == [
+        f"warning: {week / 'ana.yaml'}: offer.deadline: the offer expired on 2026-11-12 (6 days ago)",
+        f"note: {week / 'bo.yaml'}: offer.deadline: the offer expires on 2026-11-19 (tomorrow)",
+    ]
+
+
+def test_build_warns_and_notes_with_the_date_and_the_days(week, tmp_path):
+    expired = run(week / "ana.yaml", "-o", tmp_path / "ana.pdf")
+    assert expired.exit_code == 0
+    assert expired.stderr == (
+        f"warning: {week / 'ana.yaml'}: offer.deadline: the offer expired on 2026-11-12 (6 days ago)\n"
+    )
+    near = run(week / "bo.yaml", "-o", tmp_path / "bo.pdf")
+    assert near.stderr == f"note: {week / 'bo.yaml'}: offer.deadline: the offer expires on 2026-11-19 (tomorrow)\n"
+    assert run(week / "cy.yaml", "-o", tmp_path / "cy.pdf").stderr == ""
+
+
+def test_a_batch_lists_the_urgent_ones_at_its_end_and_in_the_manifest(week, tmp_path):
+    import csv
+
+    out = tmp_path / "out"
+    result = run(week, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[-3:] == [
+        "deadlines passed or within 3 days (2):",
+        f"  expired 2026-11-12 (6 days ago): Ana Ruiz ({week / 'ana.yaml'})",
+        f"  expires 2026-11-19 (tomorrow): Bo Chen ({week / 'bo.yaml'})",
+    ]
+    rows = list(csv.DictReader((out / "manifest.csv").read_text(encoding="utf-8").splitlines()))
+    assert [(r["candidate"], r["deadline"], r["days_left"]) for r in rows] == [
+        ("Ana Ruiz", EXPIRED, "-6"),  # a number, not guarded as a formula
+        ("Bo Chen", TOMORROW, "1"),
+        ("Cy Diaz", LATER, "12"),
+    ]
+
+
+def test_strict_holds_the_brief_of_an_expired_offer_from_being_sent(week, tmp_path, server):
+    out = tmp_path / "out"
+    result = run(week, "-o", out, "--strict", "--send", *server.options, *SENDER)
+    assert result.exit_code == 1
+    assert sorted(r.rcpt_tos[0] for r in server.sink.received) == ["bo@example.com", "cy@example.com"]
+    assert (
+        f"error: {week / 'ana.yaml'}: held back by --strict, not written: offer.deadline: the offer"
+        " expired on 2026-11-12 (6 days ago)"
+    ) in result.stderr.splitlines()
+    assert not list(out.glob("ana-ruiz*"))

@@ -148,7 +148,9 @@ def validate(offers: tuple[Path, ...], guide_dirs: tuple[Path, ...], fx: Path | 
     from ..errors import describe
     from ..money.fx import read_rates
     from ..offers.inputs import expand, load_item
+    from ..files.clock import today
     from ..offers.offer import doubts
+    from ..run.pipeline import deadline_notice
 
     rates = read_rates(fx) if fx else ()
     failures = 0
@@ -163,6 +165,8 @@ def validate(offers: tuple[Path, ...], guide_dirs: tuple[Path, ...], fx: Path | 
         click.echo(f"ok: {item.label}: {offer.name}, {guide.role} at {guide.company}, {offer.region.name}")
         for line in doubts(offer):
             click.echo(f"warning: {item.label}: {line}", err=True)
+        if (said := deadline_notice(offer.deadline, today())) is not None:
+            click.echo(f"{said[0]}: {item.label}: {said[1]}", err=True)
     if failures:
         sys.exit(EXIT_INPUT)
 

@@ -92,7 +92,27 @@ def run_build(offers: tuple[Path, ...], options: dict[str, Any]) -> int:
     status = _report(
         many, run.made, failures, run.warnings, run.postman, run.manifest, quiet, run.problems, unwritten
     )
+    if not quiet:
+        _deadlines(run, many)
     return EXIT_INTERNAL if run.internal else status
+
+
+def _deadlines(run: BatchRun, many: bool) -> None:
+    """The offers whose deadline is near or passed: one brief's note (a passed deadline is one of
+    its warnings already), or a batch's closing list, soonest first."""
+    from ..advice.callprep import URGENT_DAYS
+    from ..run.pipeline import days_text, deadline_words
+
+    if not many:
+        for label, _, deadline, days in run.urgent:
+            if days >= 0:
+                click.echo(f"note: {label}: {deadline_words(deadline, days)}", err=True)
+        return
+    if run.urgent:
+        click.echo(f"deadlines passed or within {URGENT_DAYS} days ({len(run.urgent)}):", err=True)
+    for label, candidate, deadline, days in run.urgent:
+        verb = "expired" if days < 0 else "expires"
+        click.echo(f"  {verb} {deadline.isoformat()} ({days_text(days)}): {candidate} ({label})", err=True)
 
 
 def _line(event: Event) -> str | None:

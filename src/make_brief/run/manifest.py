@@ -35,6 +35,8 @@ COLUMNS = (
     "role",
     "company",
     "region",
+    "deadline",
+    "days_left",
     "recipient",
     "mail",
     "locked",
@@ -43,6 +45,7 @@ COLUMNS = (
 )
 _BYTES = "surrogateescape"  # paths are bytes on POSIX: a name that is not UTF-8 round-trips
 _NAMES = re.compile(r"manifest(-\d+-of-\d+)?\.csv")
+_WHOLE = re.compile(r"-?[0-9]+")
 
 
 def shard_name(shard: tuple[int, int] | None) -> str:
@@ -132,6 +135,9 @@ def row_of(outcome: Any) -> dict[str, str]:
             company=built.company,
             region=built.region,
         )
+    brief = outcome.brief  # a held brief (--strict) has its deadline too
+    if brief is not None and brief.deadline is not None:
+        row.update(deadline=brief.deadline.isoformat(), days_left=str(brief.days_left))
     return row
 
 
@@ -154,7 +160,10 @@ def read(path: Path) -> Iterator[dict[str, str]]:
 
 
 def _inert(cell: str) -> str:
-    """A cell a spreadsheet shows as text, never runs as a formula (CSV injection)."""
+    """A cell a spreadsheet shows as text, never runs as a formula (CSV injection); a whole
+    number (days_left: -6) stays a number."""
+    if _WHOLE.fullmatch(cell):
+        return cell
     return f"'{cell}" if cell[:1] in ("=", "+", "-", "@", "\t", "\r", "'") else cell
 
 

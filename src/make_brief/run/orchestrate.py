@@ -77,6 +77,9 @@ class BatchRun(msgspec.Struct):
     manifest: Path | None = None
     folder: Path = Path(".")
     postman: Courier | None = None  # the mail stage (notes, problems, held, summary), when mailed
+    # the offers whose deadline has passed or is URGENT_DAYS or fewer away (advice.callprep),
+    # soonest first: (its input's label, the candidate, the deadline, the days left)
+    urgent: list[tuple[str, str, date, int]] = msgspec.field(default_factory=list)
 
     @property
     def internal(self) -> bool:
@@ -123,6 +126,7 @@ def run_batch(
                 manifest.add(outcome)
             run.outcomes.append(_let_go(outcome))
         run.manifest = _close(manifest, folder, run.problems) if manifest is not None else None
+        run.urgent.sort(key=lambda u: (u[3], u[0]))
         _close_passwords(passwords, run)
     for problem in run.problems:
         report(Problem(problem))
@@ -176,6 +180,7 @@ def _record(run: BatchRun, outcome: Outcome, options: BatchOptions) -> tuple[Out
     and what it reports: its brief (or failure), its counter draft, its message."""
     events: list[Event] = []
     label = outcome.item.label
+    _urgent(run, outcome)
     if outcome.ok and outcome.brief is not None:
         run.made += 1
         run.warnings += [f"{label}: {w}" for w in outcome.brief.warnings]
@@ -190,6 +195,17 @@ def _record(run: BatchRun, outcome: Outcome, options: BatchOptions) -> tuple[Out
         if mailed is not None:
             events.append(mailed)
     return outcome, events
+
+
+def _urgent(run: BatchRun, outcome: Outcome) -> None:
+    """List `outcome` among the urgent ones when its deadline has passed or is near."""
+    from ..advice.callprep import URGENT_DAYS
+
+    brief = outcome.brief
+    if brief is None or brief.deadline is None or brief.days_left is None:
+        return
+    if brief.days_left <= URGENT_DAYS:
+        run.urgent.append((outcome.item.label, brief.candidate, brief.deadline, brief.days_left))
 
 
 def _made(outcome: Outcome) -> BriefMade:

@@ -78,6 +78,8 @@ class Brief(msgspec.Struct, frozen=True):
     content: str = ""  # what the brief says (content_key): the journal's key
     counter: bytes | None = None  # the counter-offer e-mail (.eml), when asked for and possible
     password: str = ""  # a locked brief's: for passwords.csv only, never a message or the manifest
+    deadline: date | None = None  # the offer's (offer.deadline), for the manifest and the batch's end
+    days_left: int | None = None  # days from the brief's date to the deadline (negative: passed)
 
 
 class Outcome(msgspec.Struct, frozen=True):
@@ -188,16 +190,43 @@ def make_pdf(
     from ..offers.offer import doubts
 
     warnings = _stale_rates(figures, day) + doubts(offer) + _missing_warnings(rendered.missing) + notes
+    passed = deadline_notice(offer.deadline, day)
+    warnings += (passed[1],) if passed and passed[0] == "warning" else ()  # --strict holds it
     if not lock:
-        return _brief(offer, pdf, pages, warnings)
+        return _brief(offer, day, pdf, pages, warnings)
     from ..pdf.merge import lock as locked
     from ..pdf.passwords import generate
 
     password = offer.pdf_password or generate()
-    return _brief(offer, locked(pdf, password), pages, warnings, password)
+    return _brief(offer, day, locked(pdf, password), pages, warnings, password)
 
 
-def _brief(offer: Offer, pdf: bytes, pages: int, warnings: tuple[str, ...], password: str = "") -> Brief:
+def deadline_notice(deadline: date | None, day: date) -> tuple[Literal["warning", "note"], str] | None:
+    """What build, validate and a batch's end say of an offer's deadline on `day`: a warning
+    once it has passed, a note when advice.callprep.URGENT_DAYS or fewer are left, else None."""
+    from ..advice.callprep import urgency
+
+    state = urgency(deadline, day)
+    if state is None or deadline is None:
+        return None
+    return ("warning" if state == "passed" else "note"), deadline_words(deadline, (deadline - day).days)
+
+
+def deadline_words(deadline: date, days: int) -> str:
+    verb = "expired" if days < 0 else "expires"
+    return f"offer.deadline: the offer {verb} on {deadline.isoformat()} ({days_text(days)})"
+
+
+def days_text(days: int) -> str:
+    """Days to a deadline in words: "in 3 days", "tomorrow", "today", "1 day ago"."""
+    if days < 0:
+        return "1 day ago" if days == -1 else f"{-days} days ago"
+    return "today" if days == 0 else "tomorrow" if days == 1 else f"in {days} days"
+
+
+def _brief(
+    offer: Offer, day: date, pdf: bytes, pages: int, warnings: tuple[str, ...], password: str = ""
+) -> Brief:
     from ..files.output import default_name
 
     return Brief(
@@ -212,6 +241,8 @@ def _brief(offer: Offer, pdf: bytes, pages: int, warnings: tuple[str, ...], pass
         region=offer.region.name,
         warnings=warnings,
         password=password,
+        deadline=offer.deadline,
+        days_left=(offer.deadline - day).days if offer.deadline is not None else None,
     )
 
 
