@@ -146,9 +146,9 @@ def build(offers: tuple[Path, ...], **options: Any) -> None:
 def validate(offers: tuple[Path, ...], guide_dirs: tuple[Path, ...], fx: Path | None) -> None:
     """Check each OFFER (an offer file, a folder of them, or a CSV table) without making a brief."""
     from ..errors import describe
+    from ..files.clock import today
     from ..money.fx import read_rates
     from ..offers.inputs import expand, load_item
-    from ..files.clock import today
     from ..offers.offer import doubts
     from ..run.pipeline import deadline_notice
 
