@@ -163,3 +163,77 @@ def test_strict_holds_the_brief_of_an_expired_offer_from_being_sent(week, tmp_pa
         " expired on 2026-11-12 (6 days ago)"
     ) in result.stderr.splitlines()
     assert not list(out.glob("ana-ruiz*"))
+
+
+# --- never clobbered ------------------------------------------------------------------------------
+
+
+def test_o_never_replaces_another_persons_brief_without_force(tmp_path, write_offer, read_pdf):
+    ann = write_offer(offer_data(candidate={"name": "Ann Lee"}), "ann.yaml")
+    bo = write_offer(offer_data(candidate={"name": "Bo Chen"}), "bo.yaml")
+    brief = tmp_path / "brief.pdf"
+    assert run(ann, "-o", brief).exit_code == 0
+    again = run(ann, "-o", brief)  # the same person's brief, re-made in place: quiet
+    assert (again.exit_code, again.stdout, again.stderr) == (0, f"{brief}\n", "")
+    first = brief.read_bytes()
+    refused = run(bo, "-o", brief)
+    assert refused.exit_code != 0 and refused.stdout == ""
+    assert refused.stderr == (
+        f"error: {brief}: holds the brief of Ann Lee, not of Bo Chen: not replaced"
+        " (give another -o, or --force to replace it)\n"
+    )
+    assert brief.read_bytes() == first and not list(tmp_path.glob(".*.part"))
+    assert run(bo, "-o", brief, "--force").exit_code == 0
+    assert read_pdf(brief).metadata["/Author"] == "Bo Chen"
+
+
+def test_o_never_replaces_a_file_that_is_no_brief(tmp_path, write_offer):
+    ann = write_offer(offer_data(candidate={"name": "Ann Lee"}), "ann.yaml")
+    letter = tmp_path / "letter.pdf"
+    letter.write_bytes(b"%PDF-1.4 the offer letter itself\n")
+    refused = run(ann, "-o", letter)
+    assert refused.stderr == (
+        f"error: {letter}: is a file that is not a brief: not replaced"
+        " (give another -o, or --force to replace it)\n"
+    )
+    assert letter.read_bytes() == b"%PDF-1.4 the offer letter itself\n"
+
+
+def test_a_locked_brief_is_known_by_the_password_beside_it(tmp_path, write_offer):
+    ann = write_offer(offer_data(candidate={"name": "Ann Lee"}), "ann.yaml")
+    bo = write_offer(offer_data(candidate={"name": "Bo Chen"}), "bo.yaml")
+    brief = tmp_path / "out" / "brief.pdf"
+    assert run(ann, "-o", brief, "--lock").exit_code == 0
+    assert run(ann, "-o", brief, "--lock").exit_code == 0  # its password in passwords.csv opens it
+    refused = run(bo, "-o", brief, "--lock")
+    assert "holds the brief of Ann Lee, not of Bo Chen: not replaced" in refused.stderr
+    (tmp_path / "out" / "passwords.csv").unlink()
+    unknown = run(ann, "-o", brief, "--lock")
+    assert "is a locked PDF that no password in passwords.csv opens" in unknown.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["brief.pdf"]  # no stray lock file
+
+
+def test_o_for_several_offers_must_name_a_folder_and_one_brief_gets_its_pdf(tmp_path, write_offer):
+    ann = write_offer(offer_data(candidate={"name": "Ann Lee"}), "ann.yaml")
+    bo = write_offer(offer_data(candidate={"name": "Bo Chen"}), "bo.yaml")
+    two = run(ann, bo, "-o", tmp_path / "two.pdf")
+    assert two.exit_code == 2 and not (tmp_path / "two.pdf").exists()
+    said = "several offers make several briefs, so -o must name a folder (such as -o out/)"
+    assert f"Error: -o {tmp_path / 'two.pdf'}: {said}" in two.stderr
+    one = run(ann, "-o", tmp_path / "brief")
+    assert one.exit_code == 0 and one.stdout == f"{tmp_path / 'brief.pdf'}\n"
+    assert (tmp_path / "brief.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_a_locked_batch_leaves_no_lock_file(tmp_path, write_offer):
+    (tmp_path / "offers").mkdir()
+    write_offer(offer_data(candidate={"name": "Ann Lee"}), "offers/ann.yaml")
+    write_offer(offer_data(candidate={"name": "Bo Chen"}), "offers/bo.yaml")
+    out = tmp_path / "out"
+    assert run(tmp_path / "offers", "-o", out, "--lock").exit_code == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        "ann-lee-segment-engineering-manager.pdf",
+        "bo-chen-segment-engineering-manager.pdf",
+        "manifest.csv",
+        "passwords.csv",
+    ]

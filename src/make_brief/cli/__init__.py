@@ -65,7 +65,8 @@ def main() -> None:
     "-o",
     "--output",
     type=click.Path(),
-    help="The PDF to write for one offer file; the folder to write into for several. "
+    help="The PDF to write for one offer file (.pdf is added when missing; another person's "
+    "brief there is not replaced without --force); the folder to write into for several. "
     "Default: output/<name>-<guide>.pdf",
 )
 @click.option(
@@ -116,6 +117,11 @@ def main() -> None:
     "--strict",
     is_flag=True,
     help="Hold back (neither write nor send) any brief with a warning, and exit 1.",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace the -o file even when it holds another person's brief, or is no brief.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @mail_options

@@ -83,6 +83,7 @@ def run_build(offers: tuple[Path, ...], options: dict[str, Any]) -> int:
             shard=shard,
             many=many,
             backend=options.get("backend") or "reportlab",
+            force=bool(options.get("force")),
         )
         run = make_briefs(offers, folder, chosen, mail=mail, progress=progress)
     for note in [] if quiet else run.notes:
@@ -179,8 +180,16 @@ def _targets(output: str | None, out_dir: Path | None, many: bool) -> tuple[Path
         raise click.UsageError("give either -o/--output or --out-dir, not both")
     if output is None:
         return out_dir or DEFAULT_OUTPUT, None
-    if many or is_dir(Path(output)) or output.endswith(("/", os.sep)):
+    if is_dir(Path(output)) or output.endswith(("/", os.sep)):
         return Path(output), None
+    if many and output.lower().endswith(".pdf"):
+        raise click.UsageError(
+            f"-o {output}: several offers make several briefs, so -o must name a folder (such as -o out/)"
+        )
+    if many:
+        return Path(output), None
+    if not output.lower().endswith(".pdf"):  # -o brief: brief.pdf, as a PDF reader expects
+        output += ".pdf"
     return Path(output).parent, Path(output)
 
 

@@ -138,7 +138,9 @@ class Batch:
         passwords: PasswordBook | None = None,
         strict: bool = False,
         time_limit: float = TIME_LIMIT,
+        force: bool = False,
     ) -> None:
+        self.force = force  # --force: `output` replaced whatever it holds
         self.time_limit = time_limit  # seconds one brief may take; 0: no limit
         self.strict = strict  # a brief with a warning is held back: not written, not sent
         self.out_dir = out_dir
@@ -174,6 +176,8 @@ class Batch:
         from ..files.output import write_atomic
 
         path = self.output or self.out_dir / self._distinct(brief.name)
+        if self.output is not None and not self.force:
+            _may_replace(path, brief.candidate)
         if brief.password and self.passwords is not None:  # first: no brief without its password
             self.passwords.add(path, brief.candidate, brief.password)
         return write_atomic(path, brief.pdf)
@@ -412,3 +416,30 @@ def _replace(
 ) -> ProcessPoolExecutor:
     pool.shutdown(wait=True, cancel_futures=True)
     return _pool(jobs, warm, backend)
+
+
+def _may_replace(path: Path, candidate: str) -> None:
+    """Refuse to replace the file at `path` (-o FILE) unless it is this candidate's brief
+    already (re-made in place, quietly): another person's brief, a locked PDF no password in
+    passwords.csv opens, or a file that is no brief stays as it is without --force."""
+    import stat
+
+    from ..errors import OutputError
+    from ..pdf.passwords import known
+    from ..pdf.whose import whose
+
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):  # a link is replaced, never written through
+            return
+    except OSError:  # none there (or a name the writer will refuse in its own words)
+        return
+    found = whose(path, known(path))
+    if found.kind == "brief" and found.candidate == candidate:
+        return
+    held = {
+        "brief": f"holds the brief of {found.candidate}, not of {candidate}",
+        "locked": "is a locked PDF that no password in passwords.csv opens (whose brief it is"
+        " cannot be told)",
+        "other": "is a file that is not a brief",
+    }[found.kind]
+    raise OutputError(f"{held}: not replaced", file=path, hint="give another -o, or --force to replace it")

@@ -49,6 +49,7 @@ class BatchOptions(msgspec.Struct, frozen=True, kw_only=True):
     many: bool = True  # a batch: a manifest, and every line names its input
     day: date | None = None  # the briefs' date (files.clock.today() when None)
     backend: str = "reportlab"  # the PDF back end, by its name in render.registry (--backend)
+    force: bool = False  # `output` replaced even when it holds another person's brief, or no brief
 
 
 def with_paths(options: BatchOptions) -> BatchOptions:
@@ -155,6 +156,7 @@ def _batch(folder: Path, options: BatchOptions, passwords: PasswordBook | None) 
         passwords=passwords,
         strict=options.strict,
         time_limit=TIME_LIMIT if options.time_limit is None else options.time_limit,
+        force=options.force,
     )
 
 
