@@ -285,6 +285,8 @@ def paragraphs_only() -> int:
 
     from make_brief.render.reportlab import render
     from make_brief.render.reportlab.lines import DISABLE_ENV
+    from make_brief.render.reportlab.story import build_story
+    from make_brief.render.reportlab.styles import Styles
 
     brief, template = example_brief()
     width = render.PAGE_SIZES["a4"][0] - sum(
@@ -293,7 +295,7 @@ def paragraphs_only() -> int:
     os.environ[DISABLE_ENV] = "1"  # each broken here, as the first brief of a process does
     try:
         with render.settings():  # reportlab's settings of a build (no shape checks)
-            story = render._flowables(brief, render.Styles(template), width, 10_000)
+            story = build_story(brief, Styles(template), width, 10_000)
             paragraphs = [f for f in story if isinstance(f, Paragraph)]
             for paragraph in paragraphs:
                 paragraph.wrap(width, 10_000)

@@ -94,12 +94,12 @@ def example_brief() -> tuple[Document, Any]:
 
 
 def floor_from_example() -> bytes:
-    from make_brief.render.reportlab.render import _register_fonts  # the brief's own fonts, registered once
     from make_brief.render.reportlab.render import settings as brief_settings
+    from make_brief.render.reportlab.styles import register_fonts  # the brief's own fonts, registered once
 
     brief, template = example_brief()
     with brief_settings():  # reportlab's settings of a brief: Flate streams without ASCII85
-        return floor_pdf(brief, _register_fonts(template)[""])
+        return floor_pdf(brief, register_fonts(template)[""])
 
 
 _FONTS: dict[tuple, str] = {}

@@ -307,3 +307,33 @@ def read_pages(path: Path) -> list:
     from pypdf import PdfReader
 
     return list(PdfReader(path).pages)
+
+
+def test_one_briefs_outcome_carries_no_pdf_bytes_either(tmp_path, write_offer):
+    """The single brief's record (api.make_brief) keeps the file's sha256 and size, not its bytes."""
+    import hashlib
+
+    from make_brief import make_brief
+
+    outcome = make_brief(write_offer(offer_data()), tmp_path / "brief.pdf")
+    data = (tmp_path / "brief.pdf").read_bytes()
+    assert outcome.brief is not None and outcome.brief.pdf == b""
+    assert outcome.size == len(data) and outcome.sha256 == hashlib.sha256(data).hexdigest()
+
+
+def test_a_brief_changed_on_disk_since_it_was_made_is_not_mailed(tmp_path):
+    """The postman reads the brief from its file; bytes that are not the ones the record's
+    sha256 names (another run re-made the file) are refused, so the journal never records one
+    brief while another went."""
+    import hashlib
+
+    from make_brief.deliver.postman import Parcel
+    from make_brief.errors import OutputError
+
+    path = tmp_path / "brief.pdf"
+    path.write_bytes(b"%PDF-1.4 the brief as made")
+    made = hashlib.sha256(path.read_bytes()).hexdigest()
+    assert Parcel("a.yaml", path, "Ana", "ana@example.com", "g", "key", made).data() == path.read_bytes()
+    path.write_bytes(b"%PDF-1.4 another run's brief")
+    with pytest.raises(OutputError, match="the brief changed on disk since it was made"):
+        Parcel("a.yaml", path, "Ana", "ana@example.com", "g", "key", made).data()

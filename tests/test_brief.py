@@ -212,19 +212,19 @@ def _broken_lines_counted(monkeypatch):
 
 
 def test_each_paragraph_is_broken_into_lines_once_per_width(write_offer, monkeypatch):
-    from make_brief.render.reportlab import render
+    from make_brief.render.reportlab import paragraph
     from make_brief.render.reportlab.lines import LINES
 
     LINES.clear()  # no lines from the briefs of earlier tests (test_linecache.py tests reuse)
     calls = _broken_lines_counted(monkeypatch)
     split: set[int] = set()
-    original = render._Paragraph.split
+    original = paragraph.CachedParagraph.split
 
     def recorded(self, width, height):
         split.add(id(self))
         return original(self, width, height)
 
-    monkeypatch.setattr(render._Paragraph, "split", recorded)
+    monkeypatch.setattr(paragraph.CachedParagraph, "split", recorded)
     make_pdf(load_offer(write_offer(offer_data())))
     assert len(calls) > 60  # every paragraph and wrapping table cell of the brief
     # platypus asks up to three times for most of them; a paragraph split over two pages
@@ -241,11 +241,12 @@ def test_breaking_lines_once_changes_nothing_drawn(write_offer, read_pdf, monkey
     lines again on every measure; long words split across lines and pages included."""
     from reportlab.platypus import Paragraph
 
-    from make_brief.render.reportlab import render
+    from make_brief.render.reportlab import paragraph, story
 
     offer = load_offer(write_offer(offer_data(**changes)))
     once = read_pdf(make_pdf(offer).pdf)
-    monkeypatch.setattr(render, "_Paragraph", Paragraph)
+    monkeypatch.setattr(paragraph, "CachedParagraph", Paragraph)
+    monkeypatch.setattr(story, "CachedParagraph", Paragraph)
     again = read_pdf(make_pdf(offer).pdf)
     assert once.pages == again.pages and once.outline == again.outline
     assert len(once.pages) >= 4  # three of the brief, one of the guide's appendix

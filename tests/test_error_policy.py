@@ -11,7 +11,7 @@ from conftest import offer_data
 
 from make_brief.cli import main
 from make_brief.errors import GuideError, HeldError, InputError, InternalError, OutputError
-from make_brief.render.reportlab import render
+from make_brief.render.reportlab import story
 
 
 @pytest.fixture
@@ -19,7 +19,7 @@ def bug_in_rendering(monkeypatch):
     def broken(*args, **kwargs):
         raise KeyError("injected")
 
-    monkeypatch.setattr(render, "_chart", broken)  # drawn inside reportlab's doc.build
+    monkeypatch.setattr(story, "draw_chart", broken)  # drawn inside reportlab's doc.build
 
 
 def test_a_bug_inside_rendering_is_an_internal_error_not_the_templates(

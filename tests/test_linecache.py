@@ -73,9 +73,9 @@ def test_a_cached_layout_survives_other_briefs_in_between(write_offer, monkeypat
 
 
 def _paragraph(text, style, width, bullet=None):
-    from make_brief.render.reportlab.render import _Paragraph
+    from make_brief.render.reportlab.paragraph import CachedParagraph
 
-    paragraph = _Paragraph(text, style, bulletText=bullet)
+    paragraph = CachedParagraph(text, style, bulletText=bullet)
     paragraph.wrap(width, 10_000)
     return paragraph
 

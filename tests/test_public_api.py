@@ -74,3 +74,31 @@ def test_batch_options_are_typed_and_the_keyword_form_overrides_them(tmp_path):
     assert seen[2].label == str(tmp_path / "gone.yaml") and seen[2].error == run.failure_lines()[0]
     assert run.outcomes[0].status == "ok" and run.outcomes[1].status == "failed"
     assert seen[0].path == str(run.outcomes[0].path) and run.manifest == tmp_path / "out" / "manifest.csv"
+
+
+def test_the_mail_stage_reports_each_message_as_a_typed_event(tmp_path, write_offer):
+    """mail_briefs reports as make_briefs does: one typed event per message, no printed lines
+    to parse (a dry run: what would go, and the candidate without an address)."""
+    from conftest import offer_data
+
+    from make_brief import BatchOptions, MessageNotSent, MessageSent, mail_briefs, make_briefs
+    from make_brief.deliver.mail import settings
+
+    offers = [
+        write_offer(offer_data(candidate={"name": "Ana Ruiz", "email": "ana@example.com"}), "a.yaml"),
+        write_offer(offer_data(candidate={"name": "Bo Li"}), "b.yaml"),
+    ]
+    made = make_briefs(offers, tmp_path / "out", BatchOptions(jobs=1))
+    seen: list = []
+    run = mail_briefs(tmp_path / "out", settings({"sender": "Coach <coach@example.com>"}), seen.append)
+    assert run.briefs == 2 and [type(e) for e in seen] == [MessageSent, MessageNotSent]
+    first, second = seen
+    assert (first.label, first.status, first.recipient) == (str(offers[0]), "would send", "ana@example.com")
+    path = made.outcomes[0].path
+    assert (
+        first.text
+        == f"would send: Ana Ruiz <ana@example.com> {path}: Your negotiation brief: Engineering Manager at Segment"
+    )
+    assert (second.status, second.recipient) == ("no e-mail", "")
+    assert second.reason == f"{offers[1]}: Bo Li has no e-mail address: no message"
+    assert [msgspec.json.decode(msgspec.json.encode(e), type=make_brief.Event) for e in seen] == seen

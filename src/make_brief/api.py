@@ -17,7 +17,7 @@ not exceptions. A bug of ours in one item is an outcome whose error is an
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -156,16 +156,16 @@ class MailRun(msgspec.Struct):
     postman: Postman
 
 
-def mail_briefs(
-    folder: str | Path, mail: MailSettings, echo: Callable[[str], None] = lambda line: None
-) -> MailRun:
+def mail_briefs(folder: str | Path, mail: MailSettings, progress: Progress | None = None) -> MailRun:
     """Mail each brief that the manifests in `folder` record, exactly once; `mail` is
-    deliver.mail.settings(...): nothing is sent unless it says send."""
+    deliver.mail.settings(...): nothing is sent unless it says send. What becomes of each
+    message is reported to `progress` as it happens, as a typed event (MessageSent,
+    MessageHeld, MessageInFlight, MessageNotSent), as make_briefs reports its own."""
     from .deliver.postman import Postman
     from .deliver.smtp import check_sign_in
     from .deliver.stage import mail_folder
 
     check_sign_in(mail)
     with Postman(mail, Path(folder)) as postman:
-        briefs = mail_folder(Path(folder), postman, echo)
+        briefs = mail_folder(Path(folder), postman, progress or (lambda event: None))
     return MailRun(briefs, postman)

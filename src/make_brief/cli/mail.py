@@ -30,12 +30,11 @@ def mail(folder: Path, **options: Any) -> None:
     """Mail each brief that the manifests in FOLDER record (manifest.csv, and each shard's
     manifest-<I>-of-<N>.csv), exactly once. Nothing is sent without --send."""
     from ..api import mail_briefs
-    from .run import mail_settings, report_mail
+    from .run import mail_settings, printer, report_mail
 
-    echo = (lambda line: None) if options["quiet"] else click.echo
     settings = mail_settings(options, required=True)
     assert settings is not None  # required: always some
-    run = mail_briefs(folder, settings, echo)
+    run = mail_briefs(folder, settings, printer(options["quiet"]))
     sys.exit(report_mail(run.postman, run.briefs, options["quiet"]))
 
 

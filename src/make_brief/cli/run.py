@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -114,6 +115,16 @@ def _deadlines(run: BatchRun, many: bool) -> None:
     for label, candidate, deadline, days in run.urgent:
         verb = "expired" if days < 0 else "expires"
         click.echo(f"  {verb} {deadline.isoformat()} ({days_text(days)}): {candidate} ({label})", err=True)
+
+
+def printer(quiet: bool) -> Callable[[Event], None]:
+    """What prints each event's line as it happens (nothing when `quiet`)."""
+
+    def progress(event: Event) -> None:
+        if not quiet and (line := _line(event)) is not None:
+            click.echo(line)
+
+    return progress
 
 
 def _line(event: Event) -> str | None:

@@ -84,13 +84,25 @@ class Parcel(msgspec.Struct):
     recipient: str = ""
 
     def data(self) -> bytes:
+        """The brief's bytes, read from its file once: refused when they are not the brief
+        this parcel stands for (another run re-made the file since), so what is sent is always
+        what the journal records."""
         if self.pdf is None:
+            import hashlib
+
             from ..errors import OutputError
 
             try:
-                self.pdf = self.path.read_bytes()
+                data = self.path.read_bytes()
             except OSError as exc:
                 raise OutputError(f"cannot read the brief: {exc.strerror}", file=self.path) from None
+            if self.sha256 and hashlib.sha256(data).hexdigest() != self.sha256:
+                raise OutputError(
+                    "the brief changed on disk since it was made (another run wrote it)",
+                    file=self.path,
+                    hint="make it again, then send",
+                )
+            self.pdf = data
         return self.pdf
 
 
@@ -110,7 +122,6 @@ def parcel_of(outcome: Outcome) -> Parcel | None:
         built.role,
         built.company,
         built.region,
-        pdf=built.pdf,
     )
 
 
@@ -154,15 +165,16 @@ class Postman:
         parcel = parcel_of(outcome)
         if parcel is None:
             return outcome, None
-        line = self.deliver(parcel)
-        mailed = msgspec.structs.replace(outcome, mail=parcel.mail, recipient=parcel.recipient)
-        return mailed, self._event(mailed, line)
+        event = self.mail(parcel)
+        return msgspec.structs.replace(outcome, mail=parcel.mail, recipient=parcel.recipient), event
 
-    def _event(self, outcome: Outcome, line: str | None) -> MessageEvent | None:
-        status = outcome.mail
+    def mail(self, parcel: Parcel) -> MessageEvent | None:
+        """Write and send the message of `parcel` (deliver); what became of it as a typed event
+        (events.py), None when nothing was done with it."""
+        line = self.deliver(parcel)
+        status, label, to = parcel.mail, parcel.label, parcel.recipient
         if line is None and not status:
             return None
-        label, to = outcome.item.label, outcome.recipient
         if status in ("sent", "would send", "already sent"):
             return MessageSent(label, status, to, line or "")
         if status in ("held", "unconfirmed"):

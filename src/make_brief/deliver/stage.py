@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import OutputError
+from ..run.events import MessageEvent
 from ..run.manifest import Manifest, manifests, read
 from .postman import Parcel, Postman
 
@@ -37,8 +38,9 @@ def parcel_of_row(row: dict[str, str], folder: Path) -> Parcel | None:
     )
 
 
-def mail_folder(folder: Path, postman: Postman, echo: Callable[[str], None]) -> int:
-    """Mail each brief the manifests in `folder` record; the number of briefs found. With
+def mail_folder(folder: Path, postman: Postman, progress: Callable[[MessageEvent], None]) -> int:
+    """Mail each brief the manifests in `folder` record, reporting what became of each message
+    to `progress` as a typed event (run/events.py); the number of briefs found. With
     --send, each manifest is rewritten with what became of its mail this time (what went is
     guarded by the journal and by the folder's delivery record, delivered.py, not by it)."""
     found = manifests(folder)
@@ -61,8 +63,8 @@ def mail_folder(folder: Path, postman: Postman, echo: Callable[[str], None]) -> 
                 continue
             seen.add(key)
             briefs += 1
-            if line := postman.deliver(parcel):
-                echo(line)
+            if (event := postman.mail(parcel)) is not None:
+                progress(event)
             row["mail"], row["recipient"] = parcel.mail, parcel.recipient
         if postman.settings.send:
             manifest = Manifest(folder, path.name)

@@ -20,7 +20,6 @@ apart from rendering; it must be a module-level function so that workers can rec
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
@@ -32,7 +31,7 @@ from typing import TYPE_CHECKING
 from ..errors import BriefError, Failure, HeldError, InternalError, WorkerError
 from ..offers.inputs import Item, load_item
 from .manifest import MANIFEST, Manifest  # noqa: F401  (the batch's manifest, as before)
-from .pipeline import DEFAULTS, Brief, Outcome, Settings
+from .pipeline import DEFAULTS, Brief, Outcome, Settings, written
 
 if TYPE_CHECKING:  # worker processes are imported only for a batch: one brief needs none
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -163,14 +162,12 @@ class Batch:
         if self.strict and brief.warnings:
             said = "; ".join(brief.warnings)
             held = HeldError(f"held back by --strict, not written: {said}", file=item.label)
-            return Outcome(item, brief, held, held=True)
+            return Outcome(item, brief.without_pdf(), held, held=True)
         try:
             path = self._write(brief)
         except BriefError as exc:
-            return Outcome(item, brief, exc)
-        return Outcome(
-            item, brief, path=path, sha256=hashlib.sha256(brief.pdf).hexdigest(), size=len(brief.pdf)
-        )
+            return Outcome(item, brief.without_pdf(), exc)
+        return written(item, brief, path)
 
     def _write(self, brief: Brief) -> Path:
         from ..files.output import write_atomic

@@ -126,7 +126,7 @@ def row_of(outcome: Any) -> dict[str, str]:
     if built is not None:
         row.update(
             pages=str(built.pages),
-            bytes=str(outcome.size or len(built.pdf)),
+            bytes=str(outcome.size),
             content=built.content,
             candidate=built.candidate,
             email=built.email or "",

@@ -64,8 +64,8 @@ def with_paths(options: BatchOptions) -> BatchOptions:
 
 class BatchRun(msgspec.Struct):
     """What became of a batch: each outcome (pipeline.Outcome; its brief without its PDF bytes,
-    which are in the file at outcome.path), the lines worth reporting, and where the manifest
-    is (None when it could not be written)."""
+    which are in the file at outcome.path, or its counter draft), the lines worth reporting,
+    and where the manifest is (None when it could not be written)."""
 
     outcomes: list[Outcome]
     made: int = 0
@@ -161,13 +161,11 @@ def _batch(folder: Path, options: BatchOptions, passwords: PasswordBook | None) 
 
 
 def _let_go(outcome: Outcome) -> Outcome:
-    """The outcome to keep, without its PDF: once written, mailed and reported, a brief's bytes
-    are on disk (outcome.path), so a batch of 10,000 does not hold 10,000 PDFs in memory."""
-    if outcome.brief is None:
+    """The outcome to keep, without its counter draft: once written, a draft is on disk, as
+    the brief is (an Outcome never holds a PDF's bytes), so a batch of 10,000 keeps little."""
+    if outcome.brief is None or outcome.brief.counter is None:
         return outcome
-    return msgspec.structs.replace(
-        outcome, brief=msgspec.structs.replace(outcome.brief, pdf=b"", counter=None)
-    )
+    return msgspec.structs.replace(outcome, brief=msgspec.structs.replace(outcome.brief, counter=None))
 
 
 def count_items(inputs: Iterable[Path], shard: tuple[int, int] | None = None) -> int:

@@ -81,11 +81,17 @@ class Brief(msgspec.Struct, frozen=True):
     deadline: date | None = None  # the offer's (offer.deadline), for the manifest and the batch's end
     days_left: int | None = None  # days from the brief's date to the deadline (negative: passed)
 
+    def without_pdf(self) -> Brief:
+        """This record without its PDF's bytes: what an Outcome keeps (the bytes are in the file
+        it was written to), so that a batch of 10,000 never holds 10,000 PDFs."""
+        return msgspec.structs.replace(self, pdf=b"")
+
 
 class Outcome(msgspec.Struct, frozen=True):
     """The write (and mail) stage's record: what became of one input. Its brief and where it
     was written, or its error as the error object (errors.describe makes its line, once, for
-    the command line and the manifest)."""
+    the command line and the manifest). It never carries the PDF's bytes: they are in the file
+    at `path`, with their sha256 and size here (`written`), and read from there to be mailed."""
 
     item: Item
     brief: Brief | None = None
@@ -374,8 +380,6 @@ def build_brief(
     error is raised, not returned: there is only the one brief). `rates` are exchange rates
     (fx.Rate) for the pairs of currencies the offer states none for; `backend` names the PDF
     back end (render.registry)."""
-    import hashlib
-
     from ..files.output import write_atomic
     from ..offers.inputs import Item
     from ..offers.offer import with_rates
@@ -385,5 +389,12 @@ def build_brief(
     offer = with_rates(load_offer(offer_path, guide_dirs), rates)
     brief = make(offer, Settings(template, page_size, guide_dirs, backend=backend))
     path = write_atomic(output or out_dir / brief.name, brief.pdf)
-    item = Item(0, str(offer_path), offer_path)
-    return Outcome(item, brief, path=path, sha256=hashlib.sha256(brief.pdf).hexdigest(), size=len(brief.pdf))
+    return written(Item(0, str(offer_path), offer_path), brief, path)
+
+
+def written(item: Item, brief: Brief, path: Path) -> Outcome:
+    """The record of `brief` written to `path`: its sha256 and size, without its bytes."""
+    import hashlib
+
+    digest = hashlib.sha256(brief.pdf).hexdigest()
+    return Outcome(item, brief.without_pdf(), path=path, sha256=digest, size=len(brief.pdf))

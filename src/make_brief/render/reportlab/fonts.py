@@ -5,7 +5,7 @@ Installed fonts are found with fontconfig (``fc-list :charset=...``, run as a pr
 network), which knows every font the system has. The one chosen is cut down with fontTools to
 just the characters needed, and a font with PostScript (CFF) outlines, as Noto CJK is, gets
 TrueType outlines (fontTools' cu2qu), because reportlab embeds TrueType only. The result is
-TrueType bytes, for render.py to register; this module never imports reportlab.
+TrueType bytes, for styles.py to register; this module never imports reportlab.
 
 Without fontconfig (Windows; a Mac without Homebrew's fontconfig) nothing is found, and the
 caller decides: a candidate's name is then refused, other text is left out with a warning.

@@ -13,10 +13,9 @@ draw were taken out), every attribute of the paragraph style by value (so a styl
 size, font, colour, indent... never shares), the bullet, and the widths asked for. A style
 holding a value that cannot be compared by value (an object of unknown kind) is not cached.
 
-The entries are shared, so they must not be changed: render.py's paragraph takes a private
+The entries are shared, so they must not be changed: paragraph.py's paragraph takes a private
 copy (parsed and broken again) before anything that would change them (a split across pages,
-a break at another width). This module holds only the store and the keys; render.py, the one
-module that imports reportlab, decides what to keep.
+a break at another width). This module holds only the store and the keys; paragraph.py decides what to keep.
 
 Bounded: at most `MAX_ENTRIES` paragraphs, the least recently used going first, so that a
 batch of 10,000 candidates, each with some text of its own, keeps memory flat.

@@ -44,7 +44,7 @@ except ImportError:  # pragma: no cover - reportlab without its charts
 def warm_up(template_name: str | Path | None = None, day: date | None = None) -> None:
     """The batch's template, fonts, wording and language data loaded in this process."""
     from ...files.clock import today
-    from .render import Styles
+    from .styles import Styles
 
     try:
         template = templates.load_template(template_name)
