@@ -19,6 +19,11 @@ from make_brief.files.output import MAX_SLUG, slug
 SENDER = ["--from", "Coach Carter <coach@example.org>"]
 
 
+def text(received) -> str:
+    """The plain-text body of a received message, its lines ending in \\n."""
+    return received.message.get_body(("plain",)).get_content().replace("\r\n", "\n")
+
+
 def run(*args: object):
     return CliRunner().invoke(main, [*map(str, args)], catch_exceptions=False)
 
@@ -237,3 +242,111 @@ def test_a_locked_batch_leaves_no_lock_file(tmp_path, write_offer):
         "manifest.csv",
         "passwords.csv",
     ]
+
+
+# --- mail-merge manners ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def two(tmp_path):
+    """A table of two candidates, one with a preferred name (the CSV column of that name)."""
+    table = tmp_path / "candidates.csv"
+    table.write_text(
+        "candidate.name,candidate.preferred_name,candidate.email,guide,region,offer.base,offer.stock,"
+        "offer.bonus_pct\n"
+        "Samantha Ortiz,Sam,sam@example.com,segment-engineering-manager,San Francisco,210000,180000,15\n"
+        "Bo Chen,,bo@example.com,segment-engineering-manager,San Francisco,200000,150000,15\n",
+        encoding="utf-8",
+    )
+    return table
+
+
+def test_the_greeting_uses_the_preferred_name_and_copies_go_to_the_coach(two, tmp_path, server):
+    out = tmp_path / "out"
+    copies = ["--cc", "Coach Carter <coach@example.org>", "--bcc", "files@example.org"]
+    result = run(two, "-o", out, "--send", *server.options, *SENDER, *copies)
+    assert result.exit_code == 0, result.output
+    got = {r.rcpt_tos[0]: r for r in server.sink.received}
+    assert sorted(got) == ["bo@example.com", "sam@example.com"]
+    for received in got.values():
+        assert received.rcpt_tos[1:] == ["coach@example.org", "files@example.org"]
+        assert str(received.message["Cc"]) == "Coach Carter <coach@example.org>"
+        assert received.message["Bcc"] is None and b"files@example.org" not in received.raw
+    assert "Dear Sam,\n" in text(got["sam@example.com"])
+    assert "Dear Bo Chen,\n" in text(got["bo@example.com"])
+    assert result.stderr.splitlines()[-1] == "messages: 2 sent, 0 held, 0 failed"
+    again = run(two, "-o", out, "--send", *server.options, *SENDER, *copies)
+    assert again.stderr.splitlines()[-1] == "messages: 0 sent, 0 held, 0 failed, 2 already sent"
+
+
+@pytest.mark.parametrize("option", ["--cc", "--bcc"])
+def test_a_copy_address_cannot_add_a_header(two, tmp_path, option):
+    result = run(
+        two, "-o", tmp_path / "out", "--eml", tmp_path / "mail", option, "a@example.org\r\nBcc: x@evil.test"
+    )
+    assert result.exit_code != 0 and result.stderr == f"error: {option}: an address must be on one line\n"
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_locked_briefs_message_says_the_password_comes_separately(tmp_path, write_offer, server):
+    offer = write_offer(offer_data(candidate={"name": "Ann Lee", "email": "ann@example.com"}), "ann.yaml")
+    result = run(offer, "--out-dir", tmp_path / "out", "--lock", "--send", *server.options, *SENDER)
+    assert result.exit_code == 0, result.output
+    (received,) = server.sink.received
+    body = text(received)
+    assert (
+        "The PDF is locked: it opens with a password, which will reach you\nseparately, not by e-mail."
+        in body
+    )
+    password = (tmp_path / "out" / "passwords.csv").read_text(encoding="utf-8").splitlines()[1].split(",")[2]
+    assert password.encode() not in received.raw
+
+
+def test_a_test_send_goes_to_the_tester_and_the_real_run_still_sends_everyone(two, tmp_path, server):
+    out = tmp_path / "out"
+    tested = run(
+        two,
+        "-o",
+        out,
+        "--send",
+        *server.options,
+        *SENDER,
+        "--test-to",
+        "me@example.org",
+        "--cc",
+        "c@example.org",
+    )
+    assert tested.exit_code == 0, tested.output
+    assert [r.rcpt_tos for r in server.sink.received] == [["me@example.org"], ["me@example.org"]]
+    first = server.sink.received[0].message
+    assert str(first["Subject"]) == "[TEST] Your negotiation brief: Engineering Manager at Segment"
+    assert str(first["To"]) == "me@example.org" and first["Cc"] is None
+    said = "[A test: this message goes to Samantha Ortiz <sam@example.com> when sent for real.]"
+    assert text(server.sink.received[0]).startswith(f"{said}\n\nDear Sam,")
+    assert f"sent a test: me@example.org (for Samantha Ortiz <sam@example.com>) {out}" in tested.stdout
+    assert tested.stderr.splitlines()[-1] == "messages: 2 tests sent to me@example.org, 0 failed"
+    assert len((out / "deliveries-test.jsonl").read_text().splitlines()) == 2
+    assert not (out / "deliveries.jsonl").exists()
+
+    real = run(two, "-o", out, "--send", *server.options, *SENDER)
+    assert real.exit_code == 0, real.output
+    assert [r.rcpt_tos[0] for r in server.sink.received[2:]] == ["sam@example.com", "bo@example.com"]
+    assert (
+        str(server.sink.received[2].message["Subject"])
+        == "Your negotiation brief: Engineering Manager at Segment"
+    )
+    assert real.stderr.splitlines()[-1] == "messages: 2 sent, 0 held, 0 failed"
+
+
+def test_test_count_sends_the_first_n_only(two, tmp_path, server):
+    out = tmp_path / "out"
+    tested = run(
+        two, "-o", out, "--send", *server.options, *SENDER, "--test-to", "me@example.org", "--test-count", "1"
+    )
+    assert tested.exit_code == 0, tested.output
+    assert [r.rcpt_tos for r in server.sink.received] == [["me@example.org"]]
+    assert tested.stderr.splitlines()[-1] == (
+        "messages: 1 tests sent to me@example.org, 0 failed, 1 not tested (--test-count)"
+    )
+    alone = run(two, "-o", out, "--test-count", "1")
+    assert alone.exit_code != 0 and "--test-count goes with --test-to ADDRESS" in alone.stderr

@@ -78,7 +78,14 @@ def test_no_text_can_make_a_header(tmp_path):
     folder.mkdir()
     (folder / "subject.j2").write_text("Hi {{ candidate.name }}\nBcc: evil@example.net\r\nX-Evil: 1", "utf-8")
     wording = Wording(folder)
-    ctx = {**_ctx(), "candidate": {"name": "Eve\r\nCc: evil@example.net", "email": "eve@example.com"}}
+    ctx = {
+        **_ctx(),
+        "candidate": {
+            "name": "Eve\r\nCc: evil@example.net",
+            "preferred_name": "Eve\r\nCc: x",
+            "email": "eve@example.com",
+        },
+    }
     subject, body = wording.render(ctx)
     assert subject == "Hi Eve Cc: evil@example.net Bcc: evil@example.net X-Evil: 1"
     sender = MailSettings(sender=address("Coach <coach@example.org>", "from"))

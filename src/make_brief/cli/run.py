@@ -34,6 +34,10 @@ MAIL_OPTIONS = (
     "rate",
     "max_attachment",
     "mail_templates",
+    "cc",
+    "bcc",
+    "test_to",
+    "test_count",
 )
 
 
@@ -178,6 +182,8 @@ def _report(
         click.echo(f"{len(failures)} of {total} briefs failed; {made} made{where}", err=True)
     elif many and not quiet and total:
         click.echo(f"{made} of {total} briefs made{where}", err=True)
+    if postman is not None and not quiet and (tally := postman.tally()) is not None:
+        click.echo(f"messages: {tally}", err=True)
     return 1 if failures or problems or (postman is not None and postman.held) else 0
 
 
@@ -207,7 +213,7 @@ def _targets(output: str | None, out_dir: Path | None, many: bool) -> tuple[Path
 def mail_settings(options: dict[str, Any], required: bool = False) -> MailSettings | None:
     """The mail settings, when any mail option (or a config file) was given or `required`;
     else None."""
-    given = {key: options[key] for key in MAIL_OPTIONS}
+    given = {key: options[key] or None for key in MAIL_OPTIONS}  # --cc given never is ()
     if not (
         required
         or options["send"]
@@ -237,6 +243,8 @@ def report_mail(postman: Courier, briefs: int, quiet: bool) -> int:
     if not quiet:
         noun = "brief" if briefs == 1 else "briefs"
         click.echo(f"{briefs} {noun} in the manifests", err=True)
+        if (tally := postman.tally()) is not None:
+            click.echo(f"messages: {tally}", err=True)
     return 1 if postman.problems or postman.held else 0
 
 

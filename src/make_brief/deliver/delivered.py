@@ -27,6 +27,7 @@ import msgspec
 from ..errors import BriefError, OutputError
 
 RECORD = "deliveries.jsonl"
+TEST_RECORD = "deliveries-test.jsonl"  # --test-to's messages: apart, so the real run sends them all
 EVENTS = ("sending", "sent", "released")
 
 
@@ -53,8 +54,8 @@ class Record:
     """The delivery record of `folder`, read whole on opening and again (what was added since)
     by refresh(); append() adds a step, on disk before it returns."""
 
-    def __init__(self, folder: Path) -> None:
-        self.path = folder / RECORD
+    def __init__(self, folder: Path, name: str = RECORD) -> None:
+        self.path = folder / name
         self.folder = folder
         self.last: dict[tuple[str, str], Delivery] = {}  # (content, recipient): its last step
         self.sent_by_guide: dict[tuple[str, str], Delivery] = {}  # (recipient, guide): latest sent

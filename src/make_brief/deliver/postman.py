@@ -24,7 +24,7 @@ from ..errors import BriefError, RefusedError, ServerError, UnconfirmedError, na
 from ..files.fs import shown
 from ..run.events import MessageEvent, MessageHeld, MessageInFlight, MessageNotSent, MessageSent
 from ..run.pipeline import MailStatus, Outcome
-from .delivered import Delivery, Record
+from .delivered import TEST_RECORD, Delivery, Record
 from .journal import Entry as JournalEntry
 from .journal import Journal, now
 from .mail import (
@@ -82,6 +82,8 @@ class Parcel(msgspec.Struct):
     pdf: bytes | None = None  # read from `path` when not given
     mail: MailStatus = ""  # set by the postman: what became of it
     recipient: str = ""
+    preferred_name: str = ""  # the greeting's name (candidate.preferred_name); else the name
+    locked: bool = False  # a locked brief: its message says so (and never holds the password)
 
     def data(self) -> bytes:
         """The brief's bytes, read from its file once: refused when they are not the brief
@@ -122,6 +124,8 @@ def parcel_of(outcome: Outcome) -> Parcel | None:
         built.role,
         built.company,
         built.region,
+        preferred_name=built.preferred_name,
+        locked=outcome.locked,
     )
 
 
@@ -139,6 +143,7 @@ class Postman:
     flying: list[str] = field(default_factory=list)  # being sent by another live run
     counts: Counter = field(default_factory=Counter)
     broken: str | None = None
+    tests: Record | None = None  # deliveries-test.jsonl, opened by the first --test-to message
 
     def __post_init__(self) -> None:
         self.wording = Wording(self.settings.templates)
@@ -175,7 +180,7 @@ class Postman:
         status, label, to = parcel.mail, parcel.label, parcel.recipient
         if line is None and not status:
             return None
-        if status in ("sent", "would send", "already sent"):
+        if status in ("sent", "would send", "already sent", "tested", "would test"):
             return MessageSent(label, status, to, line or "")
         if status in ("held", "unconfirmed"):
             return MessageHeld(label, status, to, self.held[-1])
@@ -223,6 +228,8 @@ class Postman:
         self.counts["eml"] += 1
 
     def _deliver(self, parcel: Parcel, letter: Letter, subject: str, body: str) -> str | None:
+        if self.settings.test_to is not None:
+            return self._test(parcel, letter, subject, body)
         to, key = letter.to, recipient_key(letter.to)
         if (stop := self._before(parcel, key, str(to))) is not None:
             return stop
@@ -262,8 +269,9 @@ class Postman:
     def _send(self, parcel: Parcel, msg: EmailMessage, step: Delivery, to: str) -> str | None:
         assert self.smtp is not None and self.settings.sender is not None
         key = step.recipient
+        copies = tuple(a.addr_spec for a in (*self.settings.cc, *self.settings.bcc))
         try:
-            self.smtp.send(msg, self.settings.sender.addr_spec, parcel.recipient)
+            self.smtp.send(msg, self.settings.sender.addr_spec, parcel.recipient, copies)
         except (RefusedError, ServerError) as exc:
             self.journal.release(parcel.content, key)
             self._record(msgspec.structs.replace(step, event="released", at=now()))
@@ -282,6 +290,38 @@ class Postman:
         self._record(msgspec.structs.replace(step, event="sent", at=now()))  # the folder first
         self.journal.sent(parcel.content, key)
         return self._status(parcel, "sent", f"sent: {to} {parcel.path}")
+
+    def _test(self, parcel: Parcel, letter: Letter, subject: str, body: str) -> str | None:
+        """--test-to: the message goes to the tester instead, marked [TEST], and is recorded in
+        the output folder's deliveries-test.jsonl only (neither the journal nor the delivery
+        record, so the real run still sends it); past --test-count, nothing."""
+        tester = self.settings.test_to
+        assert tester is not None
+        limit = self.settings.test_count
+        if limit is not None and self.counts["tested"] + self.counts["would test"] >= limit:
+            self.counts["untested"] += 1
+            return None
+        line = f"{tester} (for {letter.to}) {parcel.path}: [TEST] {subject}"
+        if not self.settings.send:
+            return self._status(parcel, "would test", f"would send a test: {line}")
+        assert self.smtp is not None and self.pace is not None and self.settings.sender is not None
+        msg = message(letter, subject, body, self.settings)
+        self.pace.wait()
+        try:
+            self.smtp.ready()
+            self.smtp.send(msg, self.settings.sender.addr_spec, tester.addr_spec)
+        except (RefusedError, ServerError, UnconfirmedError) as exc:
+            if not isinstance(exc, RefusedError):
+                self.broken = str(exc)
+            self._fail(parcel, f"test e-mail to {tester.addr_spec} not sent: {exc}")
+            return None
+        step = self._step(parcel, recipient_key(tester), "sent", str(msg["Message-ID"]))
+        try:
+            self.tests = self.tests or Record(self.folder, TEST_RECORD)
+            self.tests.append(step)
+        except BriefError as exc:
+            self.problems.append(f"{exc} (the test to {tester.addr_spec} went)")
+        return self._status(parcel, "tested", f"sent a test: {line}")
 
     def _step(self, parcel: Parcel, key: str, event: str, message_id: str) -> Delivery:
         return Delivery(
@@ -414,6 +454,13 @@ class Postman:
         self.counts["failed"] += 1
         self.problems.append(name_input(parcel.label, text))
 
+    def tally(self) -> str | None:
+        """The closing line of a run that sends (None for a dry run): the messages counted."""
+        if not self.settings.send:
+            return None
+        tester = self.settings.test_to.addr_spec if self.settings.test_to is not None else None
+        return _tally(self.counts, tester)
+
     def summary(self) -> list[str]:
         """The closing lines: what was sent, and what was not and why."""
         c = self.counts
@@ -437,6 +484,24 @@ class Postman:
         if self.held:
             lines.append(f"{_messages(len(self.held))} held for you to decide (see the held: lines)")
         return lines
+
+
+def _tally(c: Counter, tester: str | None) -> str:
+    """The messages of a run that sent: "8 sent, 1 held, 0 failed", and what else became of
+    them when anything did (already sent, no address, in flight, not sent, tests)."""
+    if tester is not None:
+        said = f"{c['tested']} tests sent to {tester}, {c['failed']} failed"
+        return said + (f", {c['untested']} not tested (--test-count)" if c["untested"] else "")
+    parts = [f"{c['sent']} sent", f"{c['held'] + c['unconfirmed']} held", f"{c['failed']} failed"]
+    for status, words in (
+        ("already sent", "already sent"),
+        ("in flight", "being sent by another run"),
+        ("not sent", "not sent (the server failed)"),
+        ("no e-mail", "without an e-mail address"),
+    ):
+        if c[status]:
+            parts.append(f"{c[status]} {words}")
+    return ", ".join(parts)
 
 
 def _messages(count: int, more: str = "") -> str:

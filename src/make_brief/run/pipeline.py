@@ -39,6 +39,8 @@ MailStatus = Literal[
     "unconfirmed",
     "in flight",
     "would send",
+    "tested",  # --test-to: sent to the tester instead (recorded apart: deliveries-test.jsonl)
+    "would test",
     "not sent",
     "failed",
     "no e-mail",
@@ -79,6 +81,7 @@ class Brief(msgspec.Struct, frozen=True):
     counter: bytes | None = None  # the counter-offer e-mail (.eml), when asked for and possible
     password: str = ""  # a locked brief's: for passwords.csv only, never a message or the manifest
     deadline: date | None = None  # the offer's (offer.deadline), for the manifest and the batch's end
+    preferred_name: str = ""  # candidate.preferred_name: the e-mail's greeting
     days_left: int | None = None  # days from the brief's date to the deadline (negative: passed)
 
     def without_pdf(self) -> Brief:
@@ -248,6 +251,7 @@ def _brief(
         warnings=warnings,
         password=password,
         deadline=offer.deadline,
+        preferred_name=offer.preferred_name or "",
         days_left=(offer.deadline - day).days if offer.deadline is not None else None,
     )
 
@@ -264,7 +268,10 @@ def content_key(offer: Offer, template_name: str | Path | None = None, page_size
 
     digest = hashlib.sha256(f"make-brief {__version__}\n{page_size or ''}\n".encode())
     guide = msgspec.structs.replace(offer.guide, path="")
-    said = msgspec.structs.replace(offer, source=None, guide=guide, appendices=(), pdf_password=None)
+    said = msgspec.structs.asdict(
+        msgspec.structs.replace(offer, source=None, guide=guide, appendices=(), pdf_password=None)
+    )
+    del said["preferred_name"]  # the e-mail's greeting, not what the brief says
     digest.update(msgspec.json.encode(said, enc_hook=str))
     folder = Path(offer.guide.path).parent
     files = [*offer.appendices, *(folder / a.file for a in offer.guide.appendices)]
