@@ -350,3 +350,37 @@ def test_test_count_sends_the_first_n_only(two, tmp_path, server):
     )
     alone = run(two, "-o", out, "--test-count", "1")
     assert alone.exit_code != 0 and "--test-count goes with --test-to ADDRESS" in alone.stderr
+
+
+# --- errors name the person -----------------------------------------------------------------------
+
+
+def test_a_rows_error_names_its_candidate(tmp_path):
+    import csv
+
+    table = tmp_path / "candidates.csv"
+    table.write_text(
+        "candidate.name,guide,region,offer.base,offer.stock,offer.bonus_pct\n"
+        "Ana Ruiz,segment-engineering-manager,Mars,200000,100000,10\n",
+        encoding="utf-8",
+    )
+    line = (
+        f"{table}:row 2 (Ana Ruiz): region: unknown region 'Mars' (the guide has: San Francisco,"
+        " New York, London)"
+    )
+    assert run("validate", table).stderr == f"error: {line}\n"
+    made = run(table, "-o", tmp_path / "out")
+    assert f"error: {line}" in made.stderr.splitlines()
+    (row,) = csv.DictReader((tmp_path / "out" / "manifest.csv").read_text(encoding="utf-8").splitlines())
+    assert row["error"] == line
+
+
+def test_a_table_level_error_says_what_to_do(tmp_path):
+    table = tmp_path / "candidates.csv"
+    table.write_text("candidate.name,offer,offer.base\nAna,x,1\n", encoding="utf-8")
+    twice = tmp_path / "twice.csv"
+    twice.write_text("candidate.name,offer.base,offer.base\nAna,1,2\n", encoding="utf-8")
+    assert run("validate", twice).stderr == (
+        f"error: {twice}: column 'offer.base' appears twice (keep one, or start the other's name with #"
+        " to ignore it)\n"
+    )

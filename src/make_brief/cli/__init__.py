@@ -165,7 +165,7 @@ def validate(offers: tuple[Path, ...], guide_dirs: tuple[Path, ...], fx: Path | 
             offer = load_item(item, guide_dirs, rates)
         except BriefError as exc:
             failures += 1
-            click.echo(f"error: {describe(exc, item.label, many=True)}", err=True)
+            click.echo(f"error: {describe(exc, item.label, many=True, who=item.who)}", err=True)
             continue
         guide = offer.guide
         click.echo(f"ok: {item.label}: {offer.name}, {guide.role} at {guide.company}, {offer.region.name}")

@@ -122,7 +122,9 @@ def row_of(outcome: Any) -> dict[str, str]:
         "mail": outcome.mail,
         "locked": "yes" if outcome.locked else "",
         "warnings": " | ".join(outcome.warnings),
-        "error": describe(outcome.error, outcome.item.label) if outcome.error is not None else "",
+        "error": describe(outcome.error, outcome.item.label, who=outcome.item.who)
+        if outcome.error is not None
+        else "",
     }
     if built is not None:
         row.update(

@@ -81,6 +81,7 @@ class BatchRun(msgspec.Struct):
     # the offers whose deadline has passed or is URGENT_DAYS or fewer away (advice.callprep),
     # soonest first: (its input's label, the candidate, the deadline, the days left)
     urgent: list[tuple[str, str, date, int]] = msgspec.field(default_factory=list)
+    names: dict[str, str] = msgspec.field(default_factory=dict)  # a failed row's label: its candidate
 
     @property
     def internal(self) -> bool:
@@ -90,7 +91,7 @@ class BatchRun(msgspec.Struct):
     def failure_lines(self, many: bool = True) -> list[str]:
         """Each failure's one line (errors.describe), each starting with its input unless
         `many` is false (one offer file, whose errors name it already)."""
-        return [describe(error, label, many) for label, error in self.failures]
+        return [describe(error, label, many, self.names.get(label, "")) for label, error in self.failures]
 
 
 def run_batch(
@@ -189,6 +190,8 @@ def _record(run: BatchRun, outcome: Outcome, options: BatchOptions) -> tuple[Out
             events += _write_counter(Path(options.counter), outcome, options.output is not None, run)
     elif outcome.error is not None:  # in a batch every line names its input; one offer's its file
         run.failures.append((label, outcome.error))
+        if outcome.item.who:
+            run.names[label] = outcome.item.who
         events.append(_failed(label, outcome, options.many))
     if run.postman is not None:
         outcome, mailed = run.postman.post(outcome)
@@ -218,7 +221,8 @@ def _made(outcome: Outcome) -> BriefMade:
 def _failed(label: str, outcome: Outcome, many: bool) -> BriefFailed:
     assert outcome.error is not None
     internal = isinstance(outcome.error, InternalError)
-    return BriefFailed(label, describe(outcome.error, label, many), held=outcome.held, internal=internal)
+    said = describe(outcome.error, label, many, outcome.item.who)
+    return BriefFailed(label, said, held=outcome.held, internal=internal)
 
 
 def share(items: Iterable[Item], shard: tuple[int, int] | None) -> Iterator[Item]:
