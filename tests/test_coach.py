@@ -384,3 +384,36 @@ def test_a_table_level_error_says_what_to_do(tmp_path):
         f"error: {twice}: column 'offer.base' appears twice (keep one, or start the other's name with #"
         " to ignore it)\n"
     )
+
+
+# --- keep what was sent ---------------------------------------------------------------------------
+
+
+def test_the_version_that_went_is_kept_when_a_brief_is_re_made(tmp_path, write_offer, server):
+    import csv
+
+    data = offer_data(candidate={"name": "Ann Lee", "email": "ann@example.com"})
+    (tmp_path / "offers").mkdir()
+    write_offer(data, "offers/ann.yaml")
+    write_offer(offer_data(candidate={"name": "Bo Chen", "email": "bo@example.com"}), "offers/bo.yaml")
+    out = tmp_path / "out"
+    first = run(tmp_path / "offers", "-o", out, "--send", *server.options, *SENDER)
+    assert first.exit_code == 0, first.output
+    went = {r.rcpt_tos[0]: r.attachments[0][2] for r in server.sink.received}
+    brief = out / "ann-lee-segment-engineering-manager.pdf"
+
+    data["offer"] = {**data["offer"], "base": 215000}  # a correction after sending
+    write_offer(data, "offers/ann.yaml")
+    again = run(tmp_path / "offers", "-o", out, "--send", *server.options, *SENDER)
+    assert again.exit_code == 1 and len(server.sink.received) == 2  # the new version is held
+    (copy,) = (out / "sent").iterdir()
+    assert copy.name.startswith("ann-lee-segment-engineering-manager (sent 20") and copy.suffix == ".pdf"
+    assert copy.read_bytes() == went["ann@example.com"] != brief.read_bytes()
+    held = [line for line in again.stderr.splitlines() if line.startswith("held: ")]
+    assert len(held) == 1 and f"the version they have is kept as {copy};" in held[0]
+    rows = {r["candidate"]: r for r in csv.DictReader((out / "manifest.csv").read_text("utf-8").splitlines())}
+    assert rows["Ann Lee"]["sent_copy"] == str(copy) and rows["Bo Chen"]["sent_copy"] == ""
+
+    quiet = run(tmp_path / "offers", "-o", out)  # re-made without mail options: the copy stays
+    assert quiet.exit_code == 0 and list((out / "sent").iterdir()) == [copy]
+    assert copy.read_bytes() == went["ann@example.com"]

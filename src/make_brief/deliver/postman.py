@@ -415,9 +415,13 @@ class Postman:
             )
         earlier = other.at if other is not None else f"{_on(kept.at)}, {self._where()}" if kept else None
         if earlier is not None and not self.settings.resend_changed:
+            from .kept import copy_of
+
+            copy = copy_of(parcel.path)
+            has = f"; the version they have is kept as {shown(str(copy))}" if copy is not None else ""
             return self._hold(
                 parcel,
-                f"{to} {parcel.path}: changed since an earlier version went ({earlier});"
+                f"{to} {parcel.path}: changed since an earlier version went ({earlier}){has};"
                 " --resend-changed sends this one",
             )
         return None

@@ -20,6 +20,7 @@ apart from rendering; it must be a module-level function so that workers can rec
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
@@ -27,6 +28,8 @@ from contextlib import contextmanager
 from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import msgspec
 
 from ..errors import BriefError, Failure, HeldError, InternalError, WorkerError
 from ..offers.inputs import Item, load_item
@@ -44,6 +47,7 @@ WORKER_START = 5.0  # seconds a new worker may take to start and warm up, past t
 
 
 Work = Callable[[Item, Settings], Brief]
+Keep = Callable[[Path, str], "Path | None"]  # (the file about to be replaced, the new sha256)
 
 
 def make_item(item: Item, settings: Settings) -> Brief:
@@ -138,7 +142,9 @@ class Batch:
         strict: bool = False,
         time_limit: float = TIME_LIMIT,
         force: bool = False,
+        keep: Keep | None = None,
     ) -> None:
+        self.keep = keep  # before a brief replaces a file: the version that went, kept (deliver.kept)
         self.force = force  # --force: `output` replaced whatever it holds
         self.time_limit = time_limit  # seconds one brief may take; 0: no limit
         self.strict = strict  # a brief with a warning is held back: not written, not sent
@@ -164,20 +170,22 @@ class Batch:
             held = HeldError(f"held back by --strict, not written: {said}", file=item.label)
             return Outcome(item, brief.without_pdf(), held, held=True)
         try:
-            path = self._write(brief)
+            path, copy = self._write(brief)
         except BriefError as exc:
             return Outcome(item, brief.without_pdf(), exc)
-        return written(item, brief, path)
+        return msgspec.structs.replace(written(item, brief, path), sent_copy=copy)
 
-    def _write(self, brief: Brief) -> Path:
+    def _write(self, brief: Brief) -> tuple[Path, Path | None]:
+        """Where the brief was written, and the copy kept of the version that went (or None)."""
         from ..files.output import write_atomic
 
         path = self.output or self.out_dir / self._distinct(brief.name)
         if self.output is not None and not self.force:
             _may_replace(path, brief.candidate)
+        copy = self.keep(path, hashlib.sha256(brief.pdf).hexdigest()) if self.keep else None
         if brief.password and self.passwords is not None:  # first: no brief without its password
             self.passwords.add(path, brief.candidate, brief.password)
-        return write_atomic(path, brief.pdf)
+        return write_atomic(path, brief.pdf), copy
 
     def _distinct(self, name: str) -> str:
         """`name`, or `name` with -2, -3, ... when another brief of this batch has it already."""

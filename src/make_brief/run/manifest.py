@@ -40,6 +40,7 @@ COLUMNS = (
     "days_left",
     "recipient",
     "mail",
+    "sent_copy",
     "locked",
     "warnings",
     "error",
@@ -120,6 +121,7 @@ def row_of(outcome: Any) -> dict[str, str]:
         "sha256": outcome.sha256,
         "recipient": outcome.recipient,
         "mail": outcome.mail,
+        "sent_copy": str(outcome.sent_copy or ""),  # the version the candidate has, kept
         "locked": "yes" if outcome.locked else "",
         "warnings": " | ".join(outcome.warnings),
         "error": describe(outcome.error, outcome.item.label, who=outcome.item.who)

@@ -27,7 +27,7 @@ from .pipeline import Outcome
 
 if TYPE_CHECKING:
     from ..pdf.passwords import PasswordBook
-    from .batch import Batch
+    from .batch import Batch, Keep
 
 Progress = Callable[[Event], None]
 
@@ -100,6 +100,7 @@ def run_batch(
     options: BatchOptions,
     courier: Courier | None = None,
     progress: Progress | None = None,
+    keep: Keep | None = None,
 ) -> BatchRun:
     """Make the brief of every offer in `inputs` into `folder`, with its manifest, passwords
     and counter drafts; post each to `courier` when given; report each step to `progress`."""
@@ -112,7 +113,7 @@ def run_batch(
     options = with_paths(options)
     run = BatchRun([], folder=folder, postman=courier)
     passwords = PasswordBook(folder) if options.lock else None
-    batch = _batch(folder, options, passwords)
+    batch = _batch(folder, options, passwords, keep)
     report = progress or (lambda event: None)
     with ExitStack() as finally_:  # closed in reverse order, also on errors and Ctrl-C
         manifest = Manifest(folder, shard_name(options.shard)) if options.many else None
@@ -135,7 +136,7 @@ def run_batch(
     return run
 
 
-def _batch(folder: Path, options: BatchOptions, passwords: PasswordBook | None) -> Batch:
+def _batch(folder: Path, options: BatchOptions, passwords: PasswordBook | None, keep: Keep | None) -> Batch:
     """The batch of a run: its settings, workers, one output file, time limit per brief."""
     from .batch import TIME_LIMIT, Batch, Settings, default_jobs
 
@@ -158,6 +159,7 @@ def _batch(folder: Path, options: BatchOptions, passwords: PasswordBook | None) 
         strict=options.strict,
         time_limit=TIME_LIMIT if options.time_limit is None else options.time_limit,
         force=options.force,
+        keep=keep,
     )
 
 

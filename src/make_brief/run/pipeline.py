@@ -105,6 +105,7 @@ class Outcome(msgspec.Struct, frozen=True):
     mail: MailStatus = ""  # what the mail step did with it
     recipient: str = ""
     held: bool = False  # made with a warning and not written (--strict)
+    sent_copy: Path | None = None  # the version that went, kept when this one replaced it
 
     @property
     def ok(self) -> bool:
