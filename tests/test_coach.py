@@ -411,6 +411,8 @@ def test_the_version_that_went_is_kept_when_a_brief_is_re_made(tmp_path, write_o
     assert copy.read_bytes() == went["ann@example.com"] != brief.read_bytes()
     held = [line for line in again.stderr.splitlines() if line.startswith("held: ")]
     assert len(held) == 1 and f"the version they have is kept as {copy};" in held[0]
+    assert ": changed since an earlier version went (20" in held[0]
+    assert "); offer.base: 210,000 → 215,000; the version they have" in held[0]  # what changed
     rows = {r["candidate"]: r for r in csv.DictReader((out / "manifest.csv").read_text("utf-8").splitlines())}
     assert rows["Ann Lee"]["sent_copy"] == str(copy) and rows["Bo Chen"]["sent_copy"] == ""
 

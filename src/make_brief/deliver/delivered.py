@@ -44,6 +44,9 @@ class Delivery(msgspec.Struct, frozen=True, omit_defaults=True):
     run: str = ""  # the run that took the step (journal.Journal.run)
     input: str = ""
     file: str = ""
+    # the offer's figures the brief was made from, in the offer's own terms ("offer.base":
+    # "120,000"), on its sending and sent steps: what a held line compares a changed brief with
+    inputs: dict[str, str] = {}
 
 
 _decode = msgspec.json.Decoder(Delivery)
@@ -134,6 +137,12 @@ class Record:
             return pending[-1]
         sent = self.sent_by_guide.get((recipient, guide))
         return sent if sent is not None and sent.content != content else None
+
+    def went_with(self, recipient: str, guide: str) -> dict[str, str]:
+        """The figures the latest version sent to `recipient` (of `guide`) was made from, as its
+        sending step recorded them ({} when it did not: an earlier version of make-brief)."""
+        sent = self.sent_by_guide.get((recipient, guide))
+        return dict(sent.inputs) if sent is not None else {}
 
     def pending(self, recipient: str) -> list[Delivery]:
         """The messages to `recipient` whose last step is ``sending``."""

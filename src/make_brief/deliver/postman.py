@@ -84,6 +84,7 @@ class Parcel(msgspec.Struct):
     recipient: str = ""
     preferred_name: str = ""  # the greeting's name (candidate.preferred_name); else the name
     locked: bool = False  # a locked brief: its message says so (and never holds the password)
+    inputs: dict[str, str] = {}  # the offer's figures by field (pipeline.said_inputs): recorded
 
     def data(self) -> bytes:
         """The brief's bytes, read from its file once: refused when they are not the brief
@@ -126,6 +127,7 @@ def parcel_of(outcome: Outcome) -> Parcel | None:
         built.region,
         preferred_name=built.preferred_name,
         locked=outcome.locked,
+        inputs=dict(built.inputs),
     )
 
 
@@ -335,6 +337,7 @@ class Postman:
             run=self.journal.run,
             input=shown(parcel.label),  # a name that is not UTF-8 as \xNN, as the journal has it
             file=shown(str(parcel.path)),
+            inputs=parcel.inputs if event == "sending" else {},
         )
 
     def _record(self, step: Delivery) -> None:
@@ -419,12 +422,24 @@ class Postman:
 
             copy = copy_of(parcel.path)
             has = f"; the version they have is kept as {shown(str(copy))}" if copy is not None else ""
+            what = self._changed(parcel, key)
             return self._hold(
                 parcel,
-                f"{to} {parcel.path}: changed since an earlier version went ({earlier}){has};"
+                f"{to} {parcel.path}: changed since an earlier version went ({earlier}){what}{has};"
                 " --resend-changed sends this one",
             )
         return None
+
+    def _changed(self, parcel: Parcel, key: str) -> str:
+        """What changed in the inputs since the version that went ("; offer.base: 120,000 →
+        125,000"), when the delivery record has the figures it was sent with."""
+        from ..run.pipeline import changes
+
+        went = self.record.went_with(key, parcel.guide)
+        if not went or not parcel.inputs:
+            return ""
+        said = changes(went, parcel.inputs)
+        return f"; {', '.join(said)}" if said else ""
 
     def _release_hint(self, recipient: str) -> str:
         if self.settings.journal is not None:

@@ -82,6 +82,7 @@ class Brief(msgspec.Struct, frozen=True):
     password: str = ""  # a locked brief's: for passwords.csv only, never a message or the manifest
     deadline: date | None = None  # the offer's (offer.deadline), for the manifest and the batch's end
     preferred_name: str = ""  # candidate.preferred_name: the e-mail's greeting
+    inputs: tuple[tuple[str, str], ...] = ()  # the offer's figures by field (said_inputs)
     days_left: int | None = None  # days from the brief's date to the deadline (negative: passed)
 
     def without_pdf(self) -> Brief:
@@ -253,8 +254,43 @@ def _brief(
         password=password,
         deadline=offer.deadline,
         preferred_name=offer.preferred_name or "",
+        inputs=said_inputs(offer),
         days_left=(offer.deadline - day).days if offer.deadline is not None else None,
     )
+
+
+def said_inputs(offer: Offer) -> tuple[tuple[str, str], ...]:
+    """The offer's figures by their fields, as the offer file says them ("offer.base":
+    "120,000"): what went is recorded with them, so a changed brief's held line can say what
+    changed, field by field."""
+    from decimal import Decimal
+
+    def amount(value: Decimal) -> str:
+        return f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,}"
+
+    said = [
+        ("region", offer.region.name),
+        ("offer.currency", offer.currency),
+        ("offer.base", amount(offer.base)),
+        ("offer.stock", amount(offer.stock)),
+        ("offer.stock_years", str(offer.stock_years)),
+        ("offer.bonus_pct", f"{offer.bonus_pct.normalize():f}%"),
+    ]
+    if offer.sign_on is not None:
+        said.append(("offer.sign_on", amount(offer.sign_on)))
+    if offer.deadline is not None:
+        said.append(("offer.deadline", offer.deadline.isoformat()))
+    said += [(f"competing_offers.{i}.company", c.company) for i, c in enumerate(offer.competing)]
+    return tuple(said)
+
+
+def changes(before: dict[str, str], after: dict[str, str]) -> list[str]:
+    """What changed between two said_inputs, field by field: "offer.base: 120,000 → 125,000"."""
+    return [
+        f"{field}: {before.get(field) or '(none)'} → {after.get(field) or '(none)'}"
+        for field in dict.fromkeys([*before, *after])
+        if before.get(field) != after.get(field)
+    ]
 
 
 def content_key(offer: Offer, template_name: str | Path | None = None, page_size: str | None = None) -> str:
