@@ -480,7 +480,7 @@ def test_csv_round_column_errors_name_the_row_and_column(runner, in_tmp):
     result = runner.invoke(main, ["validate", str(table)])
     assert result.exit_code == 1
     assert result.stderr == (
-        f"error: {table}:row 2: rounds.0.date: '10/11/2026' is not a date"
+        f"error: {table}:row 2 (Jane): rounds.0.date: '10/11/2026' is not a date"
         ' (write it as YYYY-MM-DD, such as "2026-12-05")\n'
     )
     bad_column = in_tmp / "bad.csv"
