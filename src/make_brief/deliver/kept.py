@@ -38,13 +38,13 @@ class Keeper:
         kept one, the copy the candidate has. None when they have this file, or none."""
         from ..files.output import write_atomic
 
-        try:
-            old = path.read_bytes() if path.is_file() else None
+        went = self._went(path.parent)
+        try:  # nothing went from this folder: no file is read
+            old = path.read_bytes() if went and path.is_file() else None
         except OSError:
             old = None
         if old is not None:
             digest = hashlib.sha256(old).hexdigest()
-            went = self._went(path.parent)
             if digest == sha256:
                 return None  # the same bytes again
             if digest in went:
