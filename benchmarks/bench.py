@@ -321,6 +321,8 @@ def sizes(tmp: Path) -> None:
     plain, bare = no_appendices(tmp)
     alone = len(make_pdf(load_offer(plain), bare).pdf)
     record("example brief size, no appendix", alone / 1024, "KB", "40 KB target", 40, 1.0)
+    tagged = len(make_pdf(load_offer(plain), bare, backend="typst", pdf_standards=("ua-1", "a-2b")).pdf)
+    record("  --backend typst, PDF/UA-1 + PDF/A-2b", tagged / 1024, "KB", "60 KB target", 60, 1.0)
     merged = len(make_pdf(load_offer(EXAMPLE)).pdf)  # + the offer letter and the guide's appendix
     guide_appendix = ROOT / "data" / "guides" / "how-to-read-this-brief.pdf"
     parts = alone + (EXAMPLE.parent / "offer-letter.pdf").stat().st_size + guide_appendix.stat().st_size
@@ -392,6 +394,14 @@ def batch(tmp: Path, small: int, large: int, rated: int, repeat: int) -> None:
     commands = {
         "make-brief": lambda: ([EXE, str(some), "--out-dir", out(), "-j", "2", "-q"], ENV),
         "typst": lambda: ([py, str(bench / "peer_typst.py"), "--batch", str(some), out(), "-j", "2"], ENV),
+        "backend typst": lambda: (
+            [EXE, str(some), "--out-dir", out(), "-j", "2", "-q", "--backend", "typst"],
+            ENV,
+        ),
+        "backend typst ua": lambda: (
+            [EXE, str(some), "--out-dir", out(), "-j", "2", "-q", "--backend", "typst", *STANDARDS],
+            ENV,
+        ),
         "floor": lambda: ([py, str(bench / "floor.py"), "--batch", str(some), out(), "-j", "2"], ENV),
         "uncached": lambda: (
             [EXE, str(some), "--out-dir", out(), "-j", "2", "-q"],
@@ -409,6 +419,12 @@ def batch(tmp: Path, small: int, large: int, rated: int, repeat: int) -> None:
     record(
         "  Typst's per brief", per["typst"], "ms", "raw-canvas floor's", per["floor"], None, note="(the peer)"
     )
+    typst = f"batch of {rated}, --backend typst: ms per brief"
+    record(typst, per["backend typst"], "ms", "Typst's per brief", per["typst"], 1.0)
+    record(
+        "  … with PDF/UA-1 + PDF/A-2b", per["backend typst ua"], "ms", "Typst's per brief", per["typst"], 1.0
+    )
+    record("  … against reportlab's", per["backend typst"], "ms", "make-brief's", per["make-brief"], None)
     record(
         "  make-brief without the line cache", per["uncached"], "ms", "make-brief's", per["make-brief"], None
     )
@@ -416,6 +432,9 @@ def batch(tmp: Path, small: int, large: int, rated: int, repeat: int) -> None:
     _, peak_small = run(argv)
     _, peak_large = run([EXE, str(folder), "--out-dir", out(), "-j", "2", "-q"])
     record(f"peak memory, {large} offers", peak_large / 1024, "MB", f"{small} offers", peak_small / 1024, 1.2)
+
+
+STANDARDS = ("--pdf-standard", "ua-1", "--pdf-standard", "a-2b")
 
 
 def compiled() -> None:
@@ -433,18 +452,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats and smaller batches")
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
+    parser.add_argument("--only", choices=["cold", "warm", "sizes", "batch"], help="run one part only")
     args = parser.parse_args()
     repeat = 5 if args.quick else 11
     compiled()
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
-        cold(repeat, tmp)
-        warm(10 if args.quick else 30, tmp)
-        sizes(tmp)
-        if args.quick:
-            batch(tmp, 50, 400, 60, 2)
-        else:
-            batch(tmp, 50, 2000, 200, 3)
+        parts = {
+            "cold": lambda: cold(repeat, tmp),
+            "warm": lambda: warm(10 if args.quick else 30, tmp),
+            "sizes": lambda: sizes(tmp),
+            "batch": lambda: batch(tmp, 50, 400, 60, 2) if args.quick else batch(tmp, 50, 2000, 200, 3),
+        }
+        for name, part in parts.items():
+            if args.only in (None, name):
+                part()
     print(
         f"make-brief benchmark · {platform.python_implementation()} {platform.python_version()} · "
         f"{platform.machine()} · {os.cpu_count()} cores · medians of {repeat} cold runs"

@@ -78,6 +78,8 @@ def _lines(blocks: tuple) -> list[str]:
             rows = tuple(
                 (r.label, r.low_text, r.high_text, r.offer_text, r.ask_text) for r in block.chart.rows
             )
+        elif block.bars is not None:
+            rows = tuple((series.name, *series.labels) for series in block.bars.series)
         else:
             rows = block.rows or ((block.text,),)
         for row in rows:
@@ -125,8 +127,9 @@ def _composed() -> Document:
     return compose(offer, compute(offer), load_template(None), today())
 
 
-def test_the_registry_lists_both_and_the_default_first():
-    assert BACKENDS == registry.names() == backends() == ["reportlab", "plain"]
+def test_the_registry_lists_them_all_and_the_default_first():
+    assert registry.names() == backends() == ["reportlab", "plain", "typst"]
+    assert sorted(BACKENDS) == sorted(registry.names())
     assert all(isinstance(registry.get(name), Backend) for name in BACKENDS)
 
 
@@ -203,12 +206,25 @@ def _day():
 
 
 def test_an_unknown_back_end_is_one_line_naming_the_installed_ones(tmp_path):
+    result = CliRunner().invoke(main, [str(EXAMPLE), "-o", str(tmp_path / "x.pdf"), "--backend", "nosuch"])
+    assert result.exit_code == 1
+    assert (
+        result.stderr == "error: --backend: unknown back end 'nosuch' (installed: reportlab, plain, typst)\n"
+    )
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(SettingError, match="installed: reportlab, plain, typst"):
+        api.make_briefs([EXAMPLE], tmp_path / "out", backend="nosuch")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_typst_back_end_without_its_extra_is_one_line_saying_what_to_install(tmp_path, monkeypatch):
+    monkeypatch.setitem(registry.EXTRAS, "typst", ("make_brief_no_such_module", "make-brief[typst]"))
     result = CliRunner().invoke(main, [str(EXAMPLE), "-o", str(tmp_path / "x.pdf"), "--backend", "typst"])
     assert result.exit_code == 1
-    assert result.stderr == "error: --backend: unknown back end 'typst' (installed: reportlab, plain)\n"
-    assert list(tmp_path.iterdir()) == []
-    with pytest.raises(SettingError, match="installed: reportlab, plain"):
-        api.make_briefs([EXAMPLE], tmp_path / "out", backend="typst")
+    assert result.stderr == (
+        "error: --backend: the typst back end needs the make_brief_no_such_module package, which is"
+        " not installed (pip install 'make-brief[typst]')\n"
+    )
     assert list(tmp_path.iterdir()) == []
 
 
@@ -226,16 +242,16 @@ def test_an_installed_entry_point_shows_up(tmp_path, monkeypatch):
     (info / "METADATA").write_text("Metadata-Version: 2.1\nName: make-brief-plain\nVersion: 1.0\n")
     (info / "entry_points.txt").write_text("[make_brief.backends]\nplain2 = test_backends:PlainBackend\n")
     monkeypatch.syspath_prepend(str(tmp_path))
-    assert registry.names() == ["reportlab", "plain", "plain2"]
+    assert registry.names() == ["reportlab", "plain", "plain2", "typst"]
     backend = registry.get("plain2")  # the entry point names the class: made once
     assert isinstance(backend, PlainBackend) and registry.get("plain2") is backend
     registry._LOADED.pop("plain2")
 
 
 def test_importing_the_package_and_listing_back_ends_imports_no_reportlab():
-    code = "import sys, make_brief; print(make_brief.backends(), 'reportlab' in sys.modules)"
+    code = "import sys, make_brief; print(make_brief.backends(), {'reportlab', 'typst'} & set(sys.modules))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout == "['reportlab'] False\n"
+    assert done.stdout == "['reportlab', 'typst'] set()\n"
 
 
 def test_reportlab_settings_hold_only_around_a_build_and_give_the_same_bytes():
@@ -257,3 +273,45 @@ def test_reportlab_settings_hold_only_around_a_build_and_give_the_same_bytes():
 
 def test_the_ask_figures_are_the_guides_positions():
     assert _asks() == ["$239,000", "$278,000"] and Decimal(239000) > 210000
+
+
+@pytest.fixture(scope="module")
+def each_text(tmp_path_factory):
+    """The text of each back end's brief of the example, its appendices left out (one brief
+    per back end, shared by the tests that compare them)."""
+    from make_brief.offers.offer import load_offer
+    from make_brief.run.pipeline import Settings, make
+
+    offer = load_offer(EXAMPLE)
+    found = {}
+    for name in BACKENDS:
+        brief = make(offer, Settings(backend=name, day=_day()))
+        reader = PdfReader(io.BytesIO(brief.pdf))
+        appended = {title for title, _ in _composed().appendices} | {
+            "How to read this brief and where the numbers come from"
+        }
+        first = min(
+            (reader.get_destination_page_number(i) for i in reader.outline if i.title in appended),
+            default=len(reader.pages),
+        )
+        found[name] = " ".join(" ".join(page.extract_text() for page in reader.pages[:first]).split())
+    return found
+
+
+SENTENCES = (
+    "$286,500 is $13,500 below your walk-away of $300,000.",
+    "At every ask the offer would come to $351,520 a year, $51,520 above your walk-away.",
+    "17 days: the offer expires on ",  # the example's deadline is "in 17 days"
+)
+
+
+@pytest.mark.parametrize("name", BACKENDS)
+def test_each_back_end_says_the_same_figures_and_sentences(each_text, name):
+    import re
+
+    def figures(text: str) -> set[str]:
+        return set(re.findall(r"\$[\d,.]+[KM]?|\b\d+(?:\.\d+)?%", text))
+
+    assert figures(each_text[name]) == figures(each_text["reportlab"])
+    for sentence in SENTENCES:
+        assert sentence in each_text[name], (name, sentence)

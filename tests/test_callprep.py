@@ -497,7 +497,8 @@ def test_csv_round_column_errors_name_the_row_and_column(runner, in_tmp):
     [
         (
             lambda d: d["offer"].update(deadline="5 December"),
-            "offer.deadline: '5 December' is not a date (write it as YYYY-MM-DD, such as \"2026-12-05\")",
+            "offer.deadline: '5 December' is not a date (write it as YYYY-MM-DD, such as \"2026-12-05\""
+            ' (or "in 14 days"))',
         ),
         (
             lambda d: d["offer"].update(deadline="2026-02-30"),

@@ -25,6 +25,7 @@ BUNDLED_SOURCES = {
     "kestrel-mobility-senior-data-scientist": "Berlin",
     "lumen-payments-staff-software-engineer": None,
     "alpenglow-robotics-principal-product-manager": None,
+    "brightwater-labs-founding-engineer": None,
 }
 
 
@@ -265,3 +266,23 @@ def test_hostile_guides_fail_plainly():
     claim = "I have EM offers from Google and Databricks at $410K+ guaranteed."
     data = import_guide(_broken(claim, "I have " + "offers " * 20_000 + "somewhere.")).data
     assert "claim" not in data["script"] and "{competing}" not in data["script"]["template"]
+
+
+def test_the_scripts_currency_mark_places_it_when_bands_in_two_currencies_fit():
+    """Toronto's band in CA$ holds the script's $245K base and $290K stock as numbers, but the
+    script writes a bare "$", as San Francisco's row does and Toronto's ("CA$") does not: San
+    Francisco, with no --script-region (issue 25)."""
+    text = damaged_text().replace(
+        "| London | Â£148Kâ€“Â£180K | Â£112Kâ€“Â£210K | 15â€“20% | Â£208Kâ€“Â£282K |",
+        "| Toronto | CA$200K–CA$260K | CA$150K–CA$300K | 15–20% | CA$280K–CA$390K |",
+    )
+    assert "Toronto" in text
+    data = import_guide(text, file="g.md").data
+    assert [r["currency"] for r in data["regions"]] == ["USD", "USD", "CAD"]
+    assert data["script"]["region"] == "San Francisco" and data["script"]["base"] == 245000
+    # the same script written "CA$": Toronto's
+    toronto = text.replace(
+        "I'd like $290K in Twilio RSUs over 4 years with a $245K base",
+        "I'd like CA$290K in Twilio RSUs over 4 years with a CA$245K base",
+    )
+    assert import_guide(toronto, file="g.md").data["script"]["region"] == "Toronto"

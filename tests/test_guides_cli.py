@@ -16,6 +16,7 @@ DAMAGED = FIXTURES / "segment-guide-damaged.txt"
 GUIDES = ROOT / "data" / "guides"
 BUNDLED_IDS = [
     "alpenglow-robotics-principal-product-manager",
+    "brightwater-labs-founding-engineer",
     "kestrel-mobility-senior-data-scientist",
     "lumen-payments-staff-software-engineer",
     "segment-engineering-manager",
@@ -104,14 +105,18 @@ def test_list_shows_every_bundled_guide(runner):
     lines = result.stdout.splitlines()
     assert [line.split()[0] for line in lines[::2]] == BUNDLED_IDS
     assert lines[2] == (
+        "brightwater-labs-founding-engineer  Founding Engineer | Brightwater Labs Global Negotiation Guide"
+    )
+    assert "regions: San Francisco, New York, Toronto · currencies: USD, CAD · as of 2026-03" in lines[3]
+    assert lines[4] == (
         "kestrel-mobility-senior-data-scientist"
         "  Senior Data Scientist | Kestrel Mobility Global Negotiation Guide"
     )
     assert lines[1] == (
         "    regions: Zurich, Geneva, Tokyo · currencies: CHF, JPY · as of 2026-04 · from bundled"
     )
-    assert "regions: Bengaluru, Hyderabad, Pune · currencies: INR · as of 2026-01" in lines[5]
-    assert "currencies: USD, GBP · as of 2026-02 · from bundled" in lines[7]
+    assert "regions: Bengaluru, Hyderabad, Pune · currencies: INR · as of 2026-01" in lines[7]
+    assert "currencies: USD, GBP · as of 2026-02 · from bundled" in lines[9]
 
 
 def test_a_users_guide_overrides_the_bundled_one(runner, in_tmp, monkeypatch, write_offer, read_pdf):
@@ -180,8 +185,8 @@ def test_check_all_bundled_guides_warns_and_exits_zero(runner):
     result = runner.invoke(main, ["guides", "check"])
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[:3] == [f"{guide_id} (bundled): ok" for guide_id in BUNDLED_IDS[:3]]
-    assert lines[3:] == [
+    assert lines[:4] == [f"{guide_id} (bundled): ok" for guide_id in BUNDLED_IDS[:4]]
+    assert lines[4:] == [
         "segment-engineering-manager (bundled): 3 warnings",
         "  warning: line 42: regions.0.total_comp: San Francisco: the total-comp band $290K–$395K differs"
         " from base + stock ÷ 4 + bonus = $275,750–$372,600 by +5.2% and +6.0% (more than 3%)",
@@ -189,7 +194,7 @@ def test_check_all_bundled_guides_warns_and_exits_zero(runner):
         " from base + stock ÷ 4 + bonus = $265,700–$362,400 by +5.4% and +5.4% (more than 3%)",
         "  warning: line 58: regions.2.total_comp: London: the total-comp band £208k–£282k differs"
         " from base + stock ÷ 4 + bonus = £198,200–£268,500 by +4.9% and +5.0% (more than 3%)",
-        "4 guides checked: 0 errors, 3 warnings",
+        "5 guides checked: 0 errors, 3 warnings",
     ]
 
 

@@ -94,7 +94,7 @@ def test_export_copies_everything_the_template_uses(copy, runner, tmp_path):
     compact = tmp_path / "call"
     result = runner.invoke(main, ["templates", "export", str(compact), "--from", "compact"])
     assert result.exit_code == 0
-    assert result.stdout.startswith(f"wrote {compact} (13 files)")
+    assert result.stdout.startswith(f"wrote {compact} (14 files)")
     assert (compact / "email" / "counter.j2").is_file()
     assert "name: compact" in (compact / "style.yaml").read_text()
     assert "# Call sheet" in (compact / "sections" / "cover.j2").read_text()
@@ -188,7 +188,7 @@ def test_wording(copy, brief):
 def test_order_of_sections(copy, brief):
     edit(
         copy / "style.yaml",
-        "sections: [cover, glance, before_call, market, years, dna, levers, script, sources]",
+        "sections: [cover, glance, before_call, market, years, equity, dna, levers, script, sources]",
         "sections: [cover, script, glance, levers, market]",
     )
     pdf = brief(copy)
@@ -305,7 +305,7 @@ def test_unknown_block(copy, runner, write_offer, tmp_path):
     edit(market, "@band_chart", "@bar_chart")
     assert run_with(runner, write_offer, tmp_path, copy) == (
         f"error: {market}:{line_of(market, '@bar_chart')}: unknown block @bar_chart"
-        " (known: @market_table, @band_chart, @years_table, @years_chart)"
+        " (known: @market_table, @band_chart, @years_table, @years_chart, @equity_chart)"
     )
 
 

@@ -55,11 +55,13 @@ def make_brief(
     guide_dirs: Iterable[str | Path] = (),
     rates: Iterable[Rate] = (),
     backend: str = "reportlab",
+    pdf_standards: Iterable[str] = (),
 ) -> Outcome:
     """Make the brief of the offer file `offer` and write it to `output` (default:
     ``output/<candidate>-<guide>.pdf``); what became of it (``.path``, ``.brief.pages``,
     ``.warnings``), or a BriefError, with one clear line, when it cannot. `backend` names the
-    PDF back end (:func:`make_brief.backends` lists them)."""
+    PDF back end (:func:`make_brief.backends` lists them); `pdf_standards` the PDF standards
+    the brief claims and meets ("ua-1", "a-2b": the typst back end)."""
     return _build_brief(
         Path(offer),
         Path(output) if output is not None else None,
@@ -68,6 +70,7 @@ def make_brief(
         guide_dirs=tuple(Path(d) for d in guide_dirs),
         rates=tuple(rates),
         backend=backend,
+        pdf_standards=tuple(pdf_standards),
     )
 
 
@@ -92,6 +95,8 @@ def make_briefs(
     many: bool | None = None,
     day: date | None = None,
     backend: str | None = None,
+    guide_max_age: int | None = None,
+    pdf_standards: Iterable[str] | None = None,
 ) -> BatchRun:
     """Make the brief of every offer in `inputs` (files, folders, CSV tables) into `folder`,
     with a manifest, as `options` say (a BatchOptions; each keyword given after it overrides
@@ -114,6 +119,8 @@ def make_briefs(
         "many": many,
         "day": day,
         "backend": backend,
+        "guide_max_age": guide_max_age,
+        "pdf_standards": tuple(pdf_standards) if pdf_standards is not None else None,
     }
     changes = {name: value for name, value in given.items() if value is not None}
     chosen = msgspec.structs.replace(options or BatchOptions(), **changes)

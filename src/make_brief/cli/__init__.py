@@ -17,7 +17,7 @@ import click
 
 from .. import __version__
 from ..errors import EXIT_INPUT, BriefError
-from .edge import fx_option, guarded, guides_option, mail_options
+from .edge import fx_option, guarded, guides_option, mail_options, max_age_option
 from .guides import guides
 from .mail import journal, mail
 from .templates import templates
@@ -89,7 +89,17 @@ def main() -> None:
     show_default=True,
     help="The PDF back end that lays the brief out (make_brief.backends() lists the installed ones).",
 )
+@click.option(
+    "--pdf-standard",
+    "pdf_standards",
+    multiple=True,
+    type=click.Choice(["ua-1", "a-2b"], case_sensitive=False),
+    help="Make each brief claim and meet a PDF standard: ua-1 (accessible, PDF/UA-1), a-2b "
+    "(archival, PDF/A-2b); give it twice for both (default: the template's pdf_standard). "
+    "Needs --backend typst; appendices are then listed in the brief, not merged.",
+)
 @guides_option
+@max_age_option("--guide-max-age", "Say on the brief's first page when its guide is older than this.")
 @fx_option
 @click.option(
     "-j", "--jobs", type=click.IntRange(min=1), help="Worker processes for many offers (default: the cores)."
@@ -198,6 +208,7 @@ def validate(offers: tuple[Path, ...], guide_dirs: tuple[Path, ...], fx: Path | 
 def init(path: Path, guide_id: str, guide_dirs: tuple[Path, ...], force: bool) -> None:
     """Write a commented example offer file to PATH (default: offer.yaml)."""
     from ..errors import OutputError
+    from ..files.clock import today
     from ..files.fs import exists
     from ..files.output import write_atomic
     from ..files.resources import data_dir
@@ -208,7 +219,7 @@ def init(path: Path, guide_id: str, guide_dirs: tuple[Path, ...], force: bool) -
         raise OutputError("already exists", file=path, hint="use --force to overwrite, or name another file")
     guide = load_guide(find_guide(guide_id, guide_dirs))
     text = (data_dir() / "offer-sample.yaml").read_text(encoding="utf-8")
-    write_atomic(path, sample_offer(text, guide).encode("utf-8"))
+    write_atomic(path, sample_offer(text, guide, today()).encode("utf-8"))
     click.echo(f"wrote {path}: edit it, then run `make-brief {path}`")
 
 

@@ -93,6 +93,13 @@ guides_option = click.option(
 )
 
 
+def max_age_option(name: str, help: str) -> Any:
+    """An option giving the age in months (1 to 240, default 12) above which a guide is old."""
+    return click.option(
+        name, type=click.IntRange(1, 240), default=12, show_default=True, metavar="MONTHS", help=help
+    )
+
+
 fx_option = click.option(
     "--fx",
     type=click.Path(dir_okay=False, path_type=Path),

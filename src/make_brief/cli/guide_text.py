@@ -10,8 +10,10 @@ from pathlib import Path
 import msgspec
 
 from ..errors import BriefError
+from ..files.clock import today
 from ..files.fs import exists, is_file
 from ..files.loading import read_text
+from ..guides.age import MAX_AGE_MONTHS, guide_age
 from ..guides.catalogue import BUNDLED, all_guides, list_guides, read_guide
 from ..guides.rules import Finding, check_files, check_guide
 from ..guides.schema import MAX_GUIDE_BYTES, Guide, Region
@@ -35,22 +37,24 @@ class Checked(msgspec.Struct):
         return sum(f.level == "warning" for f, _ in self.findings)
 
 
-def check_targets(targets: tuple[str, ...], extra: tuple[Path, ...] = ()) -> list[Checked]:
+def check_targets(
+    targets: tuple[str, ...], extra: tuple[Path, ...] = (), max_age: int = MAX_AGE_MONTHS
+) -> list[Checked]:
     """Check each target (a guide id, a guide YAML file or a markdown guide); all guides when
-    there is none."""
+    there is none. Figures older than `max_age` months today are a warning."""
     if not targets:
-        return [check_yaml(item.path, item.id, item.where) for item in list_guides(extra)]
+        return [check_yaml(item.path, item.id, item.where, max_age) for item in list_guides(extra)]
     known = all_guides(extra)
     out = []
     for target in targets:
         path = Path(target)
         if target in known and not is_file(path):
             file, origin = known[target][0]
-            out.append(check_yaml(file, target, BUNDLED if origin == BUNDLED else str(file)))
+            out.append(check_yaml(file, target, BUNDLED if origin == BUNDLED else str(file), max_age))
         elif path.suffix.lower() in MARKDOWN:
-            out.append(check_markdown(path))
+            out.append(check_markdown(path, max_age=max_age))
         elif path.suffix.lower() in (".yaml", ".yml") or exists(path):
-            out.append(check_yaml(path, target, str(path)))
+            out.append(check_yaml(path, target, str(path), max_age))
         else:
             names = ", ".join(sorted(known)) or "none"
             finding = Finding("error", "", f"no guide or file {target!r} (known guides: {names})")
@@ -58,20 +62,20 @@ def check_targets(targets: tuple[str, ...], extra: tuple[Path, ...] = ()) -> lis
     return out
 
 
-def check_yaml(path: Path, name: str, where: str) -> Checked:
+def check_yaml(path: Path, name: str, where: str, max_age: int = MAX_AGE_MONTHS) -> Checked:
     checked = Checked(name, where)
     try:
         guide, doc = read_guide(path)
     except BriefError as exc:
         checked.findings.append((Finding("error", "", str(exc)), None))
         return checked
-    for finding in [*check_files(guide), *check_guide(guide)]:
+    for finding in [*check_files(guide), *check_guide(guide, today=today(), max_age=max_age)]:
         checked.findings.append((finding, doc.lines.get(finding.field)))
     checked.findings.sort(key=lambda item: item[0].level != "error")
     return checked
 
 
-def check_markdown(path: Path, script_region: str | None = None) -> Checked:
+def check_markdown(path: Path, script_region: str | None = None, max_age: int = MAX_AGE_MONTHS) -> Checked:
     """A markdown guide checked as `guides import` would import it (nothing is written)."""
     from ..guides.importer import import_guide
 
@@ -84,6 +88,10 @@ def check_markdown(path: Path, script_region: str | None = None) -> Checked:
         return checked
     for line, message in imported.notes:
         checked.findings.append((Finding("warning", "", message), line))
+    age = guide_age(imported.data.get("as_of"), today(), max_age)
+    if age is not None and age.stale:
+        message = f"the figures are as of {age.month}, {age.months} months old (the limit is {max_age})"
+        checked.findings.append((Finding("warning", "as_of", message), None))
     return checked
 
 

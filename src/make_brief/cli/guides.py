@@ -10,7 +10,7 @@ import click
 
 from ..errors import EXIT_INPUT
 from ..files.fs import exists
-from .edge import guarded, guides_option
+from .edge import guarded, guides_option, max_age_option
 
 GUIDES_EXAMPLES = """
 \b
@@ -127,13 +127,14 @@ def show(guide: str, guide_dirs: tuple[Path, ...]) -> None:
 @guides.command("check", epilog=GUIDES_EXAMPLES)
 @click.argument("targets", nargs=-1)
 @guides_option
+@max_age_option("--max-age", "Warn when a guide's figures (its as_of month) are older than this today.")
 @guarded
-def check(targets: tuple[str, ...], guide_dirs: tuple[Path, ...]) -> None:
+def check(targets: tuple[str, ...], guide_dirs: tuple[Path, ...], max_age: int) -> None:
     """Check guides (ids, guide files or markdown guides; all guides when none is named) for what
     would mislead a candidate. Exits 1 when there are errors, 0 with warnings only."""
     from .guide_text import check_targets
 
-    results = check_targets(targets, guide_dirs)
+    results = check_targets(targets, guide_dirs, max_age)
     errors = warnings = 0
     for result in results:
         errors, warnings = errors + result.errors, warnings + result.warnings

@@ -19,7 +19,7 @@ import click
 from ..errors import EXIT_INTERNAL, InternalError
 
 if TYPE_CHECKING:
-    from .. import BatchRun, Courier, Event, MailSettings
+    from .. import BatchOptions, BatchRun, Courier, Event, MailSettings
 
 MAIL_OPTIONS = (
     "smtp_host",
@@ -44,8 +44,7 @@ MAIL_OPTIONS = (
 def run_build(offers: tuple[Path, ...], options: dict[str, Any]) -> int:
     """Make the briefs of `offers` (and their mail) through the library's api.make_briefs,
     printing as they come; the exit status."""
-    from .. import BatchOptions, BriefFailed, BriefMade, count_items, make_briefs
-    from ..money.fx import read_rates
+    from .. import BriefFailed, BriefMade, count_items, make_briefs
     from ..offers.inputs import is_batch
     from ..run.shard import parse as parse_shard
 
@@ -74,22 +73,7 @@ def run_build(offers: tuple[Path, ...], options: dict[str, Any]) -> int:
             if shown is not None and isinstance(event, (BriefMade, BriefFailed)):  # one per item
                 shown.update(1)
 
-        chosen = BatchOptions(
-            output=file,
-            template=options["template"],
-            page_size=options["page_size"],
-            guide_dirs=tuple(options["guide_dirs"]),
-            rates=read_rates(options["fx"]) if options.get("fx") else (),
-            jobs=options["jobs"],
-            time_limit=options.get("time_limit"),
-            lock=bool(options.get("lock")),
-            strict=bool(options.get("strict")),
-            counter=Path(options["counter"]) if options.get("counter") else None,
-            shard=shard,
-            many=many,
-            backend=options.get("backend") or "reportlab",
-            force=bool(options.get("force")),
-        )
+        chosen = _batch_options(options, file, shard, many)
         run = make_briefs(offers, folder, chosen, mail=mail, progress=progress)
     for note in [] if quiet else run.notes:
         click.echo(f"note: {note}", err=True)
@@ -101,6 +85,33 @@ def run_build(offers: tuple[Path, ...], options: dict[str, Any]) -> int:
     if not quiet:
         _deadlines(run, many)
     return EXIT_INTERNAL if run.internal else status
+
+
+def _batch_options(
+    options: dict[str, Any], file: Path | None, shard: tuple[int, int] | None, many: bool
+) -> BatchOptions:
+    """The build command's options as the batch's BatchOptions."""
+    from .. import BatchOptions
+    from ..money.fx import read_rates
+
+    return BatchOptions(
+        output=file,
+        template=options["template"],
+        page_size=options["page_size"],
+        guide_dirs=tuple(options["guide_dirs"]),
+        rates=read_rates(options["fx"]) if options.get("fx") else (),
+        jobs=options["jobs"],
+        time_limit=options.get("time_limit"),
+        lock=bool(options.get("lock")),
+        strict=bool(options.get("strict")),
+        counter=Path(options["counter"]) if options.get("counter") else None,
+        shard=shard,
+        many=many,
+        backend=options.get("backend") or "reportlab",
+        force=bool(options.get("force")),
+        guide_max_age=options.get("guide_max_age") or 12,
+        pdf_standards=tuple(s.lower() for s in options.get("pdf_standards") or ()),
+    )
 
 
 def _deadlines(run: BatchRun, many: bool) -> None:

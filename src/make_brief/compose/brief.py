@@ -24,6 +24,7 @@ from ..advice.asks import ask_lines, script_numbers, views
 from ..advice.compute import Figures
 from ..advice.gate import Open, gate
 from ..errors import TemplateError
+from ..guides.age import MAX_AGE_MONTHS, guide_age
 from ..guides.facts import Unlock, Verdict
 from ..money.amounts import (
     distinct_marks,
@@ -36,11 +37,13 @@ from ..money.amounts import (
 from ..offers.offer import Competing, Offer
 from .call import call_context
 from .document import Block, BlockKind, Chart, ChartRow, Document, Section, Table
+from .equity import equity_chart, equity_context
+from .percentiles import percentile_views
 from .sandbox import markup_problem
 from .templates import Template, escape_data, fill, format_day, plain
 from .years import rate_text, years_chart, years_context, years_table
 
-COMPUTED = ("market_table", "band_chart", "years_table", "years_chart")
+COMPUTED = ("market_table", "band_chart", "years_table", "years_chart", "equity_chart")
 
 
 class Money:
@@ -78,12 +81,26 @@ def brief_marks(offer: Offer) -> dict[str, str]:
     return distinct_marks([*uses, (offer.currency, offer.region.locale)])
 
 
-def compose(offer: Offer, figures: Figures, template: Template, today: date) -> Document:
-    context = build_context(offer, figures, template, today)
+def compose(
+    offer: Offer,
+    figures: Figures,
+    template: Template,
+    today: date,
+    appended: bool = True,
+    *,
+    guide_max_age: int = MAX_AGE_MONTHS,
+) -> Document:
+    """The brief's document. `appended` is False for a brief whose appendices are not merged
+    (one that claims a PDF standard): its wording then names no appendix as appended."""
+    context = build_context(offer, figures, template, today, guide_max_age=guide_max_age)
+    if not appended:
+        context["appendices"] = []
     sections = []
     for name in template.style.sections:
         source = f"sections/{name}.j2"
         blocks = tuple(parse_blocks(template.render(source, context), offer, figures, template, source))
+        if not blocks:  # a section with nothing to say (equity, for an offer without it)
+            continue
         title = next((plain(b.text) for b in blocks if b.kind in ("heading", "title")), name)
         sections.append(Section(name=name, title=title, blocks=blocks))
     guide, style = offer.guide, template.style
@@ -116,9 +133,13 @@ def compose(offer: Offer, figures: Figures, template: Template, today: date) -> 
 # --- the context the wording templates see --------------------------------------------------
 
 
-def build_context(offer: Offer, figures: Figures, template: Template, today: date) -> dict[str, Any]:
+def build_context(
+    offer: Offer, figures: Figures, template: Template, today: date, *, guide_max_age: int = MAX_AGE_MONTHS
+) -> dict[str, Any]:
     """What the wording templates see: every figure formatted, every text of the inputs as it
-    is (escaped when rendered), and what the candidate may say."""
+    is (escaped when rendered), and what the candidate may say; `guide_age` says how old the
+    guide's figures are on `today` (stale: older than `guide_max_age` months)."""
+    age = guide_age(offer.guide.as_of, today, guide_max_age)
     guide = offer.guide
     money = Money(offer.currency, offer.region.locale, brief_marks(offer))
     numbers = script_numbers(offer, figures, money)
@@ -126,6 +147,7 @@ def build_context(offer: Offer, figures: Figures, template: Template, today: dat
     return {
         "today": today.isoformat(),
         "today_long": format_day(today, template.style),
+        "guide_age": None if age is None else {**msgspec.structs.asdict(age), "stale": age.stale},
         "colors": msgspec.structs.asdict(template.style.colors),
         "candidate": {"name": offer.name, "email": offer.email},
         "guide": _guide_view(offer),
@@ -152,6 +174,8 @@ def build_context(offer: Offer, figures: Figures, template: Template, today: dat
         "appendices": [p.name for p in offer.appendices]
         + ([a.title for a in guide.appendices] if template.style.guide_appendices else []),
         "call": call_context(offer, figures, money, template.style, today),
+        "equity": equity_context(offer, money),
+        "percentiles": percentile_views(offer, figures, money),
     }
 
 
@@ -436,21 +460,7 @@ def _parse(text: str, offer: Offer, figures: Figures, template: Template, source
             continue
         pending_rows = []
         if lines[0].startswith("@"):
-            name = lines[0][1:].strip()
-            if name == "market_table":
-                blocks.append(Block("table", table=market_table(offer, figures, template)))
-            elif name == "band_chart":
-                blocks.append(Block("chart", chart=band_chart(offer, figures, template)))
-            elif name in ("years_table", "years_chart"):
-                blocks.append(_years_block(name, offer, figures, template))
-            else:
-                file, line = template.locate(source, f"@{name}")
-                raise TemplateError(
-                    f"unknown block @{name}",
-                    file=file,
-                    line=line,
-                    hint=f"known: {', '.join('@' + c for c in COMPUTED)}",
-                )
+            blocks.append(_computed(lines[0][1:].strip(), offer, figures, template, source))
             continue
         # bullets may be written on consecutive lines: one block each
         if all(line.startswith("- ") for line in lines):
@@ -464,6 +474,26 @@ def _parse(text: str, offer: Offer, figures: Figures, template: Template, source
                 break
         blocks.append(Block(kind, " ".join(lines)))
     return blocks
+
+
+def _computed(name: str, offer: Offer, figures: Figures, template: Template, source: str) -> Block:
+    """The block a template asks for by `@name`: a table or chart the figures make."""
+    if name == "market_table":
+        return Block("table", table=market_table(offer, figures, template))
+    if name == "band_chart":
+        return Block("chart", chart=band_chart(offer, figures, template))
+    if name in ("years_table", "years_chart"):
+        return _years_block(name, offer, figures, template)
+    if name == "equity_chart":
+        money = Money(offer.currency, offer.region.locale, brief_marks(offer))
+        return Block("bars", bars=equity_chart(offer, money))
+    file, line = template.locate(source, f"@{name}")
+    raise TemplateError(
+        f"unknown block @{name}",
+        file=file,
+        line=line,
+        hint=f"known: {', '.join('@' + c for c in COMPUTED)}",
+    )
 
 
 def _years_block(name: str, offer: Offer, figures: Figures, template: Template) -> Block:

@@ -45,7 +45,7 @@ def call_context(offer: Offer, figures: Figures, money: Any, style: Style, today
 
 def _answered(offer: Offer) -> dict[str, Any]:
     """What the offer file already answers of the general questions: the cliff (with the
-    schedule), the sign-on's clawback; None where it does not say."""
+    schedule), the sign-on's clawback, the refresh grants; None where it does not say."""
     clawback = offer.clawback
     return {
         "cliff": {
@@ -55,6 +55,7 @@ def _answered(offer: Offer) -> dict[str, Any]:
         if offer.cliff_months is not None
         else None,
         "clawback": {"months": clawback.months, "full": clawback.terms == "full"} if clawback else None,
+        "refresh": {"from_year": offer.refresh.from_year} if offer.refresh else None,
     }
 
 

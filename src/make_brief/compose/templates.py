@@ -126,11 +126,20 @@ class Style(Model, frozen=True, kw_only=True):
     footer: str
     sections: Annotated[list[SectionName], msgspec.Meta(min_length=1, max_length=40)]
     guide_appendices: bool = True
+    # PDF standards the brief claims and meets (the typst back end): "ua-1", "a-2b" or both
+    pdf_standard: Literal["ua-1", "a-2b"] | list[Literal["ua-1", "a-2b"]] | None = None
     labels: Labels
     metadata: Metadata
 
 
 FONT_KEYS = ("regular", "bold", "italic", "bold_italic")
+
+
+def standards_of(style: Style) -> tuple[str, ...]:
+    """The PDF standards a style's `pdf_standard` asks for, in a stable order."""
+    asked = style.pdf_standard
+    found = [asked] if isinstance(asked, str) else list(asked or ())
+    return tuple(sorted(set(found)))
 
 
 class Template(msgspec.Struct, frozen=True):

@@ -14,7 +14,7 @@ from ..advice.compute import Figures
 from ..advice.timeline import Compared, OverTime
 from ..money.amounts import fmt_money, fmt_number, is_compact
 from ..money.fx import Converted, is_stale
-from ..money.vesting import Schedule, cliff_moves_to, percentages
+from ..money.vesting import Schedule, cliff_moves_to, percentages, refresh_grant
 from ..offers.offer import Offer
 from .document import Bars, Series, Table
 from .templates import Template
@@ -56,6 +56,25 @@ def years_context(offer: Offer, figures: Figures, template: Template, money: Any
         "varies": _varies(over),
         "chart_rounded": not _all_compact(offer, figures, template, money.locale),
         "stale": any(is_stale(r, day) for r in over.rates_used),
+        "refresh": _refresh_view(offer, over, money),
+    }
+
+
+def _refresh_view(offer: Offer, over: OverTime, money: Any) -> dict | None:
+    """The offer's refresh grants as the years section words them (None: the offer has none)."""
+    refresh = offer.refresh
+    if refresh is None:
+        return None
+    plan = over.offer.whole()
+    return {
+        "grant": money.full(refresh_grant(offer.pay)),
+        "pct": fmt_number(refresh.pct) if refresh.pct is not None else None,
+        "from_year": refresh.from_year,
+        "vesting": "/".join(fmt_number(v) for v in refresh.vesting) if refresh.vesting else None,
+        "by_year": [money.full(y.refresh) for y in plan.years],
+        "total": money.full(sum((y.refresh for y in plan.years), Decimal(0))),
+        "average": money.full(plan.average + plan.refreshed),
+        "annual": money.full(plan.average),
     }
 
 
@@ -148,7 +167,7 @@ def years_table(offer: Offer, figures: Figures, template: Template, money: Any) 
     cells: list[list[Decimal | None]] = []
     for _, plan in series:
         column = [plan.years[i].total if i < len(plan.years) else None for i in range(count)]
-        cells.append([*column, plan.total, plan.average])
+        cells.append([*column, plan.total, plan.average + plan.refreshed])
     show = _one_style([v for column in cells for v in column if v is not None], money)
     texts: list[list[str]] = [[show(v) if v is not None else "—" for v in column] for column in cells]
     if len(spans) > 1:
@@ -168,9 +187,11 @@ def _total_name(spans: set[int]) -> str:
 def _average_name(series: list[tuple[str, Schedule]]) -> str:
     """ "Average year" is base + bonus + stock ÷ years (annual total comp): the total divided
     by the years only when no column has a sign-on, and its label says so when one has."""
+    refreshed = any(plan.refreshed for _, plan in series)
+    name = "Average year, with refreshers" if refreshed else "Average year"
     if any(y.sign_on for _, plan in series for y in plan.years):
-        return "Average year, sign-on left out"
-    return "Average year"
+        return f"{name}, sign-on left out"
+    return name
 
 
 def _one_style(amounts: list[Decimal], money: Any) -> Any:

@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 import msgspec
 
 from ..money.places import find_place, place_key
-from .schema import PLACEHOLDERS, TOTAL_TOLERANCE, Band, Guide, Region
+from .age import MAX_AGE_MONTHS, guide_age
+from .schema import EQUITY_UNITS, PLACEHOLDERS, TOTAL_TOLERANCE, Band, Guide, Region
 
 
 class Finding(msgspec.Struct, frozen=True):
@@ -28,9 +31,12 @@ class Finding(msgspec.Struct, frozen=True):
 Add = Callable[[str, str, str], None]  # (level, field, message)
 
 
-def check_guide(guide: Guide, warnings: bool = True) -> list[Finding]:
+def check_guide(
+    guide: Guide, warnings: bool = True, today: date | None = None, max_age: int = MAX_AGE_MONTHS
+) -> list[Finding]:
     """Everything in `guide` that would mislead a candidate, errors first (only errors when
-    `warnings` is false: loading a guide for a brief needs no more, and formats no money)."""
+    `warnings` is false: loading a guide for a brief needs no more, and formats no money).
+    Given `today`, figures older than `max_age` months on that day are a warning."""
     found: list[Finding] = []
 
     def add(level: str, field: str, message: str) -> None:
@@ -44,6 +50,14 @@ def check_guide(guide: Guide, warnings: bool = True) -> list[Finding]:
     _check_facts(guide, add, warnings)
     _check_call_prep(guide, add)
     _check_sources(guide, add)
+    age = guide_age(guide.as_of, today, max_age) if today is not None else None
+    if age is not None and today is not None and age.stale:
+        add(
+            "warning",
+            "as_of",
+            f"the figures are as of {age.month}, {age.months} months before {today.isoformat()}"
+            f" (the limit is {max_age}): update them from a recent source and the as_of month",
+        )
     found.sort(key=lambda f: f.level != "error")
     return found if warnings else [f for f in found if f.level == "error"]
 
@@ -63,6 +77,8 @@ def _check_regions(guide: Guide, add: Add, warnings: bool) -> None:
         if not re.fullmatch(r"[A-Z]{3}", region.currency):
             add("error", f"{where}.currency", f"{region.currency!r} is not an ISO 4217 code")
         _check_bands(region, where, add)
+        _check_percentiles(region, where, add)
+        _check_equity(region, where, add)
         if not re.fullmatch(r"[a-z]{2,3}(_[A-Z][a-z]{3})?(_(?:[A-Z]{2}|\d{3}))?", region.locale):
             add("error", f"{where}.locale", f"{region.locale!r} is not a locale such as en_US")
         place = find_place(region.name)
@@ -76,6 +92,38 @@ def _check_regions(guide: Guide, add: Add, warnings: bool) -> None:
         valid = all(b.low <= b.high for b in bands)
         if warnings and valid and (message := total_mismatch(region, guide.stock_years)):
             add("warning", f"{where}.total_comp", message)
+
+
+def _check_equity(region: Region, where: str, add: Add) -> None:
+    """A startup's equity band: a known unit, positive, low below high, a percentage under 100."""
+    band = region.equity
+    if band is None:
+        return
+    if band.unit not in EQUITY_UNITS:
+        add("error", f"{where}.equity.unit", f"{band.unit!r} is not options, pct or value")
+    if band.low < 0 or band.high <= 0:
+        add("error", f"{where}.equity", "a band must be positive")
+    elif band.low > band.high:
+        add("error", f"{where}.equity", f"low {band.low} is above high {band.high}")
+    elif band.unit == "pct" and band.high > 100:
+        add("error", f"{where}.equity.high", f"{band.high}% of the company is more than all of it")
+
+
+def _check_percentiles(region: Region, where: str, add: Add) -> None:
+    """Each component's percentile points: positive, and none below the one before it."""
+    if region.percentiles is None:
+        return
+    for part in ("base", "stock", "bonus_pct", "total_comp"):
+        points = getattr(region.percentiles, part)
+        if points is None:
+            continue
+        field = f"{where}.percentiles.{part}"
+        known = points.known()
+        if any(v < 0 for _, v in known):
+            add("error", field, "a percentile must not be negative")
+        for (p, v), (q, w) in pairwise(known):
+            if w < v:
+                add("error", f"{field}.p{q}", f"p{q} {w} is below p{p} {v}: percentiles rise")
 
 
 def _check_bands(region: Region, where: str, add: Add) -> None:

@@ -23,6 +23,43 @@ class Band(Model, frozen=True):
     high: int | float
 
 
+class Points(Model, frozen=True, kw_only=True):
+    """Percentile points of one component in one region: p25, p50 and p75, and p10 and p90
+    where the guide has them (stock as a grant over the guide's stock_years)."""
+
+    p10: int | float | None = None
+    p25: int | float
+    p50: int | float
+    p75: int | float
+    p90: int | float | None = None
+
+    def known(self) -> list[tuple[int, int | float]]:
+        """(percentile, value) for each point given, lowest first."""
+        given = ((10, self.p10), (25, self.p25), (50, self.p50), (75, self.p75), (90, self.p90))
+        return [(p, v) for p, v in given if v is not None]
+
+
+class Percentiles(Model, frozen=True):
+    """A region's percentiles, per component; any may be left out."""
+
+    base: Points | None = None
+    stock: Points | None = None
+    bonus_pct: Points | None = None
+    total_comp: Points | None = None
+
+
+class EquityBand(Model, frozen=True):
+    """A startup's band for its equity grant: in options (a count), in percent of the company
+    (`pct`), or in value (in the region's currency)."""
+
+    unit: str  # "options", "pct" or "value"
+    low: int | float
+    high: int | float
+
+
+EQUITY_UNITS = ("options", "pct", "value")
+
+
 class Region(Model, frozen=True):
     name: str
     currency: str
@@ -32,6 +69,8 @@ class Region(Model, frozen=True):
     bonus_pct: Band
     total_comp: Band
     aliases: list[str] = []
+    percentiles: Percentiles | None = None
+    equity: EquityBand | None = None  # a startup's equity band, beside the stock band
 
 
 class Claim(Model, frozen=True):

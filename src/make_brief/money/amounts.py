@@ -278,3 +278,43 @@ def currency_for_mark(mark: str, place_name: str | None = None) -> str | None:
     if mark.upper() in CURRENCIES:
         return mark.upper()
     return MARKS[mark][0] if mark in MARKS else None
+
+
+@lru_cache(maxsize=1024)
+def fmt_price(amount: Decimal, currency: str, locale: str, mark: str | None = None) -> str:
+    """A price per share with its cents, and up to four places when it has more: ``$1.85``,
+    ``$0.0125``, ``£7.40``; with `mark`, that mark in place of the locale's symbol."""
+    from babel.numbers import format_currency
+
+    text = format_currency(
+        amount, currency, format=_decimal_pattern(locale), locale=locale, currency_digits=False
+    )
+    return _marked(text, currency, locale, mark)
+
+
+def _decimal_pattern(locale: str) -> str:
+    """The locale's currency pattern with two to four decimal places."""
+    whole = _whole_pattern(locale)
+    last = whole.rfind("0")
+    return whole[: last + 1] + ".00##" + whole[last + 1 :]
+
+
+def fmt_money_about(amount: Decimal, currency: str, locale: str, mark: str | None = None) -> str:
+    """The amount rounded to one decimal place of its compact form, for a chart's labels:
+    ``$385M``, ``$1.2B``, ``$29.6M`` (the table beside it has the amount in full)."""
+    from babel.numbers import format_compact_currency
+
+    home = compact_locale(locale)
+    text = format_compact_currency(Decimal(amount), currency, locale=home, fraction_digits=1)
+    if home != locale:
+        from babel.numbers import get_currency_symbol
+
+        return _marked(text, currency, home, mark or get_currency_symbol(currency, locale=locale))
+    return _marked(text, currency, locale, mark)
+
+
+def fmt_count(count: int, locale: str) -> str:
+    """A whole number with the locale's grouping: ``40,000``, ``40.000``."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(count, locale=locale)

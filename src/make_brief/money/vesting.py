@@ -27,6 +27,17 @@ ROUND_TO = 1000
 MAX_CLIFF_MONTHS = 48
 
 
+class Refresh(msgspec.Struct, frozen=True):
+    """A refresh grant each year from `from_year`: `amount`, or `pct` of the initial grant,
+    each grant vesting `vesting` percent a year from the year it is given (() : as the
+    initial grant's schedule, without its cliff)."""
+
+    from_year: int
+    amount: Decimal | None = None
+    pct: Decimal | None = None
+    vesting: tuple[Decimal, ...] = ()
+
+
 class Pay(msgspec.Struct, frozen=True):
     """The parts of one offer, in its own currency."""
 
@@ -37,6 +48,7 @@ class Pay(msgspec.Struct, frozen=True):
     vesting: tuple[Decimal, ...] = ()  # percent per year; () is even
     sign_on: tuple[Decimal, ...] = ()  # paid in year 1, 2, ...
     cliff_months: int | None = None
+    refresh: Refresh | None = None
 
 
 class Year(msgspec.Struct, frozen=True):
@@ -45,10 +57,11 @@ class Year(msgspec.Struct, frozen=True):
     bonus: Decimal
     sign_on: Decimal
     stock: Decimal
+    refresh: Decimal = Decimal(0)  # what the year's refresh grants vest
 
     @property
     def total(self) -> Decimal:
-        return self.base + self.bonus + self.sign_on + self.stock
+        return self.base + self.bonus + self.sign_on + self.stock + self.refresh
 
 
 class Schedule(msgspec.Struct, frozen=True):
@@ -57,6 +70,7 @@ class Schedule(msgspec.Struct, frozen=True):
 
     years: tuple[Year, ...]
     average: Decimal
+    refreshed: Decimal = Decimal(0)  # the refresh grants' vesting in an average year
 
     @property
     def first(self) -> Decimal:
@@ -70,10 +84,11 @@ class Schedule(msgspec.Struct, frozen=True):
         """The same schedule in another currency: every amount converted exactly by `convert`,
         then in whole units (see `whole`)."""
         years = tuple(
-            Year(y.number, convert(y.base), convert(y.bonus), convert(y.sign_on), convert(y.stock))
+            Year(y.number, convert(y.base), convert(y.bonus), convert(y.sign_on), convert(y.stock),
+                 convert(y.refresh))
             for y in self.years
-        )
-        return Schedule(years, convert(self.average)).whole()
+        )  # fmt: skip
+        return Schedule(years, convert(self.average), convert(self.refreshed)).whole()
 
     def whole(self) -> Schedule:
         """The same schedule in whole units, as the brief shows it: the years' totals rounded by
@@ -83,12 +98,12 @@ class Schedule(msgspec.Struct, frozen=True):
         totals = largest_remainder([y.total for y in self.years])
         years = []
         for y, total in zip(self.years, totals, strict=True):
-            base, bonus, sign_on = (round_to(v, 1) for v in (y.base, y.bonus, y.sign_on))
-            stock = total - base - bonus - sign_on
+            base, bonus, sign_on, refresh = (round_to(v, 1) for v in (y.base, y.bonus, y.sign_on, y.refresh))
+            stock = total - base - bonus - sign_on - refresh
             if stock < 0:  # no stock that year: the bonus takes the rounding
                 bonus, stock = bonus + stock, Decimal(0)
-            years.append(Year(y.number, base, bonus, sign_on, stock))
-        return Schedule(tuple(years), round_to(self.average, 1))
+            years.append(Year(y.number, base, bonus, sign_on, stock, refresh))
+        return Schedule(tuple(years), round_to(self.average, 1), self.refreshed)
 
 
 def largest_remainder(amounts: Sequence[Decimal]) -> tuple[Decimal, ...]:
@@ -163,6 +178,7 @@ def schedule(pay: Pay) -> Schedule:
     """What `pay` pays in each year of its vesting period."""
     bonus = pay.base * pay.bonus_pct / HUNDRED
     stock = stock_by_year(pay)
+    refresh = refresh_by_year(pay)
     years = tuple(
         Year(
             number=i + 1,
@@ -170,11 +186,36 @@ def schedule(pay: Pay) -> Schedule:
             bonus=bonus,
             sign_on=pay.sign_on[i] if i < len(pay.sign_on) else Decimal(0),
             stock=stock[i],
+            refresh=refresh[i],
         )
         for i in range(pay.stock_years)
     )
     average = pay.base + pay.stock / pay.stock_years + bonus
-    return Schedule(years, average)
+    return Schedule(years, average, sum(refresh, Decimal(0)) / pay.stock_years)
+
+
+def refresh_grant(pay: Pay) -> Decimal:
+    """The size of each refresh grant: its amount, or its percentage of the initial grant."""
+    if pay.refresh is None:
+        return Decimal(0)
+    if pay.refresh.amount is not None:
+        return pay.refresh.amount
+    return pay.stock * (pay.refresh.pct or Decimal(0)) / HUNDRED
+
+
+def refresh_by_year(pay: Pay) -> tuple[Decimal, ...]:
+    """What the refresh grants vest in each year of the vesting period: a grant in each year
+    from `from_year`, each vesting its own schedule from the year it is given; what would vest
+    after the period is outside it."""
+    out = [Decimal(0)] * pay.stock_years
+    if pay.refresh is None:
+        return tuple(out)
+    grant, shares = refresh_grant(pay), pay.refresh.vesting or percentages(pay)
+    for given in range(pay.refresh.from_year, pay.stock_years + 1):
+        for j, pct in enumerate(shares):
+            if given + j <= pay.stock_years:
+                out[given + j - 1] += grant * pct / HUNDRED
+    return tuple(out)
 
 
 def shape(pay: Pay) -> str:

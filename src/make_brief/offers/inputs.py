@@ -333,6 +333,9 @@ def row_document(item: Item) -> Any:
 def _typed(column: str, text: str) -> Any:
     """A cell's text as a number where the field takes only numbers ("15" or "15%" for
     offer.bonus_pct, "4" for offer.stock_years); left as text otherwise, for the model to judge."""
+    if _boolean(column):  # offer.stock_liquid: true or false (yes or no too); blank: the default
+        word = text.strip().casefold()
+        return True if word in ("true", "yes", "y") else False if word in ("false", "no", "n") else text
     if not _numeric(column):
         return text
     number = text[:-1].strip() if text.endswith("%") and column.endswith("_pct") else text
@@ -347,7 +350,24 @@ def _typed(column: str, text: str) -> Any:
 
 
 @lru_cache(maxsize=256)
+def _boolean(column: str) -> bool:
+    import msgspec.inspect as mi
+
+    kinds = _kinds(column)
+    return bool(kinds) and all(isinstance(k, mi.BoolType) for k in kinds)
+
+
+@lru_cache(maxsize=256)
 def _numeric(column: str) -> bool:
+    import msgspec.inspect as mi
+
+    kinds = _kinds(column)
+    numbers = (mi.IntType, mi.FloatType)
+    return any(isinstance(k, numbers) for k in kinds) and not any(isinstance(k, mi.StrType) for k in kinds)
+
+
+def _kinds(column: str) -> tuple[Any, ...]:
+    """The msgspec types the field named by `column` takes (none for a column of no field)."""
     import msgspec.inspect as mi
 
     from .offer import RawOffer
@@ -359,9 +379,9 @@ def _numeric(column: str) -> bool:
             info = next((f.type for f in info.fields if f.encode_name == part), None)
         elif isinstance(info, mi.ListType):
             info = info.item_type
-    kinds = info.types if isinstance(info, mi.UnionType) else (info,)
-    numbers = (mi.IntType, mi.FloatType)
-    return any(isinstance(k, numbers) for k in kinds) and not any(isinstance(k, mi.StrType) for k in kinds)
+    if info is None:
+        return ()
+    return tuple(info.types) if isinstance(info, mi.UnionType) else (info,)
 
 
 def _nest(cells: Iterable[tuple[str, str]]) -> dict:

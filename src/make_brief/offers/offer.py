@@ -24,8 +24,10 @@ from ..guides.schema import Band, Guide, Region
 from ..model import Model
 from ..money.amounts import parse_amount
 from ..money.fx import Rate
+from ..money.options import Options
 from ..money.places import is_currency
-from ..money.vesting import MAX_CLIFF_MONTHS, Pay, schedule
+from ..money.vesting import MAX_CLIFF_MONTHS, Pay, Refresh, schedule
+from .equity import RawOptions, RawRefresh, read_equity, read_refresh
 
 AmountIn = int | float | str
 
@@ -34,7 +36,7 @@ MAX_COMPETING = 50
 MAX_APPENDICES = 20
 MAX_TEXT = 300  # characters in a name, company or e-mail address
 MAX_AMOUNT = 10**12
-PART_FIELDS = ("base", "stock", "stock_years", "vesting", "bonus_pct", "sign_on")
+PART_FIELDS = ("base", "stock", "stock_years", "vesting", "bonus_pct", "sign_on", "refresh")
 CLAWBACK_TERMS = ("full", "pro_rata")
 APPENDIX_DIRS_ENV = "MAKE_BRIEF_APPENDIX_DIRS"  # folders besides the offer's own, for appendices
 
@@ -68,6 +70,11 @@ class RawTerms(Model, frozen=True):
     clawback: RawClawback | None = None
     deadline: str | None = None  # when the offer expires, YYYY-MM-DD
     recruiter: RawRecruiter | None = None
+    options: RawOptions | None = None  # stock options of a private company (offers/equity.py)
+    exit_values: list[AmountIn] | None = None  # company values to show the options at
+    dilution_pct: int | float | None = None  # assumed dilution before an exit
+    stock_liquid: bool = True  # false: a private company's RSUs, paid only at an exit
+    refresh: RawRefresh | None = None  # a refresh grant each year (offers/equity.py)
 
 
 class RawRecruiter(Model, frozen=True):
@@ -97,6 +104,7 @@ class RawCompeting(Model, frozen=True):
     vesting: list[int | float] | None = None
     bonus_pct: int | float | None = None
     sign_on: AmountIn | list[AmountIn] | None = None
+    refresh: RawRefresh | None = None
 
 
 class RawRate(Model, frozen=True):
@@ -174,6 +182,11 @@ class Offer(msgspec.Struct, frozen=True):
     deadline: date | None = None
     recruiter: Recruiter | None = None
     rounds: tuple[Round, ...] = ()  # the company's earlier offers, oldest first
+    options: Options | None = None  # stock options (money/options.py)
+    exit_values: tuple[Decimal, ...] = ()  # company values to show them at; () the defaults
+    dilution_pct: Decimal | None = None  # assumed dilution before an exit
+    stock_liquid: bool = True  # false: RSUs of a private company
+    refresh: Refresh | None = None  # refresh grants (money/vesting.py)
 
     @property
     def pay(self) -> Pay:
@@ -186,6 +199,7 @@ class Offer(msgspec.Struct, frozen=True):
             self.vesting,
             self.sign_on_years,
             self.cliff_months,
+            self.refresh,
         )
 
 
@@ -247,6 +261,10 @@ def offer_from_document(doc: Document, guide_dirs: tuple[Path, ...] = ()) -> Off
         clawback=_clawback(doc, terms.clawback),
         rates=rates(doc, raw.fx),
         **_call_prep(doc, raw, currency, region),
+        **read_equity(doc, terms, currency, (vesting, cliff)),
+        refresh=read_refresh(
+            doc, "offer.refresh", terms.refresh, currency, terms.stock_years, (vesting, cliff)
+        ),
         pdf_password=_password(doc, raw.candidate.pdf_password),
         preferred_name=_preferred(doc, raw.candidate.preferred_name),
     )
@@ -410,13 +428,31 @@ def _call_prep(doc: Document, raw: RawOffer, currency: str, region: Region) -> d
         )
     return {
         "walk_away": walk_away,
-        "deadline": _day(doc, "offer.deadline", terms.deadline),
+        "deadline": _deadline(doc, terms.deadline),
         "recruiter": recruiter,
         "rounds": tuple(rounds),
     }
 
 
-def _day(doc: Document, field: str, value: str | None) -> date | None:
+_IN_DAYS = re.compile(r"in\s+(\d{1,3})\s+(day|days|week|weeks)", re.I)
+
+
+def _deadline(doc: Document, value: str | None) -> date | None:
+    """The offer's deadline: a date (YYYY-MM-DD), or "in N days" ("in N weeks") counted from
+    the day the offer file is read (SOURCE_DATE_EPOCH's day when set): for examples and
+    samples that must never have expired; a real offer's deadline is a date."""
+    match = _IN_DAYS.fullmatch(value.strip()) if value is not None else None
+    if match is None:
+        return _day(doc, "offer.deadline", value, ' (or "in 14 days")')
+    from datetime import timedelta
+
+    from ..files.clock import today
+
+    days = int(match.group(1)) * (7 if match.group(2).lower().startswith("week") else 1)
+    return today() + timedelta(days=days)
+
+
+def _day(doc: Document, field: str, value: str | None, other: str = "") -> date | None:
     """A calendar date written YYYY-MM-DD (blank: none)."""
     if value is None or not value.strip():
         return None
@@ -427,7 +463,7 @@ def _day(doc: Document, field: str, value: str | None) -> date | None:
         return date.fromisoformat(text)
     except ValueError:
         raise doc.error(
-            field, f"{text!r} is not a date", 'write it as YYYY-MM-DD, such as "2026-12-05"'
+            field, f"{text!r} is not a date", f'write it as YYYY-MM-DD, such as "2026-12-05"{other}'
         ) from None
 
 
@@ -524,17 +560,13 @@ def sign_ons(
     return tuple(_amount(doc, f"{field}.{i}", v, cur, band, zero_ok=True) for i, v in enumerate(value))
 
 
-def cliff(doc: Document, months: int | None, years: int) -> int | None:
+def cliff(doc: Document, months: int | None, years: int, field: str = "offer.cliff_months") -> int | None:
     if months is None:
         return None
     if not 0 <= months <= MAX_CLIFF_MONTHS:
-        raise doc.error(
-            "offer.cliff_months", f"{months} months is not a cliff", f"write 0 to {MAX_CLIFF_MONTHS} months"
-        )
+        raise doc.error(field, f"{months} months is not a cliff", f"write 0 to {MAX_CLIFF_MONTHS} months")
     if months > years * 12:
-        raise doc.error(
-            "offer.cliff_months", f"{months} months is after the {years}-year vesting period ends"
-        )
+        raise doc.error(field, f"{months} months is after the {years}-year vesting period ends")
     return months
 
 
@@ -567,6 +599,7 @@ def competing_pay(doc: Document, where: str, item: RawCompeting, cur: str, regio
         bonus,
         vesting(doc, f"{where}.vesting", item.vesting, years),
         sign_ons(doc, f"{where}.sign_on", item.sign_on, cur, bands[0], years),
+        refresh=read_refresh(doc, f"{where}.refresh", item.refresh, cur, years, (vesting, cliff)),
     )
 
 

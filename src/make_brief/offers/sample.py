@@ -11,17 +11,22 @@ from __future__ import annotations
 
 import re
 import textwrap
+from datetime import date, timedelta
 
 from ..guides.facts import read_claims
 from ..guides.schema import Guide, Region
 
 SAMPLE_GUIDE = "segment-engineering-manager"
+DEADLINE_DAYS = 17  # the sample's deadline: this many days after the day it is written
 
 
-def sample_offer(text: str, guide: Guide) -> str:
-    """The sample offer `text` for `guide`."""
+def sample_offer(text: str, guide: Guide, today: date | None = None) -> str:
+    """The sample offer `text` for `guide`; written on `today`, its example deadline is
+    DEADLINE_DAYS later, so that uncommented it is never an offer that has expired."""
     if guide.id != SAMPLE_GUIDE:
         text = _for_guide(text, guide)
+    if today is not None:
+        text = _commented(text, "deadline", f'"{(today + timedelta(days=DEADLINE_DAYS)).isoformat()}"')
     entries = []
     for fact in read_claims(guide).facts:
         question = textwrap.wrap(fact.question, 88)

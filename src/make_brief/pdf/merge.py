@@ -26,6 +26,7 @@ import msgspec
 from ..compose.document import Document
 from ..errors import InputError, SettingError
 from ..files.loading import read_bounded
+from . import compact
 from . import pack as pdfpack
 
 MAX_MB_ENV = "MAKE_BRIEF_APPENDIX_MAX_MB"
@@ -77,42 +78,106 @@ def merge(
 ) -> tuple[bytes, int, tuple[str, ...]]:
     """The brief followed by each appendix (each with an outline entry titled as given), the
     page count of the whole, and a warning for each appendix that had to be repaired."""
-    from pypdf import PdfReader, PdfWriter
+    from pypdf import PdfReader
 
     limits = limits or Limits.from_env()
     spliced = _spliced(brief_pdf, appendices, limits)
     if spliced is not None:
         return spliced
-    writer = PdfWriter()
-    writer.append(PdfReader(io.BytesIO(brief_pdf)), import_outline=True)
+    if compact.tagged(brief_pdf) and compact.available():
+        return _joined(brief_pdf, brief, appendices, limits)
+    writer = _writer_of(PdfReader(io.BytesIO(brief_pdf)))
     notes = []
     for title, path in appendices:
-        reader, said_opening = _opened(path, limits)
-        with _pypdf_said() as said:
-            first = len(writer.pages)
-            try:
-                writer.append(reader, import_outline=False)
-                _strip_pages(writer.pages[first:])
-            except Exception as exc:  # pypdf raises many kinds on damaged files
-                raise _unreadable(path, exc) from None
-        said = [*said_opening, *said]
-        if said:
-            notes.append(f"{path}: the appendix is damaged and was repaired as far as possible ({said[0]})")
+        first = len(writer.pages)
+        notes.extend(_append_checked(writer, path, *_opened(path, limits)))
         writer.add_outline_item(title=title, page_number=first)
     _strip_document(writer)
-    writer.add_metadata(
-        {
-            "/Title": brief.title,
-            "/Author": brief.author,
-            "/Subject": brief.subject,
-            "/Keywords": brief.keywords,
-            "/Creator": "make-brief",
-        }
-    )
+    writer.add_metadata(_info(brief))
     writer.compress_identical_objects()
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue(), len(writer.pages), tuple(notes)
+
+
+def _info(brief: Document) -> dict[str, str]:
+    return {
+        "/Title": brief.title,
+        "/Author": brief.author,
+        "/Subject": brief.subject,
+        "/Keywords": brief.keywords,
+        "/Creator": "make-brief",
+    }
+
+
+def _joined(
+    brief_pdf: bytes, brief: Document, appendices: list[tuple[str, Path]], limits: Limits
+) -> tuple[bytes, int, tuple[str, ...]]:
+    """A tagged brief and its appendices: each appendix checked, copied and stripped of active
+    content by pypdf, as in the general merge; the brief kept whole and joined to them by qpdf
+    (compact.join), which keeps its structure tree and packs the whole."""
+    parts, notes = [], []
+    for title, path in appendices:
+        data, said = _stripped(path, limits)
+        parts.append((title, data))
+        notes.extend(said)
+    pdf, pages = compact.join(brief_pdf, parts, _info(brief))
+    return pdf, pages, tuple(notes)
+
+
+_STRIPPED: OrderedDict[tuple, tuple[bytes, list[str]]] = OrderedDict()
+
+
+def _stripped(path: Path, limits: Limits) -> tuple[bytes, list[str]]:
+    """The appendix at `path` checked and written again without active content (and its
+    notes); made once per process for an appendix kept open (a guide's, in a batch)."""
+    from pypdf import PdfWriter
+
+    reader, said = _opened(path, limits)
+    opened = next((key for key, (kept, _) in _OPENED.items() if kept is reader), None)
+    if opened is not None and opened in _STRIPPED:
+        return _STRIPPED[opened]
+    writer = PdfWriter()
+    notes = _append_checked(writer, path, reader, said)
+    _strip_document(writer)
+    out = io.BytesIO()
+    writer.write(out)
+    found = (out.getvalue(), notes)
+    if opened is not None:
+        _STRIPPED[opened] = found
+        while len(_STRIPPED) > KEEP_OPENED:
+            _STRIPPED.popitem(last=False)
+    return found
+
+
+def _append_checked(writer: Any, path: Path, reader: Any, said_opening: tuple[str, ...]) -> list[str]:
+    """The pages of the checked appendix at `path` (its reader, and what pypdf said opening
+    it: _opened) appended to `writer`, stripped of active content; a note when it had to be
+    repaired."""
+    with _pypdf_said() as said:
+        first = len(writer.pages)
+        try:
+            writer.append(reader, import_outline=False)
+            _strip_pages(writer.pages[first:])
+        except Exception as exc:  # pypdf raises many kinds on damaged files
+            raise _unreadable(path, exc) from None
+    found = [*said_opening, *said]
+    if not found:
+        return []
+    return [f"{path}: the appendix is damaged and was repaired as far as possible ({found[0]})"]
+
+
+def _writer_of(reader: Any) -> Any:
+    """A writer that starts with the brief: a tagged brief (Typst's) cloned whole, so that its
+    structure tree, language and mark info stay (its pages tagged, the appendices' not); any
+    other copied page by page with its outline."""
+    from pypdf import PdfWriter
+
+    if "/StructTreeRoot" in reader.trailer["/Root"]:
+        return PdfWriter(clone_from=reader)
+    writer = PdfWriter()
+    writer.append(reader, import_outline=True)
+    return writer
 
 
 def _spliced(

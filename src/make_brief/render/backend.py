@@ -24,10 +24,13 @@ if TYPE_CHECKING:
 
 class Options(msgspec.Struct, frozen=True):
     """What a run asks of the layout beyond the template: the page size (the template's when
-    None) and the brief's date, which dates the PDF (identical inputs, identical bytes)."""
+    None), the brief's date, which dates the PDF (identical inputs, identical bytes), and the
+    PDF standards the brief is to claim and meet (only a back end whose `standards` has them
+    is asked: registry.check_standards)."""
 
     day: date
     page_size: str | None = None
+    standards: tuple[str, ...] = ()  # --pdf-standard: "ua-1", "a-2b" (a back end's `standards`)
 
 
 class Rendered(msgspec.Struct, frozen=True):

@@ -18,7 +18,12 @@ if TYPE_CHECKING:
 
 DEFAULT = "reportlab"
 GROUP = "make_brief.backends"  # pyproject: [project.entry-points."make_brief.backends"]
-BUILT_IN = {"reportlab": "make_brief.render.reportlab.backend:BACKEND"}
+BUILT_IN = {
+    "reportlab": "make_brief.render.reportlab.backend:BACKEND",
+    "typst": "make_brief.render.typst.backend:BACKEND",
+}
+# A built-in back end's layout library, when it is an optional extra: (module, what to install)
+EXTRAS = {"typst": ("typst", "make-brief[typst]")}
 
 # Registered by this process: a back end, or where to import it ("module:attribute"). Only an
 # import path (or an entry point) reaches a batch's worker processes.
@@ -50,12 +55,49 @@ def names() -> list[str]:
 
 
 def check(name: str) -> None:
-    """Refuse an unknown back end in one line that names the installed ones, without
+    """Refuse an unknown back end in one line that names the installed ones, and a built-in
+    one whose optional extra is not installed in one line that says what to install, without
     importing any of them."""
     if name not in BUILT_IN and name not in _REGISTERED and name not in _entry_points():
         raise SettingError(
             f"unknown back end {name!r}", field="--backend", hint=f"installed: {', '.join(names())}"
         )
+    if name in EXTRAS and name not in _REGISTERED:
+        from importlib.util import find_spec
+
+        module, extra = EXTRAS[name]
+        if find_spec(module) is None:
+            raise SettingError(
+                f"the {name} back end needs the {module} package, which is not installed",
+                field="--backend",
+                hint=f"pip install '{extra}'",
+            )
+
+
+STANDARDS = ("ua-1", "a-2b")  # what --pdf-standard and a style's pdf_standard take
+
+
+def check_standards(name: str, standards: tuple[str, ...]) -> None:
+    """Refuse PDF standards that the back end `name` cannot claim, in one line naming the
+    back ends that can (a back end says which in its `standards`; none when it does not)."""
+    if not standards:
+        return
+    check(name)
+    can = frozenset(getattr(get(name), "standards", ()))
+    lacking = [s for s in standards if s not in can]
+    if lacking:
+        able = [other for other in BUILT_IN if other != name and set(standards) <= _built_in_standards(other)]
+        hint = f"use --backend {' or '.join(able)}" if able else "no installed back end can"
+        raise SettingError(
+            f"the {name} back end cannot write a PDF that meets {', '.join(lacking)}",
+            field="--pdf-standard",
+            hint=hint,
+        )
+
+
+def _built_in_standards(name: str) -> set[str]:
+    """What a built-in back end can claim (its module is cheap: no layout library imported)."""
+    return set(getattr(_load(BUILT_IN[name]), "standards", ()))
 
 
 def get(name: str = DEFAULT) -> Backend:

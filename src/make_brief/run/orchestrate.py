@@ -50,6 +50,8 @@ class BatchOptions(msgspec.Struct, frozen=True, kw_only=True):
     day: date | None = None  # the briefs' date (files.clock.today() when None)
     backend: str = "reportlab"  # the PDF back end, by its name in render.registry (--backend)
     force: bool = False  # `output` replaced even when it holds another person's brief, or no brief
+    guide_max_age: int = 12  # months: a guide older than this is flagged (--guide-max-age)
+    pdf_standards: tuple[str, ...] = ()  # --pdf-standard: "ua-1", "a-2b" (else the template's)
 
 
 def with_paths(options: BatchOptions) -> BatchOptions:
@@ -106,10 +108,11 @@ def run_batch(
     and counter drafts; post each to `courier` when given; report each step to `progress`."""
     from ..offers.inputs import expand
     from ..pdf.passwords import PasswordBook
-    from ..render.registry import check
+    from ..render.registry import check, check_standards
     from .manifest import shard_name
 
     check(options.backend)  # an unknown back end: refused before anything is made or written
+    check_standards(options.backend, options.pdf_standards)
     options = with_paths(options)
     run = BatchRun([], folder=folder, postman=courier)
     passwords = PasswordBook(folder) if options.lock else None
@@ -149,6 +152,8 @@ def _batch(folder: Path, options: BatchOptions, passwords: PasswordBook | None, 
         counter=options.counter is not None,
         lock=options.lock,
         backend=options.backend,
+        guide_max_age=options.guide_max_age,
+        pdf_standards=tuple(options.pdf_standards),
     )
     return Batch(
         folder,

@@ -25,6 +25,7 @@ from ..money.fx import Rate
 from ..offers.offer import Offer, load_offer
 
 if TYPE_CHECKING:
+    from ..compose.document import Document
     from ..offers.inputs import Item
 
 DEFAULT_OUTPUT = Path("output")
@@ -58,6 +59,8 @@ class Settings(msgspec.Struct, frozen=True):
     counter: bool = False  # also draft each candidate's counter-offer e-mail (counter.py)
     lock: bool = False  # --lock: each brief encrypted (AES-256), its password in passwords.csv
     backend: str = "reportlab"  # --backend: the PDF back end, by its name in render.registry
+    guide_max_age: int = 12  # --guide-max-age: a guide older (months) is flagged on the cover
+    pdf_standards: tuple[str, ...] = ()  # --pdf-standard: "ua-1", "a-2b" (else the template's)
 
 
 DEFAULTS = Settings()
@@ -139,6 +142,8 @@ def make(offer: Offer, settings: Settings = DEFAULTS) -> Brief:
         settings.day,
         lock=settings.lock,
         backend=settings.backend,
+        guide_max_age=settings.guide_max_age,
+        pdf_standards=settings.pdf_standards,
     )
     counter, problem = None, None
     if settings.counter:
@@ -160,47 +165,50 @@ def make_pdf(
     day: date | None = None,
     lock: bool = False,
     backend: str = "reportlab",
+    guide_max_age: int = 12,
+    pdf_standards: tuple[str, ...] = (),
 ) -> Brief:
     """The brief for `offer`, laid out by the back end named `backend`, its PDF with its
     appendices merged; locked with AES-256 when `lock` is set (by the offer's password, else one
-    made up, kept in `password`). Its content key and counter draft are make()'s."""
+    made up, kept in `password`). Its content key and counter draft are make()'s.
+
+    A brief that claims PDF standards (`pdf_standards`, else the template's `pdf_standard`)
+    has no appendices merged into it: they are not part of the conformant document, and its
+    last section says so, naming each one's file (see docs/backends.md)."""
     from ..advice.compute import compute
     from ..compose.brief import compose
-    from ..compose.templates import load_template
+    from ..compose.templates import load_template, standards_of
     from ..render.backend import Options
-    from ..render.registry import get
+    from ..render.registry import check_standards, get
 
     layout = get(backend)  # an unknown name: one line naming the installed ones
     template = load_template(template_name)
+    standards = tuple(sorted(set(pdf_standards))) or standards_of(template.style)
+    check_standards(backend, standards)  # reportlab asked for PDF/UA: one line naming typst
     day = day or today()
     figures = compute(offer)
-    brief = compose(offer, figures, template, day)
-    rendered = layout.render(brief, template, Options(day, page_size))
-    _check_name(offer, rendered.missing)
-    pdf, pages = rendered.pdf, rendered.pages
+    brief = compose(offer, figures, template, day, appended=not standards, guide_max_age=guide_max_age)
     appendices = [(title, Path(path)) for title, path in brief.appendices]
     guide_files = _guide_appendices(offer) if template.style.guide_appendices else []
-    origins: dict[str, tuple[Path | str | None, str]] = {  # the file and field that named each appendix
-        str(path): (offer.source, f"appendices.{i}") for i, (_, path) in enumerate(appendices)
-    }
-    for i, (_, path) in enumerate(guide_files):
-        origins[str(path)] = (offer.guide.path, f"appendices.{i}.file")
+    left_out: tuple[str, ...] = ()
+    if standards and (appendices or guide_files):
+        brief, left_out = _without_appendices(brief, appendices + guide_files, standards)
+        appendices, guide_files = [], []
+    rendered = layout.render(brief, template, Options(day, page_size, standards))
+    _check_name(offer, rendered.missing)
+    pdf, pages = rendered.pdf, rendered.pages
     notes: tuple[str, ...] = ()
     if appendices or guide_files:
-        from ..errors import InputError
-        from ..pdf.merge import merge
+        pdf, pages, notes = _merged(offer, pdf, brief, appendices, guide_files)
+    else:
+        from ..pdf.compact import pack_tagged
 
-        try:
-            pdf, pages, notes = merge(pdf, brief, appendices + guide_files)
-        except InputError as exc:  # name the file and field that brought the appendix in
-            if exc.file not in origins:
-                raise
-            source, field = origins[exc.file]
-            message = f"{Path(exc.file).name}: {exc.message}"
-            raise InputError(message, file=source, field=field, hint=exc.hint) from None
+        pdf = pack_tagged(pdf)  # a tagged PDF's objects in object streams (merging packs too)
     from ..offers.offer import doubts
 
-    warnings = _stale_rates(figures, day) + doubts(offer) + _missing_warnings(rendered.missing) + notes
+    warnings = (
+        _stale_rates(figures, day) + doubts(offer) + _missing_warnings(rendered.missing) + notes + left_out
+    )
     passed = deadline_notice(offer.deadline, day)
     warnings += (passed[1],) if passed and passed[0] == "warning" else ()  # --strict holds it
     if not lock:
@@ -210,6 +218,57 @@ def make_pdf(
 
     password = offer.pdf_password or generate()
     return _brief(offer, day, locked(pdf, password), pages, warnings, password)
+
+
+def _merged(
+    offer: Offer,
+    pdf: bytes,
+    brief: Document,
+    appendices: list[tuple[str, Path]],
+    guide_files: list[tuple[str, Path]],
+) -> tuple[bytes, int, tuple[str, ...]]:
+    """The brief with its appendices merged (pdf/merge.py); an appendix that cannot be read
+    is an error naming the file and field that brought it in."""
+    from ..errors import InputError
+    from ..pdf.merge import merge
+
+    origins: dict[str, tuple[Path | str | None, str]] = {  # the file and field that named each appendix
+        str(path): (offer.source, f"appendices.{i}") for i, (_, path) in enumerate(appendices)
+    }
+    for i, (_, path) in enumerate(guide_files):
+        origins[str(path)] = (offer.guide.path, f"appendices.{i}.file")
+    try:
+        return merge(pdf, brief, appendices + guide_files)
+    except InputError as exc:  # name the file and field that brought the appendix in
+        if exc.file not in origins:
+            raise
+        source, field = origins[exc.file]
+        message = f"{Path(exc.file).name}: {exc.message}"
+        raise InputError(message, file=source, field=field, hint=exc.hint) from None
+
+
+def _without_appendices(
+    brief: Document, appendices: list[tuple[str, Path]], standards: tuple[str, ...]
+) -> tuple[Document, tuple[str, ...]]:
+    """The brief with a closing section that names the appendices left out of a brief that
+    claims `standards` (an appended PDF is not tagged to them, and Typst cannot embed one in
+    such a document), and the run's warning that says so."""
+    from ..compose.document import Block, Section
+    from ..compose.templates import escape_data
+
+    claimed = " and ".join({"ua-1": "PDF/UA-1", "a-2b": "PDF/A-2b"}.get(s, s) for s in standards)
+    title = "Appendices not included"
+    said = (
+        f"This brief is made as an accessible, archival PDF ({claimed}). Its appendices are"
+        " separate PDF files, not part of this document: open each one on its own."
+    )
+    blocks = [Block("heading", title), Block("para", str(escape_data(said)))]
+    for name, path in appendices:
+        blocks.append(Block("bullet", str(escape_data(f"{name}: {path.name}"))))
+    section = Section("appendices-left-out", title, tuple(blocks))
+    names = ", ".join(path.name for _, path in appendices)
+    warning = f"appendices not merged into a brief that claims {claimed}: {names} (the brief lists them)"
+    return msgspec.structs.replace(brief, sections=(*brief.sections, section), appendices=()), (warning,)
 
 
 def deadline_notice(deadline: date | None, day: date) -> tuple[Literal["warning", "note"], str] | None:
@@ -419,6 +478,7 @@ def build_brief(
     guide_dirs: tuple[Path, ...] = (),
     rates: tuple[Rate, ...] = (),
     backend: str = "reportlab",
+    pdf_standards: tuple[str, ...] = (),
 ) -> Outcome:
     """Make the brief for the offer file at `offer_path` and write it; what became of it (an
     error is raised, not returned: there is only the one brief). `rates` are exchange rates
@@ -427,11 +487,13 @@ def build_brief(
     from ..files.output import write_atomic
     from ..offers.inputs import Item
     from ..offers.offer import with_rates
-    from ..render.registry import check
+    from ..render.registry import check, check_standards
 
     check(backend)  # before anything is read or written
+    check_standards(backend, pdf_standards)
     offer = with_rates(load_offer(offer_path, guide_dirs), rates)
-    brief = make(offer, Settings(template, page_size, guide_dirs, backend=backend))
+    settings = Settings(template, page_size, guide_dirs, backend=backend, pdf_standards=pdf_standards)
+    brief = make(offer, settings)
     path = write_atomic(output or out_dir / brief.name, brief.pdf)
     return written(Item(0, str(offer_path), offer_path), brief, path)
 

@@ -59,6 +59,7 @@ from ...errors import AmountError, GuideError, shown
 from ...money.amounts import currency_for_mark, parse_amount
 from ...money.places import CURRENCIES, aliases_for, find_place, locale_for
 from .markdown import Block, Inline, parse_blocks
+from .percentiles import add_percentiles
 from .script import lever_data, number, rests_data, script_data
 
 # --- the guide -----------------------------------------------------------------------------
@@ -80,6 +81,7 @@ _SECTION_LABELS = {
     "still open": "open_asks",
     "questions to ask": "questions",
     "objections": "objections",
+    "percentiles": "percentiles",
 }
 
 
@@ -111,6 +113,8 @@ class _Reader:
         self.dna: list[str] = []
         self.levels: tuple[int, str] | None = None
         self.table: Block | None = None
+        self.percentiles: Block | None = None
+        self.marks: dict[str, set[str]] = {}  # the currency marks each region's row is written in
         self.lever: dict[str, Any] | None = None
         self.levers: list[tuple[int, Inline]] = []
         self.script: Block | None = None
@@ -186,6 +190,10 @@ class _Reader:
         self.lines[key] = line
 
     def _table(self, block: Block) -> None:
+        if self.section == "percentiles":  # the percentile table (percentiles.py)
+            self._once("percentile table", block.line)
+            self.percentiles = block
+            return
         self._once("regions", block.line)
         self.table = block
 
@@ -238,12 +246,13 @@ def _assemble(r: _Reader) -> dict[str, Any]:
     assert r.title is not None and r.table is not None and r.script is not None
     role, company = split_title(r.title[1]) or ("", "")
     regions, stock_years = _regions(r, r.table)
+    add_percentiles(r.percentiles, regions, r.file)
     levels = _levels(r, company) if r.levels else []
     levers = []
     for i, (line, item) in enumerate(r.levers):
         r.lines[f"levers.{i}"] = line
         levers.append(lever_data(item, r.file, line))
-    script = script_data(r.script, regions, stock_years, r.file, r.script_region)
+    script = script_data(r.script, regions, stock_years, r.file, r.script_region, r.marks)
     prose = [r.headline or "", *r.dna, *(r.lever or {}).get("paragraphs", [])]
     data: dict[str, Any] = {"title": r.title[1], "role": role, "company": company}
     parent = _parent(company, levels, [*prose, *(lv["quote"] for lv in levers), script["quote"]])
@@ -315,7 +324,13 @@ _RANGE = re.compile(r"[–—-]|(?<=\S)\s+to\s+(?=\S)")  # the parts are strippe
 _SIDE = re.compile(  # the number ends with a digit, so that it and the spaces after it cannot overlap
     r"^\s*(?P<pre>[^\d\s]*)\s*(?P<num>\d(?:[\d,'’.\u00a0\u202f]*\d)?)\s*(?P<mult>[A-Za-z]*)\s*(?P<post>[^\d\s]*)\s*$"
 )
+_EQUITY_UNITS = (  # the optional equity column of a startup guide, by its heading
+    ("pct", re.compile(r"%\s*of\s*(?:the\s*)?company|ownership", re.I)),
+    ("options", re.compile(r"number\s+of\s+options|options\s+granted|\(options\)", re.I)),
+    ("value", re.compile(r"equity\s*\(value\)", re.I)),
+)
 _COLUMNS = (
+    ("equity", re.compile("|".join(p.pattern for _, p in _EQUITY_UNITS), re.I)),
     ("total_comp", re.compile(r"total", re.I)),
     ("base", re.compile(r"base|salary", re.I)),
     ("stock", re.compile(r"stock|equity|rsu|esop", re.I)),
@@ -388,7 +403,7 @@ def _regions(r: _Reader, table: Block) -> tuple[list[dict[str, Any]], int | None
                 "columns: Region, Base Salary, Stock (RSU/4yr), Bonus, Total Comp",
             )
         columns[key] = index
-    missing = [k for k, _ in _COLUMNS if k not in columns]
+    missing = [k for k, _ in _COLUMNS if k not in columns and k != "equity"]
     if missing:
         raise r.error(header_line, f"the region table has no {missing[0].replace('_', ' ')} column")
     years = re.search(r"(\d+)\s*-?\s*(?:yrs?|years?)\b", header[columns["stock"]], re.I)
@@ -413,10 +428,31 @@ def _regions(r: _Reader, table: Block) -> tuple[list[dict[str, Any]], int | None
         region["total_comp"] = _band(
             money["total_comp"], currency, line, r.file, f"{shown(name, quote=False)}, total comp"
         )
+        if "equity" in columns:
+            heading = header[columns["equity"]]
+            region["equity"] = _equity_band(cells[columns["equity"]], heading, currency, line, r.file, name)
         regions.append(region)
     if not regions:
         raise r.error(header_line, "the region table has no rows")
     return regions, int(years.group(1)) if years else None
+
+
+def _equity_band(cell: str, heading: str, currency: str, line: int, file: str, name: str) -> dict[str, Any]:
+    """A startup's equity band, in the unit its column's heading names: "0.05–0.10%" of the
+    company, "30,000–50,000" options, or "$150K–$300K" of value."""
+    unit = next(u for u, pattern in _EQUITY_UNITS if pattern.search(heading))
+    what = f"{shown(name, quote=False)}, equity"
+    if unit == "value":
+        return {"unit": unit, **_band(cell, currency, line, file, what)}
+    parts = [p.strip().replace(",", "") for p in _RANGE.split(cell.strip().replace("%", ""))]
+    try:
+        low, high = (Decimal(p) for p in parts)
+    except (ArithmeticError, ValueError):
+        form = "0.05–0.10%" if unit == "pct" else "30,000–50,000"
+        raise GuideError(
+            f"{what}: {shown(cell)} is not a range", file=file, line=line, hint=f"e.g. {form}"
+        ) from None
+    return {"unit": unit, "low": number(low), "high": number(high)}
 
 
 def _row_currency(r: _Reader, name: str, cells: dict[str, str], line: int) -> str:
@@ -426,6 +462,7 @@ def _row_currency(r: _Reader, name: str, cells: dict[str, str], line: int) -> st
         for side in _sides(cell, line, r.file, f"{shown(name, quote=False)}, {key}")
         for m in _marks(side)
     }
+    r.marks[name] = marks
     currencies = {m: currency_for_mark(m, name) for m in marks}
     unknown = [m for m, c in currencies.items() if c is None]
     if unknown:

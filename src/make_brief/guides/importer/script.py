@@ -180,9 +180,15 @@ def script_sentences(block: Block, file: str) -> list[dict[str, Any]]:
 
 
 def script_data(
-    block: Block, regions: list[dict[str, Any]], years: int | None, file: str, wanted: str | None
+    block: Block,
+    regions: list[dict[str, Any]],
+    years: int | None,
+    file: str,
+    wanted: str | None,
+    marks: dict[str, set[str]] | None = None,
 ) -> dict[str, Any]:
-    """The "Negotiate Up Strategy" quote as guide data: its words, template, numbers and region."""
+    """The "Negotiate Up Strategy" quote as guide data: its words, template, numbers and region
+    (`marks`: the currency marks each region's row of the region table is written in)."""
     line = block.line
     quote, after = unquote(block.items[0][1].rest)
     rest = [item for _, item in block.items[1:] if not (item.label and _SENTENCE_RESTS.match(item.label))]
@@ -204,7 +210,7 @@ def script_data(
             line=line,
             hint="end it with e.g. Accept if above $270K RSUs.",
         )
-    region = _region(regions, asks, file, line, wanted)
+    region = _region(regions, asks, file, line, wanted, marks or {})
     currency = region["currency"]
     try:
         script: dict[str, Any] = {
@@ -274,9 +280,16 @@ def _ask_kind(kind: str, after: str, before: str) -> str | None:
 
 
 def _region(
-    regions: list[dict[str, Any]], asks: dict[str, str], file: str, line: int, wanted: str | None
+    regions: list[dict[str, Any]],
+    asks: dict[str, str],
+    file: str,
+    line: int,
+    wanted: str | None,
+    marks: dict[str, set[str]],
 ) -> dict[str, Any]:
-    """The region the script was written for: `wanted`, or the only one whose bands hold it."""
+    """The region the script was written for: `wanted`, or the only one whose bands hold it;
+    of several, the only one whose row is written in the script's currency marks ("$232K" is
+    Boston's "$", not Toronto's "CA$", though a bare "$" could be read as either)."""
     if wanted:
         for region in regions:
             if wanted.casefold() in {n.casefold() for n in (region["name"], *region.get("aliases", []))}:
@@ -284,6 +297,10 @@ def _region(
         names = ", ".join(reg["name"] for reg in regions)
         raise GuideError(f"--script-region {wanted!r} is not one of the guide's regions ({names})", file=file)
     fits = [region for region in regions if _holds(region, asks)]
+    if len(fits) > 1:
+        said = {_mark(asks["base"]), _mark(asks["stock"])} - {""}
+        same = [region for region in fits if said and said <= marks.get(region["name"], set())]
+        fits = same if len(same) == 1 else fits
     if len(fits) == 1:
         return fits[0]
     written = f"the script's base {asks['base']} and stock {asks['stock']}"
@@ -301,6 +318,12 @@ def _region(
         line=line,
         hint="name the region it was written for with --script-region",
     )
+
+
+def _mark(amount: str) -> str:
+    """The currency mark an amount is written with ("$" of "$232K", "CA$" of "CA$232K")."""
+    found = re.match(r"\s*([^\d\s.,+\-]*)\s*\d[\d,.'’]*\s*[A-Za-z]*\s*([^\d\s+]*)", amount)
+    return (found.group(1) or found.group(2)).strip() if found else ""
 
 
 def _holds(region: dict[str, Any], asks: dict[str, str]) -> bool:

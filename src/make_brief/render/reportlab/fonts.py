@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING
 
 import msgspec
 
+from .bidi import has_rtl
+
 if TYPE_CHECKING:
     from fontTools.ttLib import TTFont
 
@@ -129,10 +131,15 @@ def _cut(face: Face, chars: frozenset[str]) -> Fallback:
     options = subset.Options()
     options.name_IDs = ["*"]
     options.notdef_outline = True
-    options.layout_features = []  # reportlab shapes nothing: one glyph per character
+    # reportlab shapes only right-to-left text (bidi.py): its joining forms are kept, for
+    # uharfbuzz; any other cut keeps one glyph per character
+    options.layout_features = ["*"] if any(has_rtl(ch) for ch in chars) else []
     options.drop_tables += ["FFTM", "DSIG"]
     subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=[ord(ch) for ch in chars])
+    wanted = [ord(ch) for ch in chars]
+    if options.layout_features:  # the joined forms keep their presentation-form code points,
+        wanted += [*range(0xFB50, 0xFE00), *range(0xFE70, 0xFEFD)]  # so the text layer reads
+    subsetter.populate(unicodes=wanted)
     with _quiet("fontTools"):  # its notes on tables it drops are not for the user
         subsetter.subset(font)
     if "CFF " in font or "CFF2" in font:

@@ -12,6 +12,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.paragraph import cleanBlockQuotedText
 
+from .bidi import has_rtl
 from .lines import LINES
 from .styles import Styles
 
@@ -144,5 +145,19 @@ def _source_key(text: Any, style: Any, bullet: Any, frags: Any, kw: dict[str, An
 
 def para(markup: str, style: ParagraphStyle, st: Styles, bullet: str | None = None) -> Paragraph:
     return CachedParagraph(
-        st.markup(markup), style, bulletText=None if bullet is None else st.drawable(bullet)
+        st.markup(markup), shaped(style, markup), bulletText=None if bullet is None else st.drawable(bullet)
     )
+
+
+_SHAPED: dict[int, ParagraphStyle] = {}
+
+
+def shaped(style: ParagraphStyle, markup: str) -> ParagraphStyle:
+    """`style`, shaped by uharfbuzz when `markup` holds right-to-left text (so that its letters
+    join and run right to left; bidi.py orders its words); else `style` itself, unshaped, as
+    every other paragraph is (the same bytes as before)."""
+    if not has_rtl(markup):
+        return style
+    if id(style) not in _SHAPED:
+        _SHAPED[id(style)] = ParagraphStyle(f"{style.name}-shaped", parent=style, shaping=1)
+    return _SHAPED[id(style)]

@@ -22,8 +22,9 @@ from reportlab.platypus import (
 from ...compose.document import Block, Document
 from ...compose.document import Table as TableModel
 from ...compose.templates import plain
+from .bidi import has_rtl
 from .charts import draw_bars, draw_chart
-from .paragraph import CachedParagraph, para
+from .paragraph import CachedParagraph, para, shaped
 from .styles import Styles
 
 
@@ -217,8 +218,8 @@ def _cell(text: str, style: ParagraphStyle, st: Styles, room: float) -> str | Pa
     """A cell of plain text: the string itself when it fits on one line (a Table draws a
     string as it is, never parsing it, and without the cost of a Paragraph), else a
     Paragraph of the escaped text that wraps."""
-    if st.fallback and any(ch in st.fallback for ch in text):  # another font for some: markup
-        return CachedParagraph(st.markup(str(escape(text))), style)
+    if (st.fallback and any(ch in st.fallback for ch in text)) or has_rtl(text):  # markup, shaped
+        return CachedParagraph(st.markup(str(escape(text))), shaped(style, text))
     text = st.drawable(text)
     if "\n" not in text and pdfmetrics.stringWidth(text, style.fontName, style.fontSize) <= room:
         return text

@@ -21,6 +21,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from ...compose.document import Document
 from ...compose.templates import FONT_KEYS, Template
+from .bidi import has_rtl, shaping, visual, visual_markup
 
 FAMILY = "BriefSans"
 
@@ -184,7 +185,10 @@ class Styles:
 
     def markup(self, text: str) -> str:
         """Paragraph markup `text` with each run of characters that a fallback font draws set
-        in that font (outside tags and entities); what no font draws is left out, noted."""
+        in that font (outside tags and entities); what no font draws is left out, noted.
+        Right-to-left runs are put in visual order (bidi.py)."""
+        if has_rtl(text):
+            text = visual_markup(text, shaping())
         if not self.fallback or self.covered.issuperset(text):
             return self.drawable(text)
         out = []
@@ -219,8 +223,9 @@ class Styles:
         return sum(pdfmetrics.stringWidth(run, other or font, size) for other, run in self.runs(text))
 
     def draw(self, canvas: Canvas, x: float, y: float, text: str, font: str, size: float) -> None:
-        """drawString, with each run in its own font."""
-        for other, run in self.runs(text):
+        """drawString, with each run in its own font (right-to-left runs in visual order:
+        the canvas does not shape)."""
+        for other, run in self.runs(visual(text, shaped=False)):
             canvas.setFont(other or font, size)
             canvas.drawString(x, y, run)
             x += pdfmetrics.stringWidth(run, other or font, size)
@@ -247,7 +252,12 @@ def _register_fallback(data: bytes) -> str:
     key = hashlib.sha256(data).hexdigest()[:16]
     if key not in _FALLBACKS:
         name = f"BriefFallback-{key}"
-        pdfmetrics.registerFont(TTFont(name, io.BytesIO(data)))
+        font = TTFont(name, io.BytesIO(data))
+        # reportlab knows a face by its PostScript name: two cuts of one font (a Chinese name,
+        # then a Korean one, in one worker) would share it, and the second draw the first's
+        # glyphs. Each cut is named by its bytes: the same cut, the same name, in any process.
+        font.face.name = font.face.name + b"-" + key[:8].encode()
+        pdfmetrics.registerFont(font)
         pdfmetrics.registerFontFamily(name, normal=name, bold=name, italic=name, boldItalic=name)
         _FALLBACKS[key] = name
     return _FALLBACKS[key]
