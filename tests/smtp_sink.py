@@ -29,6 +29,11 @@ class Received:
             for part in self.message.iter_attachments()
         ]
 
+    @property
+    def plain_names(self) -> list[str]:
+        """The ASCII name (Content-Type's name=) of each attachment: the file's name on disk."""
+        return [str(part.get_param("name")) for part in self.message.iter_attachments()]
+
 
 class Sink:
     """The server's handler: accepts messages, or refuses them once `fail_after` have come."""

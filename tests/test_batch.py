@@ -159,13 +159,17 @@ def test_the_manifest_lists_every_item_and_never_a_formula(tmp_path):
         "sha256": hashlib.sha256(pdf).hexdigest(),
         "content": "c-Ann",
         "candidate": "Ann",
+        "preferred_name": "",
         "email": "",
         "guide": "g",
         "role": "",
         "company": "",
         "region": "",
+        "deadline": "",
+        "days_left": "",
         "recipient": "",
         "mail": "",
+        "sent_copy": "",
         "locked": "",
         "warnings": "",
         "error": "",
@@ -176,4 +180,4 @@ def test_the_manifest_lists_every_item_and_never_a_formula(tmp_path):
         "",
         "",
     )
-    assert rows[1]["error"] == "people.csv:row 3: offer.base: not an amount"
+    assert rows[1]["error"] == "people.csv:row 3 (bad): offer.base: not an amount"

@@ -123,9 +123,9 @@ def test_a_mixed_batch_makes_every_good_brief_and_names_each_bad_one(tmp_path, r
     assert (
         failed[1].startswith(f"error: {inputs[0] / 'offer-005.yaml'}:") and "offer.base: 'lots'" in failed[1]
     )
-    assert failed[3].startswith(f"error: {inputs[1]}:row 2: offer.base: '12 apples'")
-    assert failed[4].startswith(f"error: {inputs[1]}:row 7: region: unknown region 'Mars'")
-    assert failed[5].startswith(f"error: {inputs[1]}:row 12: appendices.0: no such file")
+    assert failed[3].startswith(f"error: {inputs[1]}:row 2 (Row Person 0): offer.base: '12 apples'")
+    assert failed[4].startswith(f"error: {inputs[1]}:row 7 (Row Person 5): region: unknown region 'Mars'")
+    assert failed[5].startswith(f"error: {inputs[1]}:row 12 (Row Person 10): appendices.0: no such file")
     assert (
         result.stderr.splitlines()[-1] == f"6 of 24 briefs failed; 18 made (listed in {out / 'manifest.csv'})"
     )
@@ -249,7 +249,8 @@ def test_two_hundred_offers_sent_across_two_runs_each_good_brief_once(tmp_path, 
     for message in received:
         row = manifest[message.rcpt_tos[0]]
         ((name, kind, data),) = message.attachments
-        assert (name, kind) == (Path(row["output"]).name, "application/pdf")
+        assert (name, kind) == (f"{row['candidate']} – Engineering Manager, Segment.pdf", "application/pdf")
+        assert message.plain_names == [Path(row["output"]).name]
         assert data == Path(row["output"]).read_bytes()
     assert len(list(out.glob("*.pdf"))) == 160
 
@@ -262,7 +263,9 @@ def test_validate_checks_folders_and_tables_too(tmp_path):
     assert [line.split(": ")[1] for line in oks] == list(good)
     assert oks[-1] == f"ok: {inputs[1]}:row 6: Row Person 4, Engineering Manager at Segment, New York"
     assert len(errors(result.stderr)) == 12 - len(good) == 4
-    assert errors(result.stderr)[-1].startswith(f"error: {inputs[1]}:row 7: region: unknown region 'Mars'")
+    assert errors(result.stderr)[-1].startswith(
+        f"error: {inputs[1]}:row 7 (Row Person 5): region: unknown region 'Mars'"
+    )
     assert not list(tmp_path.rglob("*-segment-engineering-manager.pdf"))
 
 

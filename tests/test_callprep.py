@@ -480,7 +480,7 @@ def test_csv_round_column_errors_name_the_row_and_column(runner, in_tmp):
     result = runner.invoke(main, ["validate", str(table)])
     assert result.exit_code == 1
     assert result.stderr == (
-        f"error: {table}:row 2: rounds.0.date: '10/11/2026' is not a date"
+        f"error: {table}:row 2 (Jane): rounds.0.date: '10/11/2026' is not a date"
         ' (write it as YYYY-MM-DD, such as "2026-12-05")\n'
     )
     bad_column = in_tmp / "bad.csv"
@@ -560,11 +560,12 @@ def test_a_deadline_before_a_rounds_date_is_a_warning(runner, in_tmp, write_offe
         f"warning: {path}: offer.deadline: 2026-11-05 is before the date of rounds.1 (2026-11-10):"
         " check both dates"
     )
+    passed = f"warning: {path}: offer.deadline: the offer expired on 2026-11-05 (13 days ago)"
     result = runner.invoke(main, [str(path), "-o", "brief.pdf"])
-    assert result.exit_code == 0 and result.stderr.splitlines() == [warning]
+    assert result.exit_code == 0 and result.stderr.splitlines() == [warning, passed]
     assert (in_tmp / "brief.pdf").is_file()
     result = runner.invoke(main, ["validate", str(path)])
-    assert result.exit_code == 0 and result.stderr.splitlines() == [warning]
+    assert result.exit_code == 0 and result.stderr.splitlines() == [warning, passed]
 
 
 # --- the compact call sheet and init --------------------------------------------------------------

@@ -213,7 +213,9 @@ def test_an_output_folder_whose_name_is_not_utf8_works(tmp_path, write_offer):
         )
     shown = os.fsencode(tmp_path) + b"/out-\\xff/"
     assert done.stdout.splitlines()[0] == shown + b"person-0-segment-engineering-manager.pdf"
-    assert done.stderr.endswith(b"2 of 2 briefs made (listed in " + shown + b"manifest.csv)\n")
+    assert done.stderr.endswith(
+        b"2 of 2 briefs made (listed in " + shown + b"manifest.csv)\nmessages: 2 sent, 0 held, 0 failed\n"
+    )
     assert again.returncode == 0 and again.stdout.count(b"already sent, unchanged: ") == 2
     assert len(server.sink.received) == 2
     raw = os.fsencode(out)

@@ -104,7 +104,10 @@ def test_a_name_no_installed_font_has_is_refused_in_a_csv_row(tmp_path):
     out = tmp_path / "out"
     result = run(table, "-o", out)
     assert result.exit_code == 1
-    assert f"error: {table}:row 3: candidate.name: no font here can draw '{NO_FONT_HAS}'" in result.stderr
+    assert (
+        f"error: {table}:row 3 (Ka {NO_FONT_HAS}): candidate.name: no font here can draw '{NO_FONT_HAS}'"
+        in result.stderr
+    )
     assert sorted(p.name for p in out.glob("*.pdf")) == ["ann-lee-segment-engineering-manager.pdf"]
 
 

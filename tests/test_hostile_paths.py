@@ -215,7 +215,8 @@ def test_a_disk_that_fills_up_half_way_leaves_the_old_brief_whole(here, monkeypa
     monkeypatch.setattr(output.os, "fdopen", lambda fd, mode: _FillsUp(real_fdopen(fd, mode)))
     (here / "o.yaml").write_text(dump(offer(candidate={"name": "Someone Else"})))
     refused(
-        build(["o.yaml", "-o", "brief.pdf"]), "brief.pdf: cannot write the brief: No space left on device"
+        build(["o.yaml", "-o", "brief.pdf", "--force"]),  # another person's: replaced only when forced
+        "brief.pdf: cannot write the brief: No space left on device",
     )
     assert (here / "brief.pdf").read_bytes() == before
     assert sorted(p.name for p in here.iterdir()) == ["brief.pdf", "letter.pdf", "o.yaml"]

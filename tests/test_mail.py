@@ -78,7 +78,14 @@ def test_no_text_can_make_a_header(tmp_path):
     folder.mkdir()
     (folder / "subject.j2").write_text("Hi {{ candidate.name }}\nBcc: evil@example.net\r\nX-Evil: 1", "utf-8")
     wording = Wording(folder)
-    ctx = {**_ctx(), "candidate": {"name": "Eve\r\nCc: evil@example.net", "email": "eve@example.com"}}
+    ctx = {
+        **_ctx(),
+        "candidate": {
+            "name": "Eve\r\nCc: evil@example.net",
+            "preferred_name": "Eve\r\nCc: x",
+            "email": "eve@example.com",
+        },
+    }
     subject, body = wording.render(ctx)
     assert subject == "Hi Eve Cc: evil@example.net Bcc: evil@example.net X-Evil: 1"
     sender = MailSettings(sender=address("Coach <coach@example.org>", "from"))
@@ -263,8 +270,11 @@ def test_eml_files_are_ready_to_open(tmp_path, write_offer, monkeypatch):
     assert msg["Date"].datetime == datetime(2026, 11, 18, 11, 6, 40, tzinfo=timezone.utc)  # SOURCE_DATE_EPOCH
     (part,) = msg.iter_attachments()
     pdf = tmp_path / "out" / "zoe-lukasiewicz-segment-engineering-manager.pdf"
-    assert (part.get_filename(), part.get_content()) == (pdf.name, pdf.read_bytes())
+    shown_as = "Zoë Łukasiewicz – Engineering Manager, Segment.pdf"  # their own name, RFC 2231
+    assert (part.get_filename(), part.get_content()) == (shown_as, pdf.read_bytes())
+    assert part.get_param("name") == pdf.name  # the ASCII fallback for old clients
     assert "Dear Zoë Łukasiewicz," in msg.get_body(("plain",)).get_content()
+    assert f"The brief is the attached PDF, {shown_as} (" in msg.get_body(("plain",)).get_content()
     assert "note: nomail.yaml: No Mail has no e-mail address: no message" in result.stderr
     first = eml.read_bytes()
     assert CliRunner().invoke(main, args).exit_code == 0

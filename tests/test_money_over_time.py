@@ -230,7 +230,7 @@ def test_the_new_fields_in_a_csv_row(runner, tmp_path):
     result = runner.invoke(main, ["validate", str(table)])
     assert result.exit_code == 1
     assert f"ok: {table}:row 2: Ann" in result.stdout
-    assert f"{table}:row 3: offer.vesting: the percentages sum to 90, not 100" in result.stderr
+    assert f"{table}:row 3 (Bob): offer.vesting: the percentages sum to 90, not 100" in result.stderr
 
 
 def test_an_offer_file_with_only_the_old_fields_still_builds(runner, write_offer, read_pdf):

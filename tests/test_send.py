@@ -65,7 +65,9 @@ def test_send_delivers_each_brief_to_its_candidate_once(server, offers, tmp_path
         assert str(msg["Subject"]) == "Your negotiation brief: Engineering Manager at Segment"
         assert f"Dear {person}," in msg.get_body(("plain",)).get_content()
         pdf = out / f"{person.lower().replace(' ', '-')}-segment-engineering-manager.pdf"
-        assert received.attachments == [(pdf.name, "application/pdf", pdf.read_bytes())]
+        shown_as = f"{person} – Engineering Manager, Segment.pdf"
+        assert received.attachments == [(shown_as, "application/pdf", pdf.read_bytes())]
+        assert received.plain_names == [pdf.name]
         assert f"sent: {msg['To']} {pdf}" in first.stdout
     assert "note: " in first.stderr and "Nomail Person has no e-mail address: no message" in first.stderr
 

@@ -309,7 +309,7 @@ def test_csv_unknown_fact_column_says_which_row(runner, in_tmp):
     result = runner.invoke(main, ["c.csv", "-o", "out"])
     assert result.exit_code == 1
     assert (
-        "error: c.csv:row 2: candidate.facts.leads_ai: unknown fact for the guide"
+        "error: c.csv:row 2 (Ann): candidate.facts.leads_ai: unknown fact for the guide"
         " 'segment-engineering-manager'"
         " (did you mean 'leads_ai_team'?)" in result.stderr
     )

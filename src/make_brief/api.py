@@ -144,6 +144,7 @@ def _run(
     """The batch run (run.orchestrate), with its postman when it is mailed."""
     from contextlib import ExitStack
 
+    from .deliver.kept import Keeper
     from .render.registry import check
     from .run.orchestrate import run_batch
 
@@ -154,7 +155,7 @@ def _run(
             from .deliver.postman import Postman
 
             postman = finally_.enter_context(Postman(mail, folder))
-        return run_batch(inputs, folder, options, postman, progress)
+        return run_batch(inputs, folder, options, postman, progress, Keeper().keep)
 
 
 def count_items(inputs: Iterable[str | Path], shard: tuple[int, int] | None = None) -> int:

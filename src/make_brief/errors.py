@@ -180,17 +180,21 @@ def name_input(label: str, message: str) -> str:
     return message if message.startswith(label) else f"{label}: {message}"
 
 
-def describe(error: Failure, label: str, many: bool = False) -> str:
+def describe(error: Failure, label: str, many: bool = False, who: str = "") -> str:
     """The one line of `error`, met while making the brief of input `label`. A bug's line is
     its own. An error in the input that names no file gets the input's name; one that names its
     own file (the offer, its guide, a template) or is about the run (output folder, a setting)
-    stands as it is. In a batch (`many`) every line starts with its input."""
+    stands as it is. In a batch (`many`) every line starts with its input, and with `who` (the
+    candidate a table's row names) after it: "candidates.csv:row 7 (Ana Ruiz): region: ..."."""
     if isinstance(error, InternalError):
         return str(error)
     text = str(error)
     if isinstance(error, InputError) and error.file is None:
         text = name_input(label, text)
-    return name_input(label, text) if many else text
+    line = name_input(label, text) if many else text
+    if who and line.startswith(f"{label}:"):
+        line = f"{label} ({who}){line[len(label) :]}"
+    return line
 
 
 def shown(text: str, limit: int = 60, quote: bool = True) -> str:

@@ -19,6 +19,7 @@ PARTS = ("base", "stock", "bonus_pct", "sign_on", "total")
 ASKED = ("base", "stock", "bonus_pct")  # the parts the guide gives asks for
 ZERO = Decimal(0)
 FEW_DAYS = 7  # a deadline this close (or closer) is one to ask to move, in the brief and the e-mail
+URGENT_DAYS = 3  # a deadline this close (or passed) is shown where a coach looks: build, validate
 
 
 class WalkAway(msgspec.Struct, frozen=True):
@@ -56,6 +57,15 @@ def deadline_state(deadline: date, today: date) -> str:
     if days < 0:
         return "passed"
     return "soon" if days <= FEW_DAYS else "open"
+
+
+def urgency(deadline: date | None, today: date) -> str | None:
+    """ "passed", "urgent" (URGENT_DAYS or fewer left) or None: what the coach is told of it
+    outside the brief (a warning for a passed one, a note for an urgent one)."""
+    if deadline is None:
+        return None
+    days = days_left(deadline, today)
+    return "passed" if days < 0 else "urgent" if days <= URGENT_DAYS else None
 
 
 class Terms(msgspec.Struct, frozen=True):

@@ -66,7 +66,8 @@ def main() -> None:
     "-o",
     "--output",
     type=click.Path(),
-    help="The PDF to write for one offer file; the folder to write into for several. "
+    help="The PDF to write for one offer file (.pdf is added when missing; another person's "
+    "brief there is not replaced without --force); the folder to write into for several. "
     "Default: output/<name>-<guide>.pdf",
 )
 @click.option(
@@ -128,6 +129,11 @@ def main() -> None:
     is_flag=True,
     help="Hold back (neither write nor send) any brief with a warning, and exit 1.",
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace the -o file even when it holds another person's brief, or is no brief.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @mail_options
 @click.option(
@@ -157,9 +163,11 @@ def build(offers: tuple[Path, ...], **options: Any) -> None:
 def validate(offers: tuple[Path, ...], guide_dirs: tuple[Path, ...], fx: Path | None) -> None:
     """Check each OFFER (an offer file, a folder of them, or a CSV table) without making a brief."""
     from ..errors import describe
+    from ..files.clock import today
     from ..money.fx import read_rates
     from ..offers.inputs import expand, load_item
     from ..offers.offer import doubts
+    from ..run.pipeline import deadline_notice
 
     rates = read_rates(fx) if fx else ()
     failures = 0
@@ -168,12 +176,14 @@ def validate(offers: tuple[Path, ...], guide_dirs: tuple[Path, ...], fx: Path | 
             offer = load_item(item, guide_dirs, rates)
         except BriefError as exc:
             failures += 1
-            click.echo(f"error: {describe(exc, item.label, many=True)}", err=True)
+            click.echo(f"error: {describe(exc, item.label, many=True, who=item.who)}", err=True)
             continue
         guide = offer.guide
         click.echo(f"ok: {item.label}: {offer.name}, {guide.role} at {guide.company}, {offer.region.name}")
         for line in doubts(offer):
             click.echo(f"warning: {item.label}: {line}", err=True)
+        if (said := deadline_notice(offer.deadline, today())) is not None:
+            click.echo(f"{said[0]}: {item.label}: {said[1]}", err=True)
     if failures:
         sys.exit(EXIT_INPUT)
 

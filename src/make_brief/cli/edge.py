@@ -144,6 +144,19 @@ MAIL_OPTIONS = [
     ),
     click.option("--from", "sender", metavar="ADDRESS", help="The sender, e.g. 'Coach <coach@example.com>'."),
     click.option("--reply-to", metavar="ADDRESS", help="Where replies go, if not to the sender."),
+    click.option("--cc", multiple=True, metavar="ADDRESS", help="A copy of each message (repeatable)."),
+    click.option(
+        "--bcc", multiple=True, metavar="ADDRESS", help="A blind copy of each message (repeatable)."
+    ),
+    click.option(
+        "--test-to",
+        metavar="ADDRESS",
+        help="Send each message to ADDRESS instead, marked [TEST]; recorded apart, so the real "
+        "run still sends everyone.",
+    ),
+    click.option(
+        "--test-count", type=click.IntRange(min=1), metavar="N", help="With --test-to: the first N only."
+    ),
     click.option("--rate", metavar="N/UNIT", help="Send at most this many messages: 30/min, 1/s, 500/h."),
     click.option("--max-attachment", metavar="SIZE", help="The largest brief to attach (default 10MB)."),
     click.option(

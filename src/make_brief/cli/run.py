@@ -19,7 +19,7 @@ import click
 from ..errors import EXIT_INTERNAL, InternalError
 
 if TYPE_CHECKING:
-    from .. import BatchRun, Courier, Event, MailSettings
+    from .. import BatchOptions, BatchRun, Courier, Event, MailSettings
 
 MAIL_OPTIONS = (
     "smtp_host",
@@ -34,14 +34,17 @@ MAIL_OPTIONS = (
     "rate",
     "max_attachment",
     "mail_templates",
+    "cc",
+    "bcc",
+    "test_to",
+    "test_count",
 )
 
 
 def run_build(offers: tuple[Path, ...], options: dict[str, Any]) -> int:
     """Make the briefs of `offers` (and their mail) through the library's api.make_briefs,
     printing as they come; the exit status."""
-    from .. import BatchOptions, BriefFailed, BriefMade, count_items, make_briefs
-    from ..money.fx import read_rates
+    from .. import BriefFailed, BriefMade, count_items, make_briefs
     from ..offers.inputs import is_batch
     from ..run.shard import parse as parse_shard
 
@@ -70,23 +73,7 @@ def run_build(offers: tuple[Path, ...], options: dict[str, Any]) -> int:
             if shown is not None and isinstance(event, (BriefMade, BriefFailed)):  # one per item
                 shown.update(1)
 
-        chosen = BatchOptions(
-            output=file,
-            template=options["template"],
-            page_size=options["page_size"],
-            guide_dirs=tuple(options["guide_dirs"]),
-            rates=read_rates(options["fx"]) if options.get("fx") else (),
-            jobs=options["jobs"],
-            time_limit=options.get("time_limit"),
-            lock=bool(options.get("lock")),
-            strict=bool(options.get("strict")),
-            counter=Path(options["counter"]) if options.get("counter") else None,
-            shard=shard,
-            many=many,
-            backend=options.get("backend") or "reportlab",
-            guide_max_age=options.get("guide_max_age") or 12,
-            pdf_standards=tuple(s.lower() for s in options.get("pdf_standards") or ()),
-        )
+        chosen = _batch_options(options, file, shard, many)
         run = make_briefs(offers, folder, chosen, mail=mail, progress=progress)
     for note in [] if quiet else run.notes:
         click.echo(f"note: {note}", err=True)
@@ -95,7 +82,54 @@ def run_build(offers: tuple[Path, ...], options: dict[str, Any]) -> int:
     status = _report(
         many, run.made, failures, run.warnings, run.postman, run.manifest, quiet, run.problems, unwritten
     )
+    if not quiet:
+        _deadlines(run, many)
     return EXIT_INTERNAL if run.internal else status
+
+
+def _batch_options(
+    options: dict[str, Any], file: Path | None, shard: tuple[int, int] | None, many: bool
+) -> BatchOptions:
+    """The build command's options as the batch's BatchOptions."""
+    from .. import BatchOptions
+    from ..money.fx import read_rates
+
+    return BatchOptions(
+        output=file,
+        template=options["template"],
+        page_size=options["page_size"],
+        guide_dirs=tuple(options["guide_dirs"]),
+        rates=read_rates(options["fx"]) if options.get("fx") else (),
+        jobs=options["jobs"],
+        time_limit=options.get("time_limit"),
+        lock=bool(options.get("lock")),
+        strict=bool(options.get("strict")),
+        counter=Path(options["counter"]) if options.get("counter") else None,
+        shard=shard,
+        many=many,
+        backend=options.get("backend") or "reportlab",
+        force=bool(options.get("force")),
+        guide_max_age=options.get("guide_max_age") or 12,
+        pdf_standards=tuple(s.lower() for s in options.get("pdf_standards") or ()),
+    )
+
+
+def _deadlines(run: BatchRun, many: bool) -> None:
+    """The offers whose deadline is near or passed: one brief's note (a passed deadline is one of
+    its warnings already), or a batch's closing list, soonest first."""
+    from ..advice.callprep import URGENT_DAYS
+    from ..run.pipeline import days_text, deadline_words
+
+    if not many:
+        for label, _, deadline, days in run.urgent:
+            if days >= 0:
+                click.echo(f"note: {label}: {deadline_words(deadline, days)}", err=True)
+        return
+    if run.urgent:
+        click.echo(f"deadlines passed or within {URGENT_DAYS} days ({len(run.urgent)}):", err=True)
+    for label, candidate, deadline, days in run.urgent:
+        verb = "expired" if days < 0 else "expires"
+        click.echo(f"  {verb} {deadline.isoformat()} ({days_text(days)}): {candidate} ({label})", err=True)
 
 
 def printer(quiet: bool) -> Callable[[Event], None]:
@@ -159,6 +193,8 @@ def _report(
         click.echo(f"{len(failures)} of {total} briefs failed; {made} made{where}", err=True)
     elif many and not quiet and total:
         click.echo(f"{made} of {total} briefs made{where}", err=True)
+    if postman is not None and not quiet and (tally := postman.tally()) is not None:
+        click.echo(f"messages: {tally}", err=True)
     return 1 if failures or problems or (postman is not None and postman.held) else 0
 
 
@@ -172,15 +208,23 @@ def _targets(output: str | None, out_dir: Path | None, many: bool) -> tuple[Path
         raise click.UsageError("give either -o/--output or --out-dir, not both")
     if output is None:
         return out_dir or DEFAULT_OUTPUT, None
-    if many or is_dir(Path(output)) or output.endswith(("/", os.sep)):
+    if is_dir(Path(output)) or output.endswith(("/", os.sep)):
         return Path(output), None
+    if many and output.lower().endswith(".pdf"):
+        raise click.UsageError(
+            f"-o {output}: several offers make several briefs, so -o must name a folder (such as -o out/)"
+        )
+    if many:
+        return Path(output), None
+    if not output.lower().endswith(".pdf"):  # -o brief: brief.pdf, as a PDF reader expects
+        output += ".pdf"
     return Path(output).parent, Path(output)
 
 
 def mail_settings(options: dict[str, Any], required: bool = False) -> MailSettings | None:
     """The mail settings, when any mail option (or a config file) was given or `required`;
     else None."""
-    given = {key: options[key] for key in MAIL_OPTIONS}
+    given = {key: options[key] or None for key in MAIL_OPTIONS}  # --cc given never is ()
     if not (
         required
         or options["send"]
@@ -210,6 +254,8 @@ def report_mail(postman: Courier, briefs: int, quiet: bool) -> int:
     if not quiet:
         noun = "brief" if briefs == 1 else "briefs"
         click.echo(f"{briefs} {noun} in the manifests", err=True)
+        if (tally := postman.tally()) is not None:
+            click.echo(f"messages: {tally}", err=True)
     return 1 if postman.problems or postman.held else 0
 
 

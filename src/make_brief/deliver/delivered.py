@@ -27,6 +27,7 @@ import msgspec
 from ..errors import BriefError, OutputError
 
 RECORD = "deliveries.jsonl"
+TEST_RECORD = "deliveries-test.jsonl"  # --test-to's messages: apart, so the real run sends them all
 EVENTS = ("sending", "sent", "released")
 
 
@@ -43,6 +44,9 @@ class Delivery(msgspec.Struct, frozen=True, omit_defaults=True):
     run: str = ""  # the run that took the step (journal.Journal.run)
     input: str = ""
     file: str = ""
+    # the offer's figures the brief was made from, in the offer's own terms ("offer.base":
+    # "120,000"), on its sending and sent steps: what a held line compares a changed brief with
+    inputs: dict[str, str] = {}
 
 
 _decode = msgspec.json.Decoder(Delivery)
@@ -53,8 +57,8 @@ class Record:
     """The delivery record of `folder`, read whole on opening and again (what was added since)
     by refresh(); append() adds a step, on disk before it returns."""
 
-    def __init__(self, folder: Path) -> None:
-        self.path = folder / RECORD
+    def __init__(self, folder: Path, name: str = RECORD) -> None:
+        self.path = folder / name
         self.folder = folder
         self.last: dict[tuple[str, str], Delivery] = {}  # (content, recipient): its last step
         self.sent_by_guide: dict[tuple[str, str], Delivery] = {}  # (recipient, guide): latest sent
@@ -133,6 +137,12 @@ class Record:
             return pending[-1]
         sent = self.sent_by_guide.get((recipient, guide))
         return sent if sent is not None and sent.content != content else None
+
+    def went_with(self, recipient: str, guide: str) -> dict[str, str]:
+        """The figures the latest version sent to `recipient` (of `guide`) was made from, as its
+        sending step recorded them ({} when it did not: an earlier version of make-brief)."""
+        sent = self.sent_by_guide.get((recipient, guide))
+        return dict(sent.inputs) if sent is not None else {}
 
     def pending(self, recipient: str) -> list[Delivery]:
         """The messages to `recipient` whose last step is ``sending``."""

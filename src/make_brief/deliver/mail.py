@@ -53,6 +53,8 @@ class MailConfig(msgspec.Struct, frozen=True, forbid_unknown_fields=True, rename
     journal: str | None = None
     from_: str | None = msgspec.field(default=None, name="from")
     reply_to: str | None = None
+    cc: str | list[str] | None = None
+    bcc: str | list[str] | None = None
     rate: str | None = None
     max_attachment: str | int | None = None
     mail_templates: str | None = None
@@ -74,6 +76,10 @@ class MailSettings(msgspec.Struct, frozen=True):
     max_attachment: int = DEFAULT_MAX_ATTACHMENT
     templates: Path | None = None
     resend_changed: bool = False
+    cc: tuple[Address, ...] = ()  # the coach's copy, in the Cc header and the envelope
+    bcc: tuple[Address, ...] = ()  # a blind copy: the envelope only, never a header
+    test_to: Address | None = None  # --test-to: every message goes here instead, marked a test
+    test_count: int | None = None  # --test-count: only the first N messages are tested
 
     def __repr__(self) -> str:  # never show the password
         return f"MailSettings(host={self.host!r}, port={self.port}, security={self.security!r})"
@@ -167,10 +173,33 @@ def settings(given: dict[str, Any], config: MailConfig | None = None) -> MailSet
         if pick("mail_templates", "mail_templates")
         else None,
         resend_changed=bool(given.get("resend_changed")),
+        cc=_addresses(given.get("cc") or config.cc, "--cc"),
+        bcc=_addresses(given.get("bcc") or config.bcc, "--bcc"),
+        test_to=address(given["test_to"], "--test-to") if given.get("test_to") else None,
+        test_count=_count(given.get("test_count")),
     )
+    if result.test_count is not None and result.test_to is None:
+        raise MailError("--test-count goes with --test-to ADDRESS")
     if result.send:
         _check_sending(result)
     return result
+
+
+def _addresses(given: str | list[str] | tuple[str, ...] | None, what: str) -> tuple[Address, ...]:
+    """Each address of --cc or --bcc (given more than once, or a list in the config file),
+    checked as --reply-to is: one address each, on one line, so none can add a header."""
+    if given is None:
+        return ()
+    values = [given] if isinstance(given, str) else list(given)
+    return tuple(address(value, what) for value in values)
+
+
+def _count(given: Any) -> int | None:
+    if given is None:
+        return None
+    if int(given) < 1:
+        raise MailError(f"--test-count {given}: give at least 1")
+    return int(given)
 
 
 def _check_sending(s: MailSettings) -> None:
@@ -273,13 +302,36 @@ def recipient_key(found: Address) -> str:
 
 
 class Letter(msgspec.Struct, frozen=True):
-    """One brief to send: who gets it and what is attached."""
+    """One brief to send: who gets it and what is attached. `file_name` is the attachment's
+    name as the candidate reads it (attachment_name: their name in their own script), sent with
+    RFC 2231 parameters; `ascii_name` (the file's name on disk) is the fallback for old clients."""
 
     to: Address
     pdf: bytes
     file_name: str
     sha256: str
     context: dict[str, Any]
+    ascii_name: str = ""
+
+
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
+MAX_ATTACHMENT_NAME = 120  # characters before ".pdf"
+
+
+def attachment_name(candidate: str, role: str, company: str) -> str:
+    """The brief's name as its candidate sees it in their inbox, in their own script:
+    "سلمى يوسف – Staff Software Engineer, Lumen.pdf". Characters no file name can hold (a
+    slash, a colon, control characters) become spaces."""
+    what = ", ".join(part for part in (role.strip(), company.strip()) if part)
+    text = f"{candidate.strip()} – {what}" if what else candidate.strip()
+    text = " ".join(_UNSAFE.sub(" ", text).split()).strip(". ") or "brief"
+    return f"{text[:MAX_ATTACHMENT_NAME].rstrip()}.pdf"
+
+
+def _ascii_fallback(name: str) -> str:
+    from anyascii import anyascii
+
+    return " ".join(_UNSAFE.sub(" ", anyascii(name)).split()) or "brief.pdf"
 
 
 class Wording:
@@ -339,12 +391,13 @@ class Wording:
 
 
 SAMPLE = {
-    "candidate": {"name": "Jane Doe", "email": "jane@example.com"},
+    "candidate": {"name": "Jane Doe", "preferred_name": "Jane", "email": "jane@example.com"},
     "role": "Engineering Manager",
     "company": "Segment",
     "region": "San Francisco",
     "guide": "segment-engineering-manager",
-    "file": "jane-doe-segment-engineering-manager.pdf",
+    "file": "Jane Doe – Engineering Manager, Segment.pdf",
+    "locked": False,
     "pages": 4,
     "sender": {"name": "", "email": ""},
 }
@@ -353,7 +406,12 @@ SAMPLE = {
 def context(built: Any, file_name: str, sender: Address | None) -> dict[str, Any]:
     """What the e-mail templates may use, all plain values."""
     return {
-        "candidate": {"name": built.candidate, "email": built.email or ""},
+        "candidate": {
+            "name": built.candidate,
+            "preferred_name": getattr(built, "preferred_name", "") or built.candidate,
+            "email": built.email or "",
+        },
+        "locked": bool(getattr(built, "locked", False)),
         "role": built.role,
         "company": built.company,
         "region": built.region,
@@ -378,22 +436,33 @@ def message(
 
     from ..files.clock import source_epoch
 
-    digest = hashlib.sha256(f"{letter.sha256}\n{recipient_key(letter.to)}".encode()).hexdigest()
+    tested = f"\ntest {recipient_key(settings.test_to)}" if settings.test_to is not None else ""
+    digest = hashlib.sha256(f"{letter.sha256}\n{recipient_key(letter.to)}{tested}".encode()).hexdigest()
     domain = settings.sender.domain if settings.sender else "make-brief.invalid"
     # Lines up to RFC 5322's limit of 998: a subject whose first word is long is never folded
     # straight after "Subject:" (which some readers show with a leading space)
     msg = EmailMessage(policy=policy.SMTP.clone(max_line_length=MAX_LINE))
     if settings.sender is not None:
         msg["From"] = settings.sender
-    msg["To"] = letter.to
+    test = settings.test_to is not None
+    msg["To"] = settings.test_to if settings.test_to is not None else letter.to
+    if settings.cc and not test:  # a test goes to the tester alone
+        msg["Cc"] = settings.cc
     if settings.reply_to is not None:
         msg["Reply-To"] = settings.reply_to
-    msg["Subject"] = subject
+    msg["Subject"] = f"[TEST] {subject}" if test else subject
     msg["Date"] = formatdate(source_epoch() if draft else None, usegmt=True)
     msg["Message-ID"] = f"<brief.{digest[:32]}@{domain}>"
     if draft:
         msg["X-Unsent"] = "1"
+    if test:
+        body = f"[A test: this message goes to {letter.to} when sent for real.]\n\n{body}"
     msg.set_content(body)
     msg.add_attachment(letter.pdf, maintype="application", subtype="pdf", filename=letter.file_name)
+    # the name as its reader wrote it in filename* (RFC 2231, when not ASCII), and an ASCII name
+    # (the file's on disk) as Content-Type's name= for clients that read no RFC 2231
+    (part,) = msg.iter_attachments()
+    plain = letter.ascii_name if letter.ascii_name.isascii() else ""
+    part.set_param("name", plain or _ascii_fallback(letter.file_name))
     msg.set_boundary(f"==brief-{digest[32:56]}==")
     return msg

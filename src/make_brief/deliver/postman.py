@@ -24,7 +24,7 @@ from ..errors import BriefError, RefusedError, ServerError, UnconfirmedError, na
 from ..files.fs import shown
 from ..run.events import MessageEvent, MessageHeld, MessageInFlight, MessageNotSent, MessageSent
 from ..run.pipeline import MailStatus, Outcome
-from .delivered import Delivery, Record
+from .delivered import TEST_RECORD, Delivery, Record
 from .journal import Entry as JournalEntry
 from .journal import Journal, now
 from .mail import (
@@ -33,6 +33,7 @@ from .mail import (
     MailSettings,
     Wording,
     address,
+    attachment_name,
     context,
     message,
     recipient_key,
@@ -81,6 +82,9 @@ class Parcel(msgspec.Struct):
     pdf: bytes | None = None  # read from `path` when not given
     mail: MailStatus = ""  # set by the postman: what became of it
     recipient: str = ""
+    preferred_name: str = ""  # the greeting's name (candidate.preferred_name); else the name
+    locked: bool = False  # a locked brief: its message says so (and never holds the password)
+    inputs: dict[str, str] = {}  # the offer's figures by field (pipeline.said_inputs): recorded
 
     def data(self) -> bytes:
         """The brief's bytes, read from its file once: refused when they are not the brief
@@ -121,6 +125,9 @@ def parcel_of(outcome: Outcome) -> Parcel | None:
         built.role,
         built.company,
         built.region,
+        preferred_name=built.preferred_name,
+        locked=outcome.locked,
+        inputs=dict(built.inputs),
     )
 
 
@@ -138,6 +145,7 @@ class Postman:
     flying: list[str] = field(default_factory=list)  # being sent by another live run
     counts: Counter = field(default_factory=Counter)
     broken: str | None = None
+    tests: Record | None = None  # deliveries-test.jsonl, opened by the first --test-to message
 
     def __post_init__(self) -> None:
         self.wording = Wording(self.settings.templates)
@@ -174,7 +182,7 @@ class Postman:
         status, label, to = parcel.mail, parcel.label, parcel.recipient
         if line is None and not status:
             return None
-        if status in ("sent", "would send", "already sent"):
+        if status in ("sent", "would send", "already sent", "tested", "would test"):
             return MessageSent(label, status, to, line or "")
         if status in ("held", "unconfirmed"):
             return MessageHeld(label, status, to, self.held[-1])
@@ -202,8 +210,9 @@ class Postman:
                     f"{size_text(self.settings.max_attachment)} attachment limit",
                     hint="raise --max-attachment, or send this brief another way",
                 )
-            ctx = context(parcel, parcel.path.name, self.settings.sender)
-            letter = Letter(to, pdf, parcel.path.name, parcel.sha256, ctx)
+            shown_as = attachment_name(parcel.candidate, parcel.role, parcel.company)
+            ctx = context(parcel, shown_as, self.settings.sender)
+            letter = Letter(to, pdf, shown_as, parcel.sha256, ctx, ascii_name=parcel.path.name)
             subject, body = self.wording.render(ctx)
             if self.settings.eml_dir is not None:
                 self._eml(letter, subject, body)
@@ -217,10 +226,12 @@ class Postman:
 
         assert self.settings.eml_dir is not None
         draft = message(letter, subject, body, self.settings, draft=True)
-        write_atomic(self.settings.eml_dir / f"{Path(letter.file_name).stem}.eml", draft.as_bytes())
+        write_atomic(self.settings.eml_dir / f"{Path(letter.ascii_name).stem}.eml", draft.as_bytes())
         self.counts["eml"] += 1
 
     def _deliver(self, parcel: Parcel, letter: Letter, subject: str, body: str) -> str | None:
+        if self.settings.test_to is not None:
+            return self._test(parcel, letter, subject, body)
         to, key = letter.to, recipient_key(letter.to)
         if (stop := self._before(parcel, key, str(to))) is not None:
             return stop
@@ -260,8 +271,9 @@ class Postman:
     def _send(self, parcel: Parcel, msg: EmailMessage, step: Delivery, to: str) -> str | None:
         assert self.smtp is not None and self.settings.sender is not None
         key = step.recipient
+        copies = tuple(a.addr_spec for a in (*self.settings.cc, *self.settings.bcc))
         try:
-            self.smtp.send(msg, self.settings.sender.addr_spec, parcel.recipient)
+            self.smtp.send(msg, self.settings.sender.addr_spec, parcel.recipient, copies)
         except (RefusedError, ServerError) as exc:
             self.journal.release(parcel.content, key)
             self._record(msgspec.structs.replace(step, event="released", at=now()))
@@ -281,6 +293,38 @@ class Postman:
         self.journal.sent(parcel.content, key)
         return self._status(parcel, "sent", f"sent: {to} {parcel.path}")
 
+    def _test(self, parcel: Parcel, letter: Letter, subject: str, body: str) -> str | None:
+        """--test-to: the message goes to the tester instead, marked [TEST], and is recorded in
+        the output folder's deliveries-test.jsonl only (neither the journal nor the delivery
+        record, so the real run still sends it); past --test-count, nothing."""
+        tester = self.settings.test_to
+        assert tester is not None
+        limit = self.settings.test_count
+        if limit is not None and self.counts["tested"] + self.counts["would test"] >= limit:
+            self.counts["untested"] += 1
+            return None
+        line = f"{tester} (for {letter.to}) {parcel.path}: [TEST] {subject}"
+        if not self.settings.send:
+            return self._status(parcel, "would test", f"would send a test: {line}")
+        assert self.smtp is not None and self.pace is not None and self.settings.sender is not None
+        msg = message(letter, subject, body, self.settings)
+        self.pace.wait()
+        try:
+            self.smtp.ready()
+            self.smtp.send(msg, self.settings.sender.addr_spec, tester.addr_spec)
+        except (RefusedError, ServerError, UnconfirmedError) as exc:
+            if not isinstance(exc, RefusedError):
+                self.broken = str(exc)
+            self._fail(parcel, f"test e-mail to {tester.addr_spec} not sent: {exc}")
+            return None
+        step = self._step(parcel, recipient_key(tester), "sent", str(msg["Message-ID"]))
+        try:
+            self.tests = self.tests or Record(self.folder, TEST_RECORD)
+            self.tests.append(step)
+        except BriefError as exc:
+            self.problems.append(f"{exc} (the test to {tester.addr_spec} went)")
+        return self._status(parcel, "tested", f"sent a test: {line}")
+
     def _step(self, parcel: Parcel, key: str, event: str, message_id: str) -> Delivery:
         return Delivery(
             event,
@@ -293,6 +337,7 @@ class Postman:
             run=self.journal.run,
             input=shown(parcel.label),  # a name that is not UTF-8 as \xNN, as the journal has it
             file=shown(str(parcel.path)),
+            inputs=parcel.inputs if event == "sending" else {},
         )
 
     def _record(self, step: Delivery) -> None:
@@ -373,12 +418,28 @@ class Postman:
             )
         earlier = other.at if other is not None else f"{_on(kept.at)}, {self._where()}" if kept else None
         if earlier is not None and not self.settings.resend_changed:
+            from .kept import copy_of
+
+            copy = copy_of(parcel.path)
+            has = f"; the version they have is kept as {shown(str(copy))}" if copy is not None else ""
+            what = self._changed(parcel, key)
             return self._hold(
                 parcel,
-                f"{to} {parcel.path}: changed since an earlier version went ({earlier});"
+                f"{to} {parcel.path}: changed since an earlier version went ({earlier}){what}{has};"
                 " --resend-changed sends this one",
             )
         return None
+
+    def _changed(self, parcel: Parcel, key: str) -> str:
+        """What changed in the inputs since the version that went ("; offer.base: 120,000 →
+        125,000"), when the delivery record has the figures it was sent with."""
+        from ..run.pipeline import changes
+
+        went = self.record.went_with(key, parcel.guide)
+        if not went or not parcel.inputs:
+            return ""
+        said = changes(went, parcel.inputs)
+        return f"; {', '.join(said)}" if said else ""
 
     def _release_hint(self, recipient: str) -> str:
         if self.settings.journal is not None:
@@ -412,6 +473,13 @@ class Postman:
         self.counts["failed"] += 1
         self.problems.append(name_input(parcel.label, text))
 
+    def tally(self) -> str | None:
+        """The closing line of a run that sends (None for a dry run): the messages counted."""
+        if not self.settings.send:
+            return None
+        tester = self.settings.test_to.addr_spec if self.settings.test_to is not None else None
+        return _tally(self.counts, tester)
+
     def summary(self) -> list[str]:
         """The closing lines: what was sent, and what was not and why."""
         c = self.counts
@@ -435,6 +503,24 @@ class Postman:
         if self.held:
             lines.append(f"{_messages(len(self.held))} held for you to decide (see the held: lines)")
         return lines
+
+
+def _tally(c: Counter, tester: str | None) -> str:
+    """The messages of a run that sent: "8 sent, 1 held, 0 failed", and what else became of
+    them when anything did (already sent, no address, in flight, not sent, tests)."""
+    if tester is not None:
+        said = f"{c['tested']} tests sent to {tester}, {c['failed']} failed"
+        return said + (f", {c['untested']} not tested (--test-count)" if c["untested"] else "")
+    parts = [f"{c['sent']} sent", f"{c['held'] + c['unconfirmed']} held", f"{c['failed']} failed"]
+    for status, words in (
+        ("already sent", "already sent"),
+        ("in flight", "being sent by another run"),
+        ("not sent", "not sent (the server failed)"),
+        ("no e-mail", "without an e-mail address"),
+    ):
+        if c[status]:
+            parts.append(f"{c[status]} {words}")
+    return ", ".join(parts)
 
 
 def _messages(count: int, more: str = "") -> str:

@@ -24,14 +24,14 @@ class Smtp:
         self.s = settings
         self.conn: smtplib.SMTP | None = None
 
-    def send(self, msg: EmailMessage, sender: str, recipient: str) -> None:
+    def send(self, msg: EmailMessage, sender: str, recipient: str, copies: tuple[str, ...] = ()) -> None:
         """Send `msg`; connect first with `ready()` so that only the message itself is at stake.
 
         The envelope (MAIL, RCPT) and the message (DATA) are separate steps: a failure before
         DATA means nothing went (ServerError, RefusedError); a connection lost during or
         after DATA means the server may have stored it (UnconfirmedError)."""
         conn = self.conn or self.ready()
-        international = not (sender + recipient).isascii()
+        international = not (sender + recipient + "".join(copies)).isascii()
         options = ["SMTPUTF8", "BODY=8BITMIME"] if international else []
         reply: bytes | str  # bytes from the server, or str in some of smtplib's errors
         try:
@@ -41,10 +41,13 @@ class Smtp:
             code, reply = conn.mail(sender, options)
             if code != 250:
                 raise smtplib.SMTPSenderRefused(code, reply, sender)
-            code, reply = conn.rcpt(recipient)
-            if code not in (250, 251):
-                conn.rset()
-                raise RefusedError(_reply(code, reply))
+            for to in (recipient, *copies):  # the copies (--cc, --bcc) in the envelope alone
+                code, reply = conn.rcpt(to)
+                if code not in (250, 251):
+                    conn.rset()
+                    raise RefusedError(
+                        _reply(code, reply) + ("" if to == recipient else f" (the copy to {to})")
+                    )
         except smtplib.SMTPResponseException as exc:
             self._drop()
             raise ServerError(_reply(exc.smtp_code, exc.smtp_error)) from None

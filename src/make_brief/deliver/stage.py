@@ -35,6 +35,8 @@ def parcel_of_row(row: dict[str, str], folder: Path) -> Parcel | None:
         row.get("role", ""),
         row.get("company", ""),
         row.get("region", ""),
+        preferred_name=row.get("preferred_name", ""),
+        locked=row.get("locked") == "yes",
     )
 
 

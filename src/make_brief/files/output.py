@@ -23,10 +23,33 @@ _PART = re.compile(r"\.(?P<pid>\d+)\.[^.]+\.part$")
 
 
 def slug(text: str, fallback: str = "candidate") -> str:
-    """A file-name-safe, transliterated slug: "Zoë Łukasiewicz" → "zoe-lukasiewicz"."""
+    """A file-name-safe, transliterated slug: "Zoë Łukasiewicz" → "zoe-lukasiewicz",
+    "Иван Петров" → "ivan-petrov", "سلمى يوسف" → "slma-ywsf", "王小明" → "wang-xiao-ming".
+    Latin letters go to python-slugify as they always did (the same names as before); the
+    letters of other scripts are transliterated by anyascii first, which writes the long vowels
+    an abjad writes (Arabic's ى as "a", where slugify's tables dropped it), and each syllable of
+    a script that writes one a character (Han, Hangul) as a word of its own."""
     from slugify import slugify
 
-    return slugify(text, max_length=MAX_SLUG, word_boundary=True) or fallback
+    return slugify(latin(text), max_length=MAX_SLUG, word_boundary=True) or fallback
+
+
+def latin(text: str) -> str:
+    """`text` with every letter outside the Latin script transliterated (anyascii)."""
+    import unicodedata
+
+    from anyascii import anyascii
+
+    out = []
+    for ch in text:
+        if ch.isascii() or not ch.isalpha() or unicodedata.name(ch, "").startswith("LATIN"):
+            out.append(ch)
+            continue
+        said = anyascii(ch)
+        # a syllable a character (Han, Hangul: anyascii capitalises each): a word of its own
+        syllable = ch.lower() == ch.upper() and said[:1].isupper()
+        out.append(f" {said} " if syllable else said)
+    return "".join(out)
 
 
 def default_name(candidate: str, guide_id: str) -> str:

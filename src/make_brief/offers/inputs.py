@@ -46,6 +46,11 @@ class Item(msgspec.Struct, frozen=True):
     def identity(self) -> str:
         return self.key or self.label
 
+    @property
+    def who(self) -> str:
+        """The candidate's name a table's row gives (its candidate.name cell), else ""."""
+        return next((" ".join(v.split()) for k, v in self.cells or () if k == "candidate.name"), "")[:60]
+
 
 def is_batch(paths: Iterable[Path]) -> bool:
     """Whether these inputs are more than one plain offer file."""
@@ -225,7 +230,7 @@ def header_problem(header: list[str]) -> str | None:
         if not name:
             return f"column {number} has no name (name it, or start its name with # to ignore it)"
         if name in seen:
-            return f"column {name!r} appears twice"
+            return f"column {name!r} appears twice (keep one, or start the other's name with # to ignore it)"
         seen.add(name)
         if problem := column_problem(name):
             return f"column {name!r}: {problem}"
@@ -233,7 +238,10 @@ def header_problem(header: list[str]) -> str | None:
         parent = name.rpartition(".")[0]
         while parent:
             if parent in seen:
-                return f"columns {parent!r} and {name!r} cannot both be given"
+                return (
+                    f"columns {parent!r} and {name!r} cannot both be given ({name!r} is a part of"
+                    f" {parent!r}: keep one of the two forms, or start the other's name with # to ignore it)"
+                )
             parent = parent.rpartition(".")[0]
     return None
 

@@ -44,6 +44,7 @@ APPENDIX_DIRS_ENV = "MAKE_BRIEF_APPENDIX_DIRS"  # folders besides the offer's ow
 class RawCandidate(Model, frozen=True):
     name: str
     email: str | None = None
+    preferred_name: str | None = None  # what the e-mail calls them ("Dear Sam,"); else the name
     pdf_password: str | None = None  # the password of a locked brief (--lock); else one is made up
     # the guide's facts, answered: true (confirmed), false (refuted), blank (not answered)
     facts: dict[str, bool | str | int | float | None] | None = (
@@ -175,6 +176,7 @@ class Offer(msgspec.Struct, frozen=True):
     clawback: Clawback | None = None
     rates: tuple[Rate, ...] = ()  # exchange rates stated in the offer file (and shared ones)
     pdf_password: str | None = None  # for --lock; never in a message, a log line or the manifest
+    preferred_name: str | None = None  # the e-mail's greeting (not in the brief, nor its content key)
 
     walk_away: Decimal | None = None  # annual total comp, in the offer's currency
     deadline: date | None = None
@@ -264,7 +266,15 @@ def offer_from_document(doc: Document, guide_dirs: tuple[Path, ...] = ()) -> Off
             doc, "offer.refresh", terms.refresh, currency, terms.stock_years, (vesting, cliff)
         ),
         pdf_password=_password(doc, raw.candidate.pdf_password),
+        preferred_name=_preferred(doc, raw.candidate.preferred_name),
     )
+
+
+def _preferred(doc: Document, given: str | None) -> str | None:
+    if given is None or not given.strip():
+        return None
+    _text(doc, "candidate.preferred_name", given)
+    return given.strip()
 
 
 def _password(doc: Document, given: str | None) -> str | None:

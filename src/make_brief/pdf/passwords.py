@@ -40,7 +40,6 @@ class PasswordBook:
 
     def __init__(self, folder: Path) -> None:
         self.path = folder / PASSWORDS
-        self.lock_path = folder / f".{PASSWORDS}.lock"
 
     def add(self, file: Path, candidate: str, password: str) -> None:
         line = _line((file.name, candidate, password))
@@ -71,8 +70,10 @@ class PasswordBook:
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
+        """Held while passwords.csv is written: a lock on the output folder itself (flock on
+        the folder's descriptor), so that no lock file is left behind in it."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        fd = os.open(self.path.parent, os.O_RDONLY)
         try:
             try:
                 import fcntl
@@ -83,6 +84,17 @@ class PasswordBook:
             yield
         finally:
             os.close(fd)
+
+
+def known(brief: Path) -> list[str]:
+    """The passwords passwords.csv beside `brief` keeps for it (latest first); none when there
+    is no such file or it cannot be read."""
+    try:
+        with open(brief.parent / PASSWORDS, encoding="utf-8", newline="") as handle:
+            rows = [row for row in csv.reader(handle) if len(row) == len(COLUMNS)]
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return []
+    return [row[2] for row in reversed(rows) if row[0] == brief.name]
 
 
 def _line(cells: Sequence[str]) -> str:

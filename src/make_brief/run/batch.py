@@ -20,6 +20,7 @@ apart from rendering; it must be a module-level function so that workers can rec
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
@@ -27,6 +28,8 @@ from contextlib import contextmanager
 from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import msgspec
 
 from ..errors import BriefError, Failure, HeldError, InternalError, WorkerError
 from ..offers.inputs import Item, load_item
@@ -44,6 +47,7 @@ WORKER_START = 5.0  # seconds a new worker may take to start and warm up, past t
 
 
 Work = Callable[[Item, Settings], Brief]
+Keep = Callable[[Path, str], "Path | None"]  # (the file about to be replaced, the new sha256)
 
 
 def make_item(item: Item, settings: Settings) -> Brief:
@@ -137,7 +141,11 @@ class Batch:
         passwords: PasswordBook | None = None,
         strict: bool = False,
         time_limit: float = TIME_LIMIT,
+        force: bool = False,
+        keep: Keep | None = None,
     ) -> None:
+        self.keep = keep  # before a brief replaces a file: the version that went, kept (deliver.kept)
+        self.force = force  # --force: `output` replaced whatever it holds
         self.time_limit = time_limit  # seconds one brief may take; 0: no limit
         self.strict = strict  # a brief with a warning is held back: not written, not sent
         self.out_dir = out_dir
@@ -162,18 +170,22 @@ class Batch:
             held = HeldError(f"held back by --strict, not written: {said}", file=item.label)
             return Outcome(item, brief.without_pdf(), held, held=True)
         try:
-            path = self._write(brief)
+            path, copy = self._write(brief)
         except BriefError as exc:
             return Outcome(item, brief.without_pdf(), exc)
-        return written(item, brief, path)
+        return msgspec.structs.replace(written(item, brief, path), sent_copy=copy)
 
-    def _write(self, brief: Brief) -> Path:
+    def _write(self, brief: Brief) -> tuple[Path, Path | None]:
+        """Where the brief was written, and the copy kept of the version that went (or None)."""
         from ..files.output import write_atomic
 
         path = self.output or self.out_dir / self._distinct(brief.name)
+        if self.output is not None and not self.force:
+            _may_replace(path, brief.candidate)
+        copy = self.keep(path, hashlib.sha256(brief.pdf).hexdigest()) if self.keep else None
         if brief.password and self.passwords is not None:  # first: no brief without its password
             self.passwords.add(path, brief.candidate, brief.password)
-        return write_atomic(path, brief.pdf)
+        return write_atomic(path, brief.pdf), copy
 
     def _distinct(self, name: str) -> str:
         """`name`, or `name` with -2, -3, ... when another brief of this batch has it already."""
@@ -409,3 +421,30 @@ def _replace(
 ) -> ProcessPoolExecutor:
     pool.shutdown(wait=True, cancel_futures=True)
     return _pool(jobs, warm, backend)
+
+
+def _may_replace(path: Path, candidate: str) -> None:
+    """Refuse to replace the file at `path` (-o FILE) unless it is this candidate's brief
+    already (re-made in place, quietly): another person's brief, a locked PDF no password in
+    passwords.csv opens, or a file that is no brief stays as it is without --force."""
+    import stat
+
+    from ..errors import OutputError
+    from ..pdf.passwords import known
+    from ..pdf.whose import whose
+
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):  # a link is replaced, never written through
+            return
+    except OSError:  # none there (or a name the writer will refuse in its own words)
+        return
+    found = whose(path, known(path))
+    if found.kind == "brief" and found.candidate == candidate:
+        return
+    held = {
+        "brief": f"holds the brief of {found.candidate}, not of {candidate}",
+        "locked": "is a locked PDF that no password in passwords.csv opens (whose brief it is"
+        " cannot be told)",
+        "other": "is a file that is not a brief",
+    }[found.kind]
+    raise OutputError(f"{held}: not replaced", file=path, hint="give another -o, or --force to replace it")

@@ -45,11 +45,12 @@ class CounterWritten(msgspec.Struct, frozen=True, tag="counter written", tag_fie
 
 
 class MessageSent(msgspec.Struct, frozen=True, tag="message sent", tag_field="event"):
-    """The brief's message went (`sent`), would go (a dry run), or had gone before; `text` is
-    the line the command line prints."""
+    """The brief's message went (`sent`), would go (a dry run), or had gone before; or went
+    to the --test-to address instead (`tested`, `would test`); `text` is the line the command
+    line prints."""
 
     label: str
-    status: Literal["sent", "would send", "already sent"]
+    status: Literal["sent", "would send", "already sent", "tested", "would test"]
     recipient: str
     text: str
 
@@ -106,3 +107,5 @@ class Courier(Protocol):
     def post(self, outcome: Outcome) -> tuple[Outcome, MessageEvent | None]: ...
 
     def summary(self) -> list[str]: ...
+
+    def tally(self) -> str | None: ...

@@ -30,19 +30,24 @@ COLUMNS = (
     "sha256",
     "content",
     "candidate",
+    "preferred_name",
     "email",
     "guide",
     "role",
     "company",
     "region",
+    "deadline",
+    "days_left",
     "recipient",
     "mail",
+    "sent_copy",
     "locked",
     "warnings",
     "error",
 )
 _BYTES = "surrogateescape"  # paths are bytes on POSIX: a name that is not UTF-8 round-trips
 _NAMES = re.compile(r"manifest(-\d+-of-\d+)?\.csv")
+_WHOLE = re.compile(r"-?[0-9]+")
 
 
 def shard_name(shard: tuple[int, int] | None) -> str:
@@ -116,9 +121,12 @@ def row_of(outcome: Any) -> dict[str, str]:
         "sha256": outcome.sha256,
         "recipient": outcome.recipient,
         "mail": outcome.mail,
+        "sent_copy": str(outcome.sent_copy or ""),  # the version the candidate has, kept
         "locked": "yes" if outcome.locked else "",
         "warnings": " | ".join(outcome.warnings),
-        "error": describe(outcome.error, outcome.item.label) if outcome.error is not None else "",
+        "error": describe(outcome.error, outcome.item.label, who=outcome.item.who)
+        if outcome.error is not None
+        else "",
     }
     if built is not None:
         row.update(
@@ -126,12 +134,16 @@ def row_of(outcome: Any) -> dict[str, str]:
             bytes=str(outcome.size),
             content=built.content,
             candidate=built.candidate,
+            preferred_name=built.preferred_name,
             email=built.email or "",
             guide=built.guide,
             role=built.role,
             company=built.company,
             region=built.region,
         )
+    brief = outcome.brief  # a held brief (--strict) has its deadline too
+    if brief is not None and brief.deadline is not None:
+        row.update(deadline=brief.deadline.isoformat(), days_left=str(brief.days_left))
     return row
 
 
@@ -154,7 +166,10 @@ def read(path: Path) -> Iterator[dict[str, str]]:
 
 
 def _inert(cell: str) -> str:
-    """A cell a spreadsheet shows as text, never runs as a formula (CSV injection)."""
+    """A cell a spreadsheet shows as text, never runs as a formula (CSV injection); a whole
+    number (days_left: -6) stays a number."""
+    if _WHOLE.fullmatch(cell):
+        return cell
     return f"'{cell}" if cell[:1] in ("=", "+", "-", "@", "\t", "\r", "'") else cell
 
 

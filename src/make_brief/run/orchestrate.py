@@ -27,7 +27,7 @@ from .pipeline import Outcome
 
 if TYPE_CHECKING:
     from ..pdf.passwords import PasswordBook
-    from .batch import Batch
+    from .batch import Batch, Keep
 
 Progress = Callable[[Event], None]
 
@@ -49,6 +49,7 @@ class BatchOptions(msgspec.Struct, frozen=True, kw_only=True):
     many: bool = True  # a batch: a manifest, and every line names its input
     day: date | None = None  # the briefs' date (files.clock.today() when None)
     backend: str = "reportlab"  # the PDF back end, by its name in render.registry (--backend)
+    force: bool = False  # `output` replaced even when it holds another person's brief, or no brief
     guide_max_age: int = 12  # months: a guide older than this is flagged (--guide-max-age)
     pdf_standards: tuple[str, ...] = ()  # --pdf-standard: "ua-1", "a-2b" (else the template's)
 
@@ -79,6 +80,10 @@ class BatchRun(msgspec.Struct):
     manifest: Path | None = None
     folder: Path = Path(".")
     postman: Courier | None = None  # the mail stage (notes, problems, held, summary), when mailed
+    # the offers whose deadline has passed or is URGENT_DAYS or fewer away (advice.callprep),
+    # soonest first: (its input's label, the candidate, the deadline, the days left)
+    urgent: list[tuple[str, str, date, int]] = msgspec.field(default_factory=list)
+    names: dict[str, str] = msgspec.field(default_factory=dict)  # a failed row's label: its candidate
 
     @property
     def internal(self) -> bool:
@@ -88,7 +93,7 @@ class BatchRun(msgspec.Struct):
     def failure_lines(self, many: bool = True) -> list[str]:
         """Each failure's one line (errors.describe), each starting with its input unless
         `many` is false (one offer file, whose errors name it already)."""
-        return [describe(error, label, many) for label, error in self.failures]
+        return [describe(error, label, many, self.names.get(label, "")) for label, error in self.failures]
 
 
 def run_batch(
@@ -97,6 +102,7 @@ def run_batch(
     options: BatchOptions,
     courier: Courier | None = None,
     progress: Progress | None = None,
+    keep: Keep | None = None,
 ) -> BatchRun:
     """Make the brief of every offer in `inputs` into `folder`, with its manifest, passwords
     and counter drafts; post each to `courier` when given; report each step to `progress`."""
@@ -110,7 +116,7 @@ def run_batch(
     options = with_paths(options)
     run = BatchRun([], folder=folder, postman=courier)
     passwords = PasswordBook(folder) if options.lock else None
-    batch = _batch(folder, options, passwords)
+    batch = _batch(folder, options, passwords, keep)
     report = progress or (lambda event: None)
     with ExitStack() as finally_:  # closed in reverse order, also on errors and Ctrl-C
         manifest = Manifest(folder, shard_name(options.shard)) if options.many else None
@@ -126,13 +132,14 @@ def run_batch(
                 manifest.add(outcome)
             run.outcomes.append(_let_go(outcome))
         run.manifest = _close(manifest, folder, run.problems) if manifest is not None else None
+        run.urgent.sort(key=lambda u: (u[3], u[0]))
         _close_passwords(passwords, run)
     for problem in run.problems:
         report(Problem(problem))
     return run
 
 
-def _batch(folder: Path, options: BatchOptions, passwords: PasswordBook | None) -> Batch:
+def _batch(folder: Path, options: BatchOptions, passwords: PasswordBook | None, keep: Keep | None) -> Batch:
     """The batch of a run: its settings, workers, one output file, time limit per brief."""
     from .batch import TIME_LIMIT, Batch, Settings, default_jobs
 
@@ -156,6 +163,8 @@ def _batch(folder: Path, options: BatchOptions, passwords: PasswordBook | None) 
         passwords=passwords,
         strict=options.strict,
         time_limit=TIME_LIMIT if options.time_limit is None else options.time_limit,
+        force=options.force,
+        keep=keep,
     )
 
 
@@ -179,6 +188,7 @@ def _record(run: BatchRun, outcome: Outcome, options: BatchOptions) -> tuple[Out
     and what it reports: its brief (or failure), its counter draft, its message."""
     events: list[Event] = []
     label = outcome.item.label
+    _urgent(run, outcome)
     if outcome.ok and outcome.brief is not None:
         run.made += 1
         run.warnings += [f"{label}: {w}" for w in outcome.brief.warnings]
@@ -187,12 +197,25 @@ def _record(run: BatchRun, outcome: Outcome, options: BatchOptions) -> tuple[Out
             events += _write_counter(Path(options.counter), outcome, options.output is not None, run)
     elif outcome.error is not None:  # in a batch every line names its input; one offer's its file
         run.failures.append((label, outcome.error))
+        if outcome.item.who:
+            run.names[label] = outcome.item.who
         events.append(_failed(label, outcome, options.many))
     if run.postman is not None:
         outcome, mailed = run.postman.post(outcome)
         if mailed is not None:
             events.append(mailed)
     return outcome, events
+
+
+def _urgent(run: BatchRun, outcome: Outcome) -> None:
+    """List `outcome` among the urgent ones when its deadline has passed or is near."""
+    from ..advice.callprep import URGENT_DAYS
+
+    brief = outcome.brief
+    if brief is None or brief.deadline is None or brief.days_left is None:
+        return
+    if brief.days_left <= URGENT_DAYS:
+        run.urgent.append((outcome.item.label, brief.candidate, brief.deadline, brief.days_left))
 
 
 def _made(outcome: Outcome) -> BriefMade:
@@ -205,7 +228,8 @@ def _made(outcome: Outcome) -> BriefMade:
 def _failed(label: str, outcome: Outcome, many: bool) -> BriefFailed:
     assert outcome.error is not None
     internal = isinstance(outcome.error, InternalError)
-    return BriefFailed(label, describe(outcome.error, label, many), held=outcome.held, internal=internal)
+    said = describe(outcome.error, label, many, outcome.item.who)
+    return BriefFailed(label, said, held=outcome.held, internal=internal)
 
 
 def share(items: Iterable[Item], shard: tuple[int, int] | None) -> Iterator[Item]:

@@ -40,6 +40,8 @@ MailStatus = Literal[
     "unconfirmed",
     "in flight",
     "would send",
+    "tested",  # --test-to: sent to the tester instead (recorded apart: deliveries-test.jsonl)
+    "would test",
     "not sent",
     "failed",
     "no e-mail",
@@ -81,6 +83,10 @@ class Brief(msgspec.Struct, frozen=True):
     content: str = ""  # what the brief says (content_key): the journal's key
     counter: bytes | None = None  # the counter-offer e-mail (.eml), when asked for and possible
     password: str = ""  # a locked brief's: for passwords.csv only, never a message or the manifest
+    deadline: date | None = None  # the offer's (offer.deadline), for the manifest and the batch's end
+    preferred_name: str = ""  # candidate.preferred_name: the e-mail's greeting
+    inputs: tuple[tuple[str, str], ...] = ()  # the offer's figures by field (said_inputs)
+    days_left: int | None = None  # days from the brief's date to the deadline (negative: passed)
 
     def without_pdf(self) -> Brief:
         """This record without its PDF's bytes: what an Outcome keeps (the bytes are in the file
@@ -103,6 +109,7 @@ class Outcome(msgspec.Struct, frozen=True):
     mail: MailStatus = ""  # what the mail step did with it
     recipient: str = ""
     held: bool = False  # made with a warning and not written (--strict)
+    sent_copy: Path | None = None  # the version that went, kept when this one replaced it
 
     @property
     def ok(self) -> bool:
@@ -202,13 +209,15 @@ def make_pdf(
     warnings = (
         _stale_rates(figures, day) + doubts(offer) + _missing_warnings(rendered.missing) + notes + left_out
     )
+    passed = deadline_notice(offer.deadline, day)
+    warnings += (passed[1],) if passed and passed[0] == "warning" else ()  # --strict holds it
     if not lock:
-        return _brief(offer, pdf, pages, warnings)
+        return _brief(offer, day, pdf, pages, warnings)
     from ..pdf.merge import lock as locked
     from ..pdf.passwords import generate
 
     password = offer.pdf_password or generate()
-    return _brief(offer, locked(pdf, password), pages, warnings, password)
+    return _brief(offer, day, locked(pdf, password), pages, warnings, password)
 
 
 def _merged(
@@ -262,7 +271,32 @@ def _without_appendices(
     return msgspec.structs.replace(brief, sections=(*brief.sections, section), appendices=()), (warning,)
 
 
-def _brief(offer: Offer, pdf: bytes, pages: int, warnings: tuple[str, ...], password: str = "") -> Brief:
+def deadline_notice(deadline: date | None, day: date) -> tuple[Literal["warning", "note"], str] | None:
+    """What build, validate and a batch's end say of an offer's deadline on `day`: a warning
+    once it has passed, a note when advice.callprep.URGENT_DAYS or fewer are left, else None."""
+    from ..advice.callprep import urgency
+
+    state = urgency(deadline, day)
+    if state is None or deadline is None:
+        return None
+    return ("warning" if state == "passed" else "note"), deadline_words(deadline, (deadline - day).days)
+
+
+def deadline_words(deadline: date, days: int) -> str:
+    verb = "expired" if days < 0 else "expires"
+    return f"offer.deadline: the offer {verb} on {deadline.isoformat()} ({days_text(days)})"
+
+
+def days_text(days: int) -> str:
+    """Days to a deadline in words: "in 3 days", "tomorrow", "today", "1 day ago"."""
+    if days < 0:
+        return "1 day ago" if days == -1 else f"{-days} days ago"
+    return "today" if days == 0 else "tomorrow" if days == 1 else f"in {days} days"
+
+
+def _brief(
+    offer: Offer, day: date, pdf: bytes, pages: int, warnings: tuple[str, ...], password: str = ""
+) -> Brief:
     from ..files.output import default_name
 
     return Brief(
@@ -277,7 +311,45 @@ def _brief(offer: Offer, pdf: bytes, pages: int, warnings: tuple[str, ...], pass
         region=offer.region.name,
         warnings=warnings,
         password=password,
+        deadline=offer.deadline,
+        preferred_name=offer.preferred_name or "",
+        inputs=said_inputs(offer),
+        days_left=(offer.deadline - day).days if offer.deadline is not None else None,
     )
+
+
+def said_inputs(offer: Offer) -> tuple[tuple[str, str], ...]:
+    """The offer's figures by their fields, as the offer file says them ("offer.base":
+    "120,000"): what went is recorded with them, so a changed brief's held line can say what
+    changed, field by field."""
+    from decimal import Decimal
+
+    def amount(value: Decimal) -> str:
+        return f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,}"
+
+    said = [
+        ("region", offer.region.name),
+        ("offer.currency", offer.currency),
+        ("offer.base", amount(offer.base)),
+        ("offer.stock", amount(offer.stock)),
+        ("offer.stock_years", str(offer.stock_years)),
+        ("offer.bonus_pct", f"{offer.bonus_pct.normalize():f}%"),
+    ]
+    if offer.sign_on is not None:
+        said.append(("offer.sign_on", amount(offer.sign_on)))
+    if offer.deadline is not None:
+        said.append(("offer.deadline", offer.deadline.isoformat()))
+    said += [(f"competing_offers.{i}.company", c.company) for i, c in enumerate(offer.competing)]
+    return tuple(said)
+
+
+def changes(before: dict[str, str], after: dict[str, str]) -> list[str]:
+    """What changed between two said_inputs, field by field: "offer.base: 120,000 → 125,000"."""
+    return [
+        f"{field}: {before.get(field) or '(none)'} → {after.get(field) or '(none)'}"
+        for field in dict.fromkeys([*before, *after])
+        if before.get(field) != after.get(field)
+    ]
 
 
 def content_key(offer: Offer, template_name: str | Path | None = None, page_size: str | None = None) -> str:
@@ -292,7 +364,10 @@ def content_key(offer: Offer, template_name: str | Path | None = None, page_size
 
     digest = hashlib.sha256(f"make-brief {__version__}\n{page_size or ''}\n".encode())
     guide = msgspec.structs.replace(offer.guide, path="")
-    said = msgspec.structs.replace(offer, source=None, guide=guide, appendices=(), pdf_password=None)
+    said = msgspec.structs.asdict(
+        msgspec.structs.replace(offer, source=None, guide=guide, appendices=(), pdf_password=None)
+    )
+    del said["preferred_name"]  # the e-mail's greeting, not what the brief says
     digest.update(msgspec.json.encode(said, enc_hook=str))
     folder = Path(offer.guide.path).parent
     files = [*offer.appendices, *(folder / a.file for a in offer.guide.appendices)]
