@@ -170,3 +170,23 @@ def test_quiet_prints_only_errors(tmp_path, write_offer):
     assert len(lines) == 1 and lines[0].startswith(f"error: {offers / 'cy.yaml'}:"), lines
     loud = run(offers, "-o", tmp_path / "loud", "--lock")
     assert any(line.startswith("warning:") for line in loud.stderr.splitlines())  # the same run, not quiet
+
+
+@pytest.mark.parametrize("name", [CJK, "سلمى يوسف"])
+def test_a_fallback_fonts_cut_has_no_clock_in_it(monkeypatch, name, cjk_font):
+    """The cut of an installed font is the same bytes whenever it is made: fontTools stamps a
+    font's head.modified with the time it saves it (SOURCE_DATE_EPOCH when set, as in these
+    tests), and the cut's bytes name its face in the brief. Without SOURCE_DATE_EPOCH, two
+    builds a second apart made different briefs of the same inputs."""
+    from fontTools.ttLib.tables import _h_e_a_d
+
+    from make_brief.render.reportlab import fonts
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    chars = frozenset(name.replace(" ", ""))
+    face = fonts.covering(chars)[0]
+    made = []
+    for now in (3_000_000_000, 3_000_000_001):
+        monkeypatch.setattr(_h_e_a_d, "timestampNow", lambda now=now: now)
+        made.append(fonts._cut.__wrapped__(face, chars).data)
+    assert made[0] == made[1]

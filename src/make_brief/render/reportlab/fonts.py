@@ -127,7 +127,9 @@ def _cut(face: Face, chars: frozenset[str]) -> Fallback:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
-    font = TTFont(face.file, fontNumber=face.index, lazy=False)
+    # no clock in the cut: fontTools stamps head.modified with the time it saves (the brief's
+    # bytes, and the cut's name, which is made of them, would change second by second)
+    font = TTFont(face.file, fontNumber=face.index, lazy=False, recalcTimestamp=False)
     options = subset.Options()
     options.name_IDs = ["*"]
     options.notdef_outline = True
@@ -136,7 +138,7 @@ def _cut(face: Face, chars: frozenset[str]) -> Fallback:
     options.layout_features = ["*"] if any(has_rtl(ch) for ch in chars) else []
     options.drop_tables += ["FFTM", "DSIG"]
     subsetter = subset.Subsetter(options)
-    wanted = [ord(ch) for ch in chars]
+    wanted = sorted(ord(ch) for ch in chars)  # not in the set's order, which differs by process
     if options.layout_features:  # the joined forms keep their presentation-form code points,
         wanted += [*range(0xFB50, 0xFE00), *range(0xFE70, 0xFEFD)]  # so the text layer reads
     subsetter.populate(unicodes=wanted)
