@@ -295,7 +295,7 @@ def test_a_locked_briefs_message_says_the_password_comes_separately(tmp_path, wr
     (received,) = server.sink.received
     body = text(received)
     assert (
-        "The PDF is locked: it opens with a password, which will reach you\nseparately, not by e-mail."
+        "The PDF is locked: it opens with a password, which will reach you\nseparately."
         in body
     )
     password = (tmp_path / "out" / "passwords.csv").read_text(encoding="utf-8").splitlines()[1].split(",")[2]
@@ -346,7 +346,7 @@ def test_test_count_sends_the_first_n_only(two, tmp_path, server):
     assert tested.exit_code == 0, tested.output
     assert [r.rcpt_tos for r in server.sink.received] == [["me@example.org"]]
     assert tested.stderr.splitlines()[-1] == (
-        "messages: 1 tests sent to me@example.org, 0 failed, 1 not tested (--test-count)"
+        "messages: 1 test sent to me@example.org, 0 failed, 1 not tested (--test-count)"
     )
     alone = run(two, "-o", out, "--test-count", "1")
     assert alone.exit_code != 0 and "--test-count goes with --test-to ADDRESS" in alone.stderr

@@ -509,7 +509,8 @@ def _tally(c: Counter, tester: str | None) -> str:
     """The messages of a run that sent: "8 sent, 1 held, 0 failed", and what else became of
     them when anything did (already sent, no address, in flight, not sent, tests)."""
     if tester is not None:
-        said = f"{c['tested']} tests sent to {tester}, {c['failed']} failed"
+        tests = "test" if c["tested"] == 1 else "tests"
+        said = f"{c['tested']} {tests} sent to {tester}, {c['failed']} failed"
         return said + (f", {c['untested']} not tested (--test-count)" if c["untested"] else "")
     parts = [f"{c['sent']} sent", f"{c['held'] + c['unconfirmed']} held", f"{c['failed']} failed"]
     for status, words in (
