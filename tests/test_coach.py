@@ -294,10 +294,7 @@ def test_a_locked_briefs_message_says_the_password_comes_separately(tmp_path, wr
     assert result.exit_code == 0, result.output
     (received,) = server.sink.received
     body = text(received)
-    assert (
-        "The PDF is locked: it opens with a password, which will reach you\nseparately."
-        in body
-    )
+    assert "The PDF is locked: it opens with a password, which will reach you\nseparately." in body
     password = (tmp_path / "out" / "passwords.csv").read_text(encoding="utf-8").splitlines()[1].split(",")[2]
     assert password.encode() not in received.raw
 

@@ -180,7 +180,8 @@ def test_a_batch_with_a_bad_row_gives_the_zip_and_the_manifest(app, read_pdf):
     page = client.get(f"/batch/{ident}").text
     assert alerts(page) == []
     failures = re.findall(r"<ul id=\"failures\"><li>([^<]*)</li>", page)
-    assert [unescape(f) for f in failures] == [f"error: candidates.csv:row 3: offer.base: {NOT_AN_AMOUNT}"]
+    said = f"error: candidates.csv:row 3 (Person 01): offer.base: {NOT_AN_AMOUNT}"
+    assert [unescape(f) for f in failures] == [said]
     assert '<table id="manifest">' in page and "person-02-segment-engineering-manager.pdf" in page
     zipped = zipfile.ZipFile(io.BytesIO(client.get(f"/batch/{ident}/briefs.zip").content))
     assert zipped.namelist() == [
@@ -223,7 +224,7 @@ def test_a_locked_batch_keeps_the_passwords_apart_and_previews_its_mail(app):
     assert "To: sam@segment.example" in draft and "Subject:" in draft
     preview = client.get(f"/batch/{ident}/{drafts[2]}").text
     assert "To: Person 00 <p0@example.com>" in preview
-    assert "attached: person-00-segment-engineering-manager.pdf (" in preview
+    assert "attached: Person 00 – Engineering Manager, Segment.pdf (" in preview
 
 
 def test_fifty_rows_from_the_page_are_the_command_lines_bytes(app, tmp_path):

@@ -146,7 +146,7 @@ def test_a_csv_batch_with_a_bad_row_gives_the_zip_and_the_manifest(server, brows
     link = wait(browser, "#zip")
     assert browser.find_element(By.ID, "status").text == "Done: 2 made, 1 failed, of 3."
     failures = [li.text for li in browser.find_elements(By.CSS_SELECTOR, "#failures li")]
-    assert failures == [f"error: candidates.csv:row 3: offer.base: {NOT_AN_AMOUNT}"]
+    assert failures == [f"error: candidates.csv:row 3 (Bob Two): offer.base: {NOT_AN_AMOUNT}"]
     rows = browser.find_elements(By.CSS_SELECTOR, "#manifest tbody tr")
     assert [r.find_elements(By.TAG_NAME, "td")[0].text for r in rows] == [
         "candidates.csv:row 2",
