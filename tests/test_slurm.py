@@ -134,6 +134,10 @@ def test_the_slurm_example_renders_in_an_array_then_mails_each_brief_once(batch)
     assert sorted(listed) == [f"manifest-{i}-of-{TASKS}.csv" for i in range(TASKS)]
     everyone = [name for names in listed.values() for name in names]
     assert sorted(everyone) == sorted(NAMES)  # every candidate in one shard's manifest, once
-    assert sorted(p.name for p in out.glob("*.pdf")) == sorted(
-        Path(message.attachments[0][0]).name for message in received
-    )
+    on_disk = {p.name: p.read_bytes() for p in out.glob("*.pdf")}
+    slugs = [f"{name.lower().replace(' ', '-')}-segment-engineering-manager.pdf" for name in NAMES]
+    assert sorted(on_disk) == sorted(slugs)
+    # each attachment carries its person's name; its bytes are the brief on disk
+    attached = {message.attachments[0][0]: message.attachments[0][2] for message in received}
+    assert sorted(attached) == sorted(f"{name} – Engineering Manager, Segment.pdf" for name in NAMES)
+    assert sorted(attached.values()) == sorted(on_disk.values())
