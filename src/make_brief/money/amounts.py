@@ -251,18 +251,30 @@ def _whole_pattern(locale: str) -> str:
 
 def _compact_divisor(amount: Decimal, locale: str) -> int | None:
     """What CLDR's short compact form divides `amount` by in `locale` (None: not compacted)."""
+    for magnitude, divisor in _compact_steps(locale):
+        if abs(amount) >= magnitude:
+            return divisor
+    return None
+
+
+@lru_cache(maxsize=32)
+def _compact_steps(locale: str) -> tuple[tuple[int, int | None], ...]:
+    """CLDR's short compact forms of `locale`, largest first: each magnitude, with what an
+    amount of it is divided by (None: not compacted). Read once per locale (a brief asks
+    hundreds of times)."""
     from babel import Locale
     from babel.numbers import parse_pattern
 
     forms = Locale.parse(locale).compact_currency_formats.get("short") or {}
     other = forms.get("other", {})
+    steps: list[tuple[int, int | None]] = []
     for magnitude in sorted((int(m) for m in other), reverse=True):
-        if abs(amount) >= magnitude:
-            pattern = parse_pattern(other[str(magnitude)]).pattern
-            if pattern.count("0") == 1 and "0" == pattern.strip("¤\xa0 "):
-                return None
-            return magnitude // (10 ** (pattern.count("0") - 1))
-    return None
+        pattern = parse_pattern(other[str(magnitude)]).pattern
+        if pattern.count("0") == 1 and "0" == pattern.strip("¤\xa0 "):
+            steps.append((magnitude, None))
+        else:
+            steps.append((magnitude, magnitude // (10 ** (pattern.count("0") - 1))))
+    return tuple(steps)
 
 
 def currency_for_mark(mark: str, place_name: str | None = None) -> str | None:
