@@ -4,6 +4,7 @@ on loopback (aiosmtpd)."""
 
 from __future__ import annotations
 
+import os
 import unicodedata
 
 import pytest
@@ -416,3 +417,21 @@ def test_the_version_that_went_is_kept_when_a_brief_is_re_made(tmp_path, write_o
     quiet = run(tmp_path / "offers", "-o", out)  # re-made without mail options: the copy stays
     assert quiet.exit_code == 0 and list((out / "sent").iterdir()) == [copy]
     assert copy.read_bytes() == went["ann@example.com"]
+
+
+def test_the_same_brief_made_on_another_day_keeps_no_copy(tmp_path, write_offer, server, monkeypatch):
+    """A re-run on another day makes other bytes (the brief is dated by its day) but says the
+    same: the candidate has that brief already ("already sent, unchanged"), so nothing is
+    kept in sent/ and nothing is sent again."""
+    (tmp_path / "offers").mkdir()
+    write_offer(offer_data(candidate={"name": "Ann Lee", "email": "ann@example.com"}), "offers/ann.yaml")
+    out = tmp_path / "out"
+    first = run(tmp_path / "offers", "-o", out, "--send", *server.options, *SENDER)
+    assert first.exit_code == 0, first.output
+    brief = out / "ann-lee-segment-engineering-manager.pdf"
+    went = brief.read_bytes()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(os.environ["SOURCE_DATE_EPOCH"]) + 86_400))
+    again = run(tmp_path / "offers", "-o", out, "--send", *server.options, *SENDER)
+    assert again.exit_code == 0, again.output
+    assert brief.read_bytes() != went and len(server.sink.received) == 1
+    assert "already sent, unchanged: " in again.stdout and not (out / "sent").exists()

@@ -17,25 +17,28 @@ class Keeper:
     """The versions that went from each output folder (read once per folder and run)."""
 
     def __init__(self) -> None:
-        self.went: dict[Path, dict[str, str]] = {}  # folder: {sha256: the day it went}
+        # folder: {sha256: (the day it went, what it says)}
+        self.went: dict[Path, dict[str, tuple[str, str]]] = {}
 
-    def _went(self, folder: Path) -> dict[str, str]:
+    def _went(self, folder: Path) -> dict[str, tuple[str, str]]:
         if folder not in self.went:
             from .delivered import RECORD, Record
 
-            found: dict[str, str] = {}
+            found: dict[str, tuple[str, str]] = {}
             if (folder / RECORD).is_file():
                 for step in Record(folder).last.values():
                     if step.event == "sent" and step.sha256:
                         day = step.at[:10] if step.at[:4].isdigit() else ""
-                        found[step.sha256] = max(found.get(step.sha256, ""), day)
+                        found[step.sha256] = max(found.get(step.sha256, ("", "")), (day, step.content))
             self.went[folder] = found
         return self.went[folder]
 
-    def keep(self, path: Path, sha256: str) -> Path | None:
-        """Before `path` is replaced by a brief whose sha256 is `sha256`: the version at `path`
-        copied to sent/ when it is one that went (and differs); then, or when an earlier run
-        kept one, the copy the candidate has. None when they have this file, or none."""
+    def keep(self, path: Path, sha256: str, content: str = "") -> Path | None:
+        """Before `path` is replaced by a brief whose sha256 is `sha256` and whose content key
+        is `content`: the version at `path` copied to sent/ when it is one that went and says
+        something else (the same brief made on another day differs only in its date: the
+        candidate has it already, as the journal says); then, or when an earlier run kept one,
+        the copy the candidate has. None when they have this brief, or none."""
         from ..files.output import write_atomic
 
         went = self._went(path.parent)
@@ -48,7 +51,9 @@ class Keeper:
             if digest == sha256:
                 return None  # the same bytes again
             if digest in went:
-                day = went[digest]
+                day, said = went[digest]
+                if content and said == content:
+                    return None  # what they have says what this one says
                 copy = path.parent / SENT / f"{path.stem} (sent {day}){path.suffix}" if day else None
                 copy = copy or path.parent / SENT / f"{path.stem} (sent){path.suffix}"
                 if not copy.is_file() or copy.read_bytes() != old:

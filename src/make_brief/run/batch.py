@@ -47,7 +47,8 @@ WORKER_START = 5.0  # seconds a new worker may take to start and warm up, past t
 
 
 Work = Callable[[Item, Settings], Brief]
-Keep = Callable[[Path, str], "Path | None"]  # (the file about to be replaced, the new sha256)
+# (the file about to be replaced, the new brief's sha256, its content key) → the copy the candidate has
+Keep = Callable[[Path, str, str], "Path | None"]
 
 
 def make_item(item: Item, settings: Settings) -> Brief:
@@ -182,7 +183,7 @@ class Batch:
         path = self.output or self.out_dir / self._distinct(brief.name)
         if self.output is not None and not self.force:
             _may_replace(path, brief.candidate)
-        copy = self.keep(path, hashlib.sha256(brief.pdf).hexdigest()) if self.keep else None
+        copy = self.keep(path, hashlib.sha256(brief.pdf).hexdigest(), brief.content) if self.keep else None
         if brief.password and self.passwords is not None:  # first: no brief without its password
             self.passwords.add(path, brief.candidate, brief.password)
         return write_atomic(path, brief.pdf), copy
