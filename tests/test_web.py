@@ -86,6 +86,8 @@ def test_a_bad_value_is_shown_next_to_its_field_in_the_command_lines_words(app, 
     shown = re.search(r'<p class="error" id="f-offer-base-error" role="alert">([^<]*)</p>', answer.text)
     assert shown is not None
     assert 'aria-describedby="f-offer-base-help f-offer-base-error"' in answer.text
+    assert len(re.findall(r"\bautofocus\b", answer.text)) == 1  # the keyboard lands on it
+    assert re.search(r'<input id="f-offer-base"[^>]* autofocus[ >]', answer.text)
     assert state.briefs == {}  # nothing made
     offer = tmp_path / "offer.yaml"
     offer.write_text(api.offer_yaml(values), encoding="utf-8")
